@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { Approval, ActorSpec } from './tools.ts';
+import { ArtifactRef, ErrorInfo, Id, MissionStatus, ModelInfo, Report, ResolvedBudget, TaskStatus } from './mission.ts';
+import { PlannerOperation } from './planner.ts';
+
+/** Version of the event envelope. Bump on an incompatible change of any event's data. */
+export const EVENT_SCHEMA_VERSION = 1;
+
+const envelope = {
+  /** The Redis stream id of the event (`<ms>-<seq>`); it orders a mission's events. */
+  id: z.string(),
+  missionId: Id,
+  ts: z.string(),
+  v: z.number().int().positive().default(EVENT_SCHEMA_VERSION),
+  taskId: Id.optional(),
+  actorId: Id.optional(),
+};
+
+export const TokenUsage = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+export const ToolCall = z.object({ id: z.string().optional(), name: z.string(), args: z.unknown() });
+export type ToolCall = z.infer<typeof ToolCall>;
+
+/** The data carried by each known event type. */
+export const EventData = {
+  'mission.created': z.object({ goal: z.string(), budget: ResolvedBudget, model: ModelInfo, context: z.record(z.string(), z.unknown()).optional() }),
+  'mission.status': z.object({ from: MissionStatus, to: MissionStatus, reason: z.string().optional() }),
+  'plan.updated': z.object({
+    version: z.number().int().nonnegative(),
+    step: z.number().int().nonnegative(),
+    thought: z.string().default(''),
+    operations: z.array(PlannerOperation),
+    added: z.array(Id).default([]),
+    changed: z.array(Id).default([]),
+    removed: z.array(Id).default([]),
+  }),
+  'plan.rejected': z.object({ step: z.number().int().nonnegative(), errors: z.array(z.string()), repair: z.boolean() }),
+  'task.dispatched': z.object({ attempt: z.number().int().positive() }),
+  'task.updated': z.object({ status: TaskStatus, reason: z.string().optional() }),
+  'actor.spawned': z.object({
+    persona: ActorSpec.shape.persona,
+    bundles: z.array(z.string()),
+    tools: z.array(z.string()),
+    attempt: z.number().int().positive(),
+  }),
+  'actor.step': z.object({
+    step: z.number().int().nonnegative(),
+    thought: z.string().default(''),
+    toolCall: ToolCall.optional(),
+    observation: z.string().optional(),
+    usage: TokenUsage.optional(),
+  }),
+  'actor.progress': z.object({ status: z.string(), message: z.string() }),
+  'actor.reported': z.object({ report: Report }),
+  'approval.requested': z.object({ approval: Approval }),
+  'approval.resolved': z.object({ approval: Approval }),
+  'world.event': z.object({
+    source: z.enum(['api', 'schedule', 'operator', 'tool']),
+    message: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+  usage: z.object({
+    role: z.enum(['planner', 'factory', 'actor']),
+    model: z.string(),
+    promptTokens: z.number().int().nonnegative(),
+    completionTokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+  }),
+  'mission.finished': z.object({
+    status: z.enum(['succeeded', 'failed', 'cancelled']),
+    answer: z.string().optional(),
+    artifacts: z.array(ArtifactRef).default([]),
+    error: ErrorInfo.optional(),
+  }),
+} as const;
+
+export type KnownEventType = keyof typeof EventData;
+export const KNOWN_EVENT_TYPES = Object.keys(EventData) as KnownEventType[];
+
+const knownEvent = <T extends KnownEventType>(type: T) =>
+  z.object({ ...envelope, type: z.literal(type), data: EventData[type] });
+
+export const KnownEvent = z.discriminatedUnion('type', [
+  knownEvent('mission.created'),
+  knownEvent('mission.status'),
+  knownEvent('plan.updated'),
+  knownEvent('plan.rejected'),
+  knownEvent('task.dispatched'),
+  knownEvent('task.updated'),
+  knownEvent('actor.spawned'),
+  knownEvent('actor.step'),
+  knownEvent('actor.progress'),
+  knownEvent('actor.reported'),
+  knownEvent('approval.requested'),
+  knownEvent('approval.resolved'),
+  knownEvent('world.event'),
+  knownEvent('usage'),
+  knownEvent('mission.finished'),
+]);
+export type KnownEvent = z.infer<typeof KnownEvent>;
+
+/** An event of a type this version does not know (from a newer peer): kept, not rejected. */
+export const GenericEvent = z.object({ ...envelope, type: z.string(), data: z.unknown(), generic: z.literal(true) });
+export type GenericEvent = z.infer<typeof GenericEvent>;
+
+export const Event = z.union([KnownEvent, GenericEvent]);
+export type Event = KnownEvent | GenericEvent;
+
+export type EventOf<T extends KnownEventType> = Extract<KnownEvent, { type: T }>;
+export type EventDataOf<T extends KnownEventType> = z.infer<(typeof EventData)[T]>;
+
+/** An event before the store assigns its id and timestamp. */
+export type NewEvent = {
+  [T in KnownEventType]: { type: T; taskId?: string; actorId?: string; data: z.input<(typeof EventData)[T]> };
+}[KnownEventType];
+
+/**
+ * Parses an event tolerantly: a known type must match its schema (else an error is thrown,
+ * since that is a bug in a peer of the same version); an unknown type is kept as a GenericEvent.
+ */
+export function parseEvent(input: unknown): Event {
+  const base = z.object({ ...envelope, type: z.string(), data: z.unknown() }).parse(input);
+  if ((KNOWN_EVENT_TYPES as string[]).includes(base.type)) return KnownEvent.parse(input);
+  return { ...base, generic: true };
+}
+
+export function isKnownEvent(e: Event): e is KnownEvent {
+  return !('generic' in e);
+}
+
+/** Compares two Redis stream ids (`ms-seq`). Negative when a < b. */
+export function compareEventIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  const d = BigInt(am) - BigInt(bm);
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  const s = BigInt(as) - BigInt(bs);
+  return s === 0n ? 0 : s < 0n ? -1 : 1;
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/** Ids are opaque strings; mission ids are also used inside Redis hash tags, so no braces. */
+export const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'ids may hold letters, digits and _ . : - only');
+export type Id = z.infer<typeof Id>;
+
+export const MissionStatus = z.enum(['queued', 'planning', 'running', 'paused', 'awaiting_approval', 'succeeded', 'failed', 'cancelled']);
+export type MissionStatus = z.infer<typeof MissionStatus>;
+export const TERMINAL_MISSION_STATUSES: readonly MissionStatus[] = ['succeeded', 'failed', 'cancelled'];
+export function isTerminalMissionStatus(s: MissionStatus): boolean {
+  return TERMINAL_MISSION_STATUSES.includes(s);
+}
+
+export const TaskStatus = z.enum(['pending', 'ready', 'running', 'blocked', 'succeeded', 'failed', 'cancelled', 'skipped']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+/** A pointer to stored content (an artifact, a transcript, a report body). */
+export const ArtifactRef = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1).max(200),
+  mimeType: z.string().default('text/plain'),
+  /** Where the content lives: `artifact:<id>` in the mission store, or an external URI. */
+  uri: z.string().min(1),
+  size: z.number().int().nonnegative().optional(),
+  /** A short human-readable preview of the content. */
+  preview: z.string().max(2000).optional(),
+});
+export type ArtifactRef = z.infer<typeof ArtifactRef>;
+
+/** AIME's structured conclusion of an actor. */
+export const Report = z.object({
+  status: z.enum(['succeeded', 'failed', 'blocked']),
+  summary: z.string().min(1).max(8000),
+  artifacts: z.array(ArtifactRef).default([]),
+  references: z.array(z.string().max(2000)).default([]),
+});
+export type Report = z.infer<typeof Report>;
+
+export const TaskProgress = z.object({
+  status: z.string().max(200),
+  message: z.string().max(4000),
+  at: z.string(),
+});
+export type TaskProgress = z.infer<typeof TaskProgress>;
+
+export const Task = z.object({
+  id: Id,
+  parentId: Id.optional(),
+  title: z.string().min(1).max(300),
+  description: z.string().max(8000).default(''),
+  completionCriteria: z.string().max(4000).default(''),
+  status: TaskStatus,
+  dependsOn: z.array(Id).default([]),
+  attempts: z.number().int().nonnegative().default(0),
+  actorId: Id.optional(),
+  progress: TaskProgress.optional(),
+  report: Report.optional(),
+  /** Why the task is blocked or was skipped/cancelled, when it is. */
+  reason: z.string().max(2000).optional(),
+});
+export type Task = z.infer<typeof Task>;
+
+/** The live task graph of a mission. `version` increases by one on every write. */
+export const TaskGraph = z.object({
+  version: z.number().int().nonnegative(),
+  tasks: z.array(Task),
+});
+export type TaskGraph = z.infer<typeof TaskGraph>;
+
+export const Budget = z.object({
+  maxTokens: z.number().int().positive().optional(),
+  maxCostUsd: z.number().positive().optional(),
+  maxWallMs: z.number().int().positive().optional(),
+  maxPlannerSteps: z.number().int().min(1).max(10_000).optional(),
+  maxParallelActors: z.number().int().min(1).max(64).optional(),
+});
+export type Budget = z.infer<typeof Budget>;
+
+/** A budget with every limit set (defaults filled in). */
+export const ResolvedBudget = z.object({
+  maxTokens: z.number().int().positive(),
+  maxCostUsd: z.number().positive(),
+  maxWallMs: z.number().int().positive(),
+  maxPlannerSteps: z.number().int().positive(),
+  maxParallelActors: z.number().int().min(1).max(64),
+});
+export type ResolvedBudget = z.infer<typeof ResolvedBudget>;
+
+export const DEFAULT_BUDGET: ResolvedBudget = {
+  maxTokens: 2_000_000,
+  maxCostUsd: 10,
+  maxWallMs: 30 * 60_000,
+  maxPlannerSteps: 60,
+  maxParallelActors: 4,
+};
+
+export const Usage = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  plannerSteps: z.number().int().nonnegative(),
+  actors: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+export const EMPTY_USAGE: Usage = { promptTokens: 0, completionTokens: 0, costUsd: 0, plannerSteps: 0, actors: 0 };
+
+export const ModelInfo = z.object({
+  planner: z.string(),
+  factory: z.string(),
+  actor: z.string(),
+  simulated: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const MissionResult = z.object({
+  answer: z.string(),
+  artifacts: z.array(ArtifactRef).default([]),
+});
+export type MissionResult = z.infer<typeof MissionResult>;
+
+export const ErrorInfo = z.object({ code: z.string(), message: z.string() });
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+export const Mission = z.object({
+  id: Id,
+  goal: z.string(),
+  status: MissionStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  model: ModelInfo,
+  budget: ResolvedBudget,
+  usage: Usage,
+  tasks: z.array(Task),
+  progressMarkdown: z.string(),
+  result: MissionResult.optional(),
+  error: ErrorInfo.optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type Mission = z.infer<typeof Mission>;
+
+export const MissionSummary = z.object({
+  id: Id,
+  goal: z.string(),
+  status: MissionStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  model: ModelInfo,
+  usage: Usage,
+  progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
+});
+export type MissionSummary = z.infer<typeof MissionSummary>;

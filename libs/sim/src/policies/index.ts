@@ -1,0 +1,4 @@
+import type { SimPolicy } from '../policy.ts';
+
+/** The demo world's policies, tried in order; the first that matches answers. */
+export const defaultPolicies: SimPolicy[] = [];

@@ -1,0 +1,150 @@
+import type {
+  ActorSpec,
+  Approval,
+  ArtifactRef,
+  Event,
+  InboxItem,
+  Mission,
+  MissionStatus,
+  MissionSummary,
+  ModelInfo,
+  NewEvent,
+  ResolvedBudget,
+  TaskGraph,
+  TaskProgress,
+  Usage,
+} from '@aime/protocol';
+
+/** The stored mission record: everything of `Mission` but the graph-derived fields. */
+export interface MissionRecord {
+  id: string;
+  goal: string;
+  status: MissionStatus;
+  createdAt: string;
+  updatedAt: string;
+  model: ModelInfo;
+  budget: ResolvedBudget;
+  usage: Usage;
+  context?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  /** Who submitted it (API key principal); callers see only their own missions. */
+  owner?: string;
+  result?: Mission['result'];
+  error?: Mission['error'];
+}
+
+export interface CreateMissionInput {
+  id?: string;
+  goal: string;
+  model: ModelInfo;
+  budget: ResolvedBudget;
+  context?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  owner?: string;
+}
+
+export interface ListMissionsOptions {
+  status?: MissionStatus;
+  owner?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A held lock. `token` is the fencing token: it increases with every acquisition of that lock. */
+export interface LockLease {
+  missionId: string;
+  name: string;
+  key: string;
+  holder: string;
+  token: number;
+  expiresAt: number;
+}
+
+/** Thrown by `writeGraph` when the stored version is not the expected one. Code: `stale_write`. */
+export interface StaleWriteInfo {
+  expected: number;
+  actual: number;
+}
+
+export interface UsageDelta {
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+  plannerSteps?: number;
+  actors?: number;
+}
+
+/**
+ * The only place besides BullMQ that talks to Redis. Every key of a mission lives under
+ * `<prefix>{<missionId>}:...` so multi-key operations also work on Redis Cluster.
+ */
+export interface MissionStore {
+  readonly prefix: string;
+
+  // missions
+  createMission(input: CreateMissionInput): Promise<{ mission: MissionRecord; event: Event }>;
+  getMission(id: string): Promise<MissionRecord | null>;
+  /** Newest first. */
+  listMissions(opts?: ListMissionsOptions): Promise<{ items: MissionRecord[]; nextCursor?: string }>;
+  /** Changes the status and appends `mission.status` atomically; returns null when `from` guard fails. */
+  setMissionStatus(
+    id: string,
+    to: MissionStatus,
+    opts?: { from?: MissionStatus[]; reason?: string; result?: Mission['result']; error?: Mission['error'] },
+  ): Promise<{ mission: MissionRecord; event: Event } | null>;
+  /** Atomically adds to the mission's usage counters. */
+  addUsage(id: string, delta: UsageDelta): Promise<Usage>;
+  summarize(record: MissionRecord, graph: TaskGraph): MissionSummary;
+
+  // task graph
+  /** Version 0 with no tasks when nothing was written yet. */
+  readGraph(missionId: string): Promise<TaskGraph>;
+  /** Compare-and-set: writes `graph` with version expectedVersion+1 only if the stored version is expectedVersion; else throws StoreError code `stale_write`. Optionally appends events in the same transaction. */
+  writeGraph(missionId: string, expectedVersion: number, graph: TaskGraph, events?: NewEvent[]): Promise<{ version: number; events: Event[] }>;
+
+  // events
+  appendEvent(missionId: string, event: NewEvent): Promise<Event>;
+  /** Events with id > after (all when omitted), in id order, at most `limit`. */
+  readEvents(missionId: string, opts?: { after?: string; limit?: number }): Promise<Event[]>;
+  /** Blocks up to `blockMs` for events after `after` (`$`-like live tail when after is omitted uses the last id). Uses its own connection. */
+  tailEvents(missionId: string, opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<Event[]>;
+  lastEventId(missionId: string): Promise<string | null>;
+
+  // planner inbox
+  pushInbox(missionId: string, item: InboxItem): Promise<void>;
+  /** Removes and returns every item, oldest first. */
+  drainInbox(missionId: string): Promise<InboxItem[]>;
+  inboxLength(missionId: string): Promise<number>;
+
+  // per-task progress
+  setProgress(missionId: string, taskId: string, progress: TaskProgress): Promise<void>;
+  getProgress(missionId: string): Promise<Record<string, TaskProgress>>;
+
+  // actors, transcripts, artifacts (by reference)
+  putActorSpec(spec: ActorSpec): Promise<void>;
+  getActorSpec(missionId: string, actorId: string): Promise<ActorSpec | null>;
+  appendTranscript(missionId: string, actorId: string, entry: unknown): Promise<number>;
+  readTranscript(missionId: string, actorId: string): Promise<unknown[]>;
+  putArtifact(missionId: string, input: { name: string; mimeType?: string; content: string }): Promise<ArtifactRef>;
+  getArtifact(missionId: string, artifactId: string): Promise<{ ref: ArtifactRef; content: string } | null>;
+  /** Small JSON key/value per mission (actor checkpoints, idempotency records). */
+  putJson(missionId: string, key: string, value: unknown, opts?: { ttlMs?: number; onlyIfAbsent?: boolean }): Promise<boolean>;
+  getJson<T = unknown>(missionId: string, key: string): Promise<T | null>;
+
+  // approvals
+  putApproval(approval: Approval): Promise<void>;
+  getApproval(approvalId: string): Promise<Approval | null>;
+  listApprovals(missionId: string): Promise<Approval[]>;
+
+  // locks with fencing
+  /** Lock `name` of a mission (key under the mission hash tag). Null when another holder has it. */
+  acquireLock(missionId: string, name: string, holder: string, ttlMs: number): Promise<LockLease | null>;
+  /** Extends only if `lease` is still the current holder and token. */
+  renewLock(lease: LockLease, ttlMs: number): Promise<LockLease | null>;
+  /** Releases only if `lease` is still the current holder and token; false otherwise (expired or taken over). */
+  releaseLock(lease: LockLease): Promise<boolean>;
+
+  /** Deletes every key of the mission. */
+  deleteMission(id: string): Promise<void>;
+  close(): Promise<void>;
+}
