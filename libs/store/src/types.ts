@@ -2,6 +2,7 @@ import type {
   ActorSpec,
   Approval,
   ArtifactRef,
+  Bundle,
   Event,
   InboxItem,
   Mission,
@@ -58,6 +59,22 @@ export interface LockLease {
   holder: string;
   token: number;
   expiresAt: number;
+}
+
+export interface FeedEntry {
+  /** The feed stream's own id. */
+  id: string;
+  missionId: string;
+  eventId: string;
+  type: string;
+}
+
+export interface WorkerAdvert {
+  workerId: string;
+  /** The BullMQ queue this worker consumes actor jobs from. */
+  queue: string;
+  bundles: Bundle[];
+  startedAt: string;
 }
 
 /** Thrown by `writeGraph` when the stored version is not the expected one. Code: `stale_write`. */
@@ -143,6 +160,18 @@ export interface MissionStore {
   renewLock(lease: LockLease, ttlMs: number): Promise<LockLease | null>;
   /** Releases only if `lease` is still the current holder and token; false otherwise (expired or taken over). */
   releaseLock(lease: LockLease): Promise<boolean>;
+
+  // global feed: one entry per event appended to any mission (best effort, not atomic with the event)
+  /** Entries after `after` (from now when omitted), blocking up to blockMs. Uses its own connection. */
+  tailFeed(opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<FeedEntry[]>;
+
+  // live capability registry (actor workers advertise what they serve, with heartbeats)
+  /** Registers or refreshes a worker; it disappears when not refreshed within ttlMs. */
+  advertiseWorker(worker: WorkerAdvert, ttlMs: number): Promise<void>;
+  removeWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerAdvert[]>;
+  /** Bundles served by live workers, merged by name, `workers` = how many serve each. */
+  listBundles(): Promise<Bundle[]>;
 
   /** Deletes every key of the mission. */
   deleteMission(id: string): Promise<void>;
