@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { PluginError } from './errors.ts';
+import type { BundleDefinition, PluginDefinition, ToolDefinition } from './types.ts';
+
+const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const SIDE_EFFECTS = ['none', 'idempotent', 'external'] as const;
+/** Longer than any sane tool call; catches seconds-vs-milliseconds mistakes. */
+const MAX_TIMEOUT_MS = 60 * 60 * 1000;
+
+function fail(code: string, message: string): never {
+  throw new PluginError(code, message);
+}
+
+function checkName(what: string, name: unknown): void {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    fail(`invalid_${what}`, `${what} name must be 1..64 characters of [a-zA-Z0-9_-], got ${JSON.stringify(name)}`);
+  }
+}
+
+function checkTool(def: ToolDefinition<z.ZodType, unknown>): void {
+  if (typeof def !== 'object' || def === null) fail('invalid_tool', `a tool definition must be an object, got ${String(def)}`);
+  checkName('tool', def.name);
+  const where = `tool "${def.name}"`;
+  if (typeof def.description !== 'string' || def.description.trim() === '') {
+    fail('invalid_tool', `${where}: description must be a non-empty string; the model chooses tools by it`);
+  }
+  if (!(def.input instanceof z.ZodType)) {
+    fail('invalid_tool', `${where}: input must be a zod schema such as z.object({...})`);
+  }
+  let schema: Record<string, unknown>;
+  try {
+    schema = z.toJSONSchema(def.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  } catch (err) {
+    fail('invalid_tool', `${where}: input cannot be turned into JSON Schema (${(err as Error).message})`);
+  }
+  if (schema.type !== 'object') {
+    fail('invalid_tool', `${where}: input must be a z.object({...}) (models pass tool arguments as a JSON object), got JSON Schema type ${JSON.stringify(schema.type ?? 'any')}`);
+  }
+  if (def.output !== undefined && !(def.output instanceof z.ZodType)) {
+    fail('invalid_tool', `${where}: output must be a zod schema when set`);
+  }
+  if (!(SIDE_EFFECTS as readonly string[]).includes(def.sideEffects)) {
+    fail('invalid_tool', `${where}: sideEffects must be one of ${SIDE_EFFECTS.join(', ')}, got ${JSON.stringify(def.sideEffects)}`);
+  }
+  if (def.requiresApproval !== undefined && typeof def.requiresApproval !== 'boolean') {
+    fail('invalid_tool', `${where}: requiresApproval must be a boolean when set`);
+  }
+  if (def.timeoutMs !== undefined && (!Number.isInteger(def.timeoutMs) || def.timeoutMs < 1 || def.timeoutMs > MAX_TIMEOUT_MS)) {
+    fail('invalid_tool', `${where}: timeoutMs must be an integer 1..${MAX_TIMEOUT_MS}, got ${String(def.timeoutMs)}`);
+  }
+  if (typeof def.run !== 'function') fail('invalid_tool', `${where}: run must be a function (input, ctx) => output`);
+}
+
+/** Checks a tool definition up front and returns it unchanged. @throws PluginError */
+export function defineTool<I extends z.ZodType, O>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  checkTool(def as ToolDefinition<z.ZodType, unknown>);
+  return def;
+}
+
+function checkBundle(def: BundleDefinition): void {
+  if (typeof def !== 'object' || def === null) fail('invalid_bundle', `a bundle definition must be an object, got ${String(def)}`);
+  checkName('bundle', def.name);
+  const where = `bundle "${def.name}"`;
+  if (typeof def.description !== 'string' || def.description.trim() === '') {
+    fail('invalid_bundle', `${where}: description must be a non-empty string; the Actor Factory picks bundles by it`);
+  }
+  if (!Array.isArray(def.tools) || def.tools.length === 0) fail('invalid_bundle', `${where}: tools must be a non-empty array`);
+  const seen = new Set<string>();
+  for (const tool of def.tools) {
+    checkTool(tool);
+    if (seen.has(tool.name)) fail('duplicate_tool', `${where}: tool name "${tool.name}" is used twice; tool names must be unique`);
+    seen.add(tool.name);
+  }
+}
+
+/** Checks a bundle (valid tools, unique names) and returns it unchanged. @throws PluginError */
+export function defineBundle(def: BundleDefinition): BundleDefinition {
+  checkBundle(def);
+  return def;
+}
+
+/**
+ * Checks a plugin and returns it unchanged. Tool names must be unique across all its
+ * bundles, because an actor given several bundles sees one flat list of tools.
+ * @throws PluginError
+ */
+export function definePlugin(def: PluginDefinition): PluginDefinition {
+  if (typeof def !== 'object' || def === null) fail('invalid_plugin', `a plugin definition must be an object, got ${String(def)}`);
+  checkName('plugin', def.name);
+  const where = `plugin "${def.name}"`;
+  if (typeof def.version !== 'string' || def.version.trim() === '') fail('invalid_plugin', `${where}: version must be a non-empty string such as "0.1.0"`);
+  if (!Array.isArray(def.bundles) || def.bundles.length === 0) fail('invalid_plugin', `${where}: bundles must be a non-empty array`);
+  if (def.setup !== undefined && typeof def.setup !== 'function') fail('invalid_plugin', `${where}: setup must be a function when set`);
+  if (def.teardown !== undefined && typeof def.teardown !== 'function') fail('invalid_plugin', `${where}: teardown must be a function when set`);
+  const bundles = new Set<string>();
+  const tools = new Map<string, string>();
+  for (const bundle of def.bundles) {
+    checkBundle(bundle);
+    if (bundles.has(bundle.name)) fail('duplicate_bundle', `${where}: bundle name "${bundle.name}" is used twice`);
+    bundles.add(bundle.name);
+    for (const tool of bundle.tools) {
+      const other = tools.get(tool.name);
+      if (other !== undefined) fail('duplicate_tool', `${where}: tool "${tool.name}" is in both bundle "${other}" and bundle "${bundle.name}"; tool names must be unique across a plugin`);
+      tools.set(tool.name, bundle.name);
+    }
+  }
+  return def;
+}

@@ -1,0 +1,20 @@
+export type {
+  ToolLogger,
+  WorldEventInfo,
+  ToolContext,
+  ToolSideEffects,
+  ToolDefinition,
+  BundleDefinition,
+  PluginSetupContext,
+  PluginDefinition,
+  ToolFailureCode,
+  ToolResult,
+} from './types.ts';
+export { PluginError, ToolError } from './errors.ts';
+export { defineTool, defineBundle, definePlugin } from './define.ts';
+export { toolInfo, bundleInfo, inputJsonSchema } from './info.ts';
+export { runTool, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_CHARS } from './run-tool.ts';
+export type { RunToolOptions } from './run-tool.ts';
+export { formatIssues, formatPath } from './format-issues.ts';
+export { createMemoryToolContext } from './testing.ts';
+export type { MemoryToolContext } from './testing.ts';

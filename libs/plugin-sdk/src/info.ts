@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { Bundle, ToolInfo } from '@aime/protocol';
+import type { BundleDefinition, ToolDefinition } from './types.ts';
+
+/** JSON Schema of what the model must send (`io: 'input'`: fields with defaults are optional). */
+export function inputJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // The dialect marker is noise in a model's tool list, and some OpenAI-compatible servers reject it.
+  delete schema.$schema;
+  return schema;
+}
+
+/** What a worker advertises about a tool. */
+export function toolInfo(tool: ToolDefinition): ToolInfo {
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: inputJsonSchema(tool),
+    sideEffects: tool.sideEffects,
+    requiresApproval: tool.requiresApproval ?? false,
+  };
+}
+
+/** What a worker advertises about a bundle. @param workers live workers serving it, @default 0 */
+export function bundleInfo(bundle: BundleDefinition, workers = 0): Bundle {
+  return { name: bundle.name, description: bundle.description, tools: bundle.tools.map(toolInfo), workers };
+}

@@ -1,0 +1,42 @@
+import { describe, it, expect } from 'vitest';
+import { z } from 'zod';
+import { Bundle, ToolInfo } from '@aime/protocol';
+import { bundleInfo, defineBundle, defineTool, toolInfo } from '@aime/plugin-sdk';
+
+const book = defineTool({
+  name: 'book_train',
+  description: 'Books seats on a train.',
+  input: z.object({
+    trainId: z.string().describe('Id from search_trains'),
+    passengers: z.number().int().min(1).max(9).default(1),
+  }),
+  sideEffects: 'external',
+  requiresApproval: true,
+  run: () => ({ ok: true }),
+});
+
+describe('toolInfo', () => {
+  it('advertises the input as JSON Schema with descriptions, and fields with defaults as optional', () => {
+    const info = toolInfo(book);
+    expect(ToolInfo.parse(info)).toEqual(info);
+    expect(info.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { trainId: { type: 'string', description: 'Id from search_trains' }, passengers: { type: 'integer', minimum: 1, maximum: 9 } },
+      required: ['trainId'],
+    });
+    expect(info.inputSchema).not.toHaveProperty('$schema');
+    expect(info).toMatchObject({ name: 'book_train', sideEffects: 'external', requiresApproval: true });
+  });
+
+  it('defaults requiresApproval to false', () => {
+    expect(toolInfo({ ...book, requiresApproval: undefined }).requiresApproval).toBe(false);
+  });
+});
+
+describe('bundleInfo', () => {
+  it('lists the tools and the worker count as a protocol Bundle', () => {
+    const bundle = defineBundle({ name: 'trains', description: 'Trains.', tools: [book] });
+    expect(Bundle.parse(bundleInfo(bundle, 3))).toMatchObject({ name: 'trains', workers: 3, tools: [{ name: 'book_train' }] });
+    expect(bundleInfo(bundle).workers).toBe(0);
+  });
+});
