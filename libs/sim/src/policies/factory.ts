@@ -1,0 +1,108 @@
+import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+
+/** The response-format name the Actor Factory asks for. */
+export const ACTOR_SPEC_RESPONSE_NAME = 'actor_spec';
+
+interface Persona {
+  name: string;
+  role: string;
+  traits: string[];
+}
+
+/** Keyword rules: a task mentioning any of the words needs the bundles. Order = persona priority. */
+const RULES: Array<{ domain: string; words: RegExp; bundles: string[]; persona: Persona }> = [
+  {
+    domain: 'itinerary',
+    words: /\b(itinerary|itineraries|bookings|assemble|total)\b/i,
+    bundles: ['itinerary', 'currency'],
+    persona: { name: 'Itinerary Planner', role: 'Assembles bookings into a consistent itinerary with costs', traits: ['thorough', 'budget-aware'] },
+  },
+  {
+    domain: 'trains',
+    words: /\b(trains?|shinkansen|rail|railways?)\b/i,
+    bundles: ['trains'],
+    persona: { name: 'Rail Booking Specialist', role: 'Finds and books train seats', traits: ['precise', 'budget-aware'] },
+  },
+  {
+    domain: 'flights',
+    words: /\b(flights?|fly|flying)\b/i,
+    bundles: ['flights'],
+    persona: { name: 'Flight Booking Specialist', role: 'Finds and books flights', traits: ['precise', 'budget-aware'] },
+  },
+  {
+    domain: 'hotels',
+    words: /\b(hotels?|stays?|accommodations?)\b/i,
+    bundles: ['hotels'],
+    persona: { name: 'Accommodation Specialist', role: 'Finds and books hotel rooms', traits: ['careful', 'budget-aware'] },
+  },
+  {
+    domain: 'weather',
+    words: /\b(weather|forecasts?)\b/i,
+    bundles: ['weather'],
+    persona: { name: 'Weather Analyst', role: 'Checks forecasts for travel days', traits: ['factual', 'concise'] },
+  },
+  {
+    domain: 'currency',
+    words: /\b(currency|currencies|convert|conversion|exchange|budget)\b/i,
+    bundles: ['currency'],
+    persona: { name: 'Budget Analyst', role: 'Converts currencies and checks costs against the budget', traits: ['exact', 'budget-aware'] },
+  },
+];
+
+const GENERIC_PERSONA: Persona = {
+  name: 'Research Assistant',
+  role: 'Works through a general task and reports what it found',
+  traits: ['thorough', 'honest'],
+};
+
+/** The text between a `## <title>` heading and the next level-2 heading, or undefined. */
+function section(text: string, title: RegExp): string | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^##\s/.test(l) && title.test(l));
+  if (start < 0) return undefined;
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((l) => /^##\s/.test(l));
+  return (end < 0 ? rest : rest.slice(0, end)).join('\n');
+}
+
+/** Bundle names listed as `- <name>: ...` lines. */
+function listedBundles(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/^\s*[-*]\s+`?([A-Za-z0-9_.-]+)`?\s*[:(—-]/gm)) {
+    if (m[1] && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
+/**
+ * Picks the actor's persona and bundles from the task text, among the listed bundles only.
+ * Exported for tests and for callers that want the same keyword rules.
+ */
+export function chooseActorSpec(taskText: string, available: string[]): { persona: Persona; bundles: string[] } {
+  const bundles: string[] = [];
+  let persona: Persona | undefined;
+  for (const rule of RULES) {
+    if (!rule.words.test(taskText)) continue;
+    const usable = rule.bundles.filter((b) => available.includes(b));
+    if (usable.length === 0) continue;
+    persona ??= rule.persona;
+    for (const b of usable) if (!bundles.includes(b)) bundles.push(b);
+  }
+  return { persona: persona ?? GENERIC_PERSONA, bundles };
+}
+
+function answer(req: SimRequest): SimAnswer {
+  const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content);
+  const text = (user.length ? user : req.messages.map((m) => m.content)).join('\n');
+  // The bundle list carries descriptions full of keywords: read the task apart from it.
+  const taskText = section(text, /task/i) ?? text;
+  const bundleText = section(text, /bundle/i) ?? text;
+  return { content: JSON.stringify(chooseActorSpec(taskText, listedBundles(bundleText))) };
+}
+
+/** Answers the Actor Factory's structured `actor_spec` request: persona and bundles by keyword. */
+export const factoryPolicy: SimPolicy = {
+  name: 'factory',
+  matches: (req) => req.response_format?.type === 'json_schema' && req.response_format.json_schema?.name === ACTOR_SPEC_RESPONSE_NAME,
+  answer,
+};
