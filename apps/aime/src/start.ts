@@ -1,0 +1,79 @@
+import { pino, type Logger } from 'pino';
+import { startActorFactory } from '@aime/actor-factory';
+import { startActorWorker } from '@aime/actors';
+import { startCommander, type CommanderHandle } from '@aime/commander';
+import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
+import type { PluginDefinition } from '@aime/plugin-sdk';
+import travel from '@aime/plugin-travel';
+import { startSimServer } from '@aime/sim';
+import { ensureRedis } from './redis.ts';
+
+export interface AllInOneOptions {
+  /** @default process.env.REDIS_URL, else 127.0.0.1:6379, else a redis-server started here */
+  redisUrl?: string;
+  /** @default process.env.AIME_PREFIX ?? 'aime:' */
+  prefix?: string;
+  /** @default process.env.AIME_HOST ?? '127.0.0.1' */
+  host?: string;
+  /** @default Number(process.env.AIME_PORT ?? 7400) */
+  port?: number;
+  models?: ModelsConfig;
+  plugins?: PluginDefinition[];
+  apiKeys?: string;
+  logger?: Logger;
+  /** Actor jobs run at once in this process. @default 4 */
+  actorConcurrency?: number;
+  dashboardDir?: string | null;
+}
+
+export interface AllInOneHandle {
+  url: string;
+  commander: CommanderHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole stack in one process: Redis (found or started), the simulated model when no
+ * real one is configured, the commander (API, gateway, planner), the actor factory and an
+ * actor worker with the configured plugins. The same `start` functions run each service alone.
+ */
+export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHandle> {
+  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    const redis = await ensureRedis(opts.redisUrl ?? process.env.REDIS_URL ? { redisUrl: opts.redisUrl ?? process.env.REDIS_URL! } : {});
+    closers.push(redis.stop);
+    if (redis.started) logger.info({ url: redis.url }, 'started redis-server (data in .aime/redis)');
+
+    let models = opts.models ?? modelsConfigFromEnv();
+    if (modelInfo(models).simulated && !models.simBaseUrl) {
+      const sim = await startSimServer({ port: 0 });
+      closers.push(sim.close);
+      models = { ...models, simBaseUrl: sim.url };
+      logger.info({ url: sim.url }, 'simulated model server started (no real model configured)');
+    }
+    logger.info({ models: describeModelsConfig(models) }, 'models');
+    const prefix = opts.prefix ?? process.env.AIME_PREFIX ?? 'aime:';
+    const common = { redisUrl: redis.url, prefix, models, logger };
+
+    const workers = await startActorWorker({ ...common, plugins: opts.plugins ?? [travel], concurrency: opts.actorConcurrency ?? 4 });
+    closers.push(() => workers.close());
+    const factory = await startActorFactory(common);
+    closers.push(() => factory.close());
+    const commander = await startCommander({
+      ...common,
+      host: opts.host ?? process.env.AIME_HOST ?? '127.0.0.1',
+      port: opts.port ?? Number(process.env.AIME_PORT ?? 7400),
+      ...(opts.apiKeys ?? process.env.AIME_API_KEYS ? { apiKeys: opts.apiKeys ?? process.env.AIME_API_KEYS! } : {}),
+      ...(opts.dashboardDir !== undefined ? { dashboardDir: opts.dashboardDir } : {}),
+    });
+    closers.push(() => commander.close());
+    return { url: commander.url!, commander, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

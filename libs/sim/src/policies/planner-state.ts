@@ -1,0 +1,107 @@
+import type { SimRequest } from '../policy.ts';
+
+/** A row of the planner prompt's task table, as the sim reads it back. */
+export interface TableTask {
+  id: string;
+  status: string;
+  parentId?: string;
+  dependsOn: string[];
+  attempts: number;
+  refs: string[];
+  title: string;
+  description: string;
+}
+
+export type News =
+  | { kind: 'report'; taskId: string; status: string; summary: string; references: string[] }
+  | { kind: 'external'; message: string; data?: Record<string, unknown> }
+  | { kind: 'operator'; text: string };
+
+export interface PlannerView {
+  goal: string;
+  context: Record<string, unknown>;
+  tasks: TableTask[];
+  news: News[];
+  /** The text of the progress list (for answers composed from it). */
+  progress: string;
+  /** Rejections of an earlier answer in this request (repair round). */
+  rejected: boolean;
+}
+
+function section(text: string, title: string): string {
+  const re = new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## |$(?![\\s\\S]))`, 'm');
+  return re.exec(text)?.[1]?.trim() ?? '';
+}
+
+function parseTaskLine(line: string): TableTask | null {
+  if (!line.startsWith('- id: ')) return null;
+  const fields = new Map<string, string>();
+  // Fields are "; "-separated; description is last and may hold "; " itself.
+  const descAt = line.indexOf('; description: ');
+  const head = descAt >= 0 ? line.slice(2, descAt) : line.slice(2);
+  for (const part of head.split('; ')) {
+    const i = part.indexOf(': ');
+    if (i > 0) fields.set(part.slice(0, i), part.slice(i + 2));
+  }
+  const list = (v: string | undefined) => (!v || v === '-' ? [] : v.split(',').map((s) => s.trim()).filter(Boolean));
+  const id = fields.get('id');
+  if (!id) return null;
+  return {
+    id,
+    status: fields.get('status') ?? 'pending',
+    ...(fields.get('parent') ? { parentId: fields.get('parent')! } : {}),
+    dependsOn: list(fields.get('depends on')),
+    attempts: Number(fields.get('attempts') ?? 0),
+    refs: list(fields.get('refs')),
+    title: fields.get('title') ?? '',
+    description: descAt >= 0 ? line.slice(descAt + '; description: '.length) : '',
+  };
+}
+
+function parseNewsLine(line: string): News | null {
+  const report = /^- Report from task `([^`]+)` \((\w+)\): (.*?)(?: References: (.*?)\.)?(?: Artifacts: .*)?$/.exec(line);
+  if (report) {
+    return {
+      kind: 'report',
+      taskId: report[1]!,
+      status: report[2]!,
+      summary: report[3]!,
+      references: report[4] ? report[4].split(',').map((s) => s.trim()) : [],
+    };
+  }
+  const ext = /^- Outside event: (.*?)(?: Data: (\{.*\}))?$/.exec(line);
+  if (ext) {
+    let data: Record<string, unknown> | undefined;
+    try {
+      data = ext[2] ? (JSON.parse(ext[2]) as Record<string, unknown>) : undefined;
+    } catch {
+      data = undefined;
+    }
+    return { kind: 'external', message: ext[1]!, ...(data ? { data } : {}) };
+  }
+  if (line.startsWith('- Operator: ')) return { kind: 'operator', text: line.slice(12) };
+  return null;
+}
+
+/** Reads the planner prompt back into data, as a model would read it. */
+export function readPlannerView(req: SimRequest): PlannerView {
+  const users = req.messages.filter((m) => m.role === 'user');
+  const first = users[0]?.content ?? '';
+  let context: Record<string, unknown> = {};
+  const ctx = /```json\n([\s\S]*?)\n```/.exec(section(first, 'Mission context'));
+  if (ctx?.[1]) {
+    try {
+      context = JSON.parse(ctx[1]) as Record<string, unknown>;
+    } catch {
+      context = {};
+    }
+  }
+  return {
+    goal: section(first, 'Goal'),
+    context,
+    tasks: section(first, 'Task table').split('\n').map(parseTaskLine).filter((t): t is TableTask => t !== null),
+    news: section(first, 'New since your last step').split('\n').map(parseNewsLine).filter((n): n is News => n !== null),
+    progress: section(first, 'Progress list'),
+    rejected: users.length > 1,
+  };
+}

@@ -1,0 +1,249 @@
+import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { readPlannerView, type News, type PlannerView, type TableTask } from './planner-state.ts';
+
+/**
+ * The demo world's planner: plans a trip (flights, Shinkansen, hotels, weather, then the
+ * itinerary) or, for any other goal, a small research-and-answer plan; replans when a
+ * booking fails or an outside event sells out what was chosen; finishes when all is done.
+ * It reads only the prompt the commander sends (goal, task table, news), like a real model.
+ */
+
+type Op = Record<string, unknown>;
+interface Plan {
+  thought: string;
+  operations: Op[];
+}
+
+const CITIES: Record<string, { country: 'KR' | 'JP' }> = {
+  Seoul: { country: 'KR' },
+  Tokyo: { country: 'JP' },
+  Kyoto: { country: 'JP' },
+  Osaka: { country: 'JP' },
+};
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export interface TripRequest {
+  cities: string[];
+  start: string;
+  days: number;
+  people: number;
+  trainDay: number;
+}
+
+/** Reads a travel goal: known cities in order, start date, length, party size, Shinkansen day. */
+export function readTrip(goal: string): TripRequest | null {
+  const found = Object.keys(CITIES)
+    .map((c) => ({ c, at: goal.search(new RegExp(`\\b${c}\\b`, 'i')) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.c);
+  if (found.length < 2 || !/\b(trip|travel|itinerary|journey|visit|holiday|vacation)\b/i.test(goal)) return null;
+  const start = /\b(\d{4}-\d{2}-\d{2})\b/.exec(goal)?.[1] ?? '2026-12-01';
+  const days = Number(/\b(\d+)[- ]day\b/i.exec(goal)?.[1] ?? found.length + 1);
+  const people = Number(/\bfor (\d+) (?:people|persons|travell?ers|adults|passengers|guests)\b/i.exec(goal)?.[1] ?? 1);
+  const trainDay = Number(/shinkansen[^.]*?\bday (\d+)/i.exec(goal)?.[1] ?? /\bday (\d+)/i.exec(goal)?.[1] ?? 2);
+  return { cities: found, start, days: Math.max(days, found.length), people: Math.max(people, 1), trainDay: Math.max(trainDay, 2) };
+}
+
+interface Leg {
+  from: string;
+  to: string;
+  date: string;
+  mode: 'flight' | 'train';
+  key: string;
+}
+
+function legsOf(trip: TripRequest): Leg[] {
+  const legs: Leg[] = [];
+  for (let i = 0; i + 1 < trip.cities.length; i++) {
+    const from = trip.cities[i]!;
+    const to = trip.cities[i + 1]!;
+    const cross = CITIES[from]!.country !== CITIES[to]!.country;
+    const day = i === 0 ? 1 : i === 1 ? trip.trainDay : trip.trainDay + i - 1;
+    const mode = cross ? 'flight' : 'train';
+    legs.push({ from, to, date: addDays(trip.start, day - 1), mode, key: `${mode}-${slug(from)}-${slug(to)}` });
+  }
+  return legs;
+}
+
+function task(id: string, parentId: string | undefined, title: string, description: string, criteria: string, dependsOn: string[] = []): Op {
+  return { op: 'add', task: { id, ...(parentId ? { parentId } : {}), title, description, completionCriteria: criteria, dependsOn } };
+}
+
+export function searchDescription(leg: Leg, people: number, after?: string, excluding: string[] = []): string {
+  const kind = leg.mode === 'flight' ? 'flights' : 'trains';
+  let d = `Search ${kind} from ${leg.from} to ${leg.to} on ${leg.date} for ${people} passengers`;
+  if (after) d += `, departing after ${after}`;
+  if (excluding.length) d += `, excluding ${excluding.join(', ')}`;
+  return `${d}.${leg.mode === 'train' ? ' Prefer the Shinkansen (Nozomi).' : ' Choose the cheapest flight with enough seats.'} Report the chosen one as a reference \`${leg.mode}:<id>\`.`;
+}
+
+function initialTripPlan(trip: TripRequest): Plan {
+  const legs = legsOf(trip);
+  const end = addDays(trip.start, trip.days - 1);
+  const rooms = Math.ceil(trip.people / 2);
+  const ops: Op[] = [
+    task('research', undefined, 'Research transport, hotels and weather', 'Find options for every leg and stay.', 'Every search task has chosen an option.'),
+    task('bookings', undefined, 'Book the trip', 'Book every chosen option.', 'Every booking is confirmed with a reference.'),
+  ];
+  const weather = trip.cities.slice(1).map((c, i) => `${c} on ${legs[i]?.date ?? trip.start}`);
+  ops.push(task('check-weather', 'research', 'Check the weather', `Check the weather in ${weather.join(' and ')}.`, 'A forecast for each city on its arrival day.'));
+  const bookIds: string[] = [];
+  for (const leg of legs) {
+    ops.push(task(`find-${leg.key}`, 'research', `Find a ${leg.mode} ${leg.from} → ${leg.to} on ${leg.date}`, searchDescription(leg, trip.people), `A ${leg.mode} with ${trip.people} free seats is chosen and named by its id.`));
+    ops.push(task(`book-${leg.key}`, 'bookings', `Book the ${leg.mode} ${leg.from} → ${leg.to}`, `Book the ${leg.mode} chosen by task find-${leg.key} for ${trip.people} passengers.`, 'A booking reference for the chosen one.', [`find-${leg.key}`]));
+    bookIds.push(`book-${leg.key}`);
+  }
+  trip.cities.slice(1).forEach((city, i) => {
+    const checkIn = legs[i]!.date;
+    const checkOut = legs[i + 1]?.date ?? end;
+    if (checkOut <= checkIn) return;
+    const id = `hotel-${slug(city)}`;
+    ops.push(task(`find-${id}`, 'research', `Find a hotel in ${city}`, `Search hotels in ${city} from ${checkIn} to ${checkOut} for ${trip.people} guests. Report the chosen hotel as a reference \`hotel:<id>\`.`, 'An available hotel is chosen and named by its id.'));
+    ops.push(task(`book-${id}`, 'bookings', `Book the hotel in ${city}`, `Book the hotel chosen by task find-${id} from ${checkIn} to ${checkOut}, ${rooms} room(s).`, 'A booking reference for the hotel.', [`find-${id}`]));
+    bookIds.push(`book-${id}`);
+  });
+  ops.push(task('itinerary', undefined, 'Assemble the itinerary', 'Assemble the final itinerary from all bookings, with the total cost in JPY.', 'A day-by-day itinerary with every booking reference and the total cost within the budget.', [...bookIds, 'check-weather']));
+  return { thought: `Plan the ${trip.days}-day trip ${trip.cities.join(' → ')}: research every leg and stay in parallel, book each choice, then assemble the itinerary.`, operations: ops };
+}
+
+function initialGenericPlan(goal: string): Plan {
+  const short = goal.length > 80 ? `${goal.slice(0, 77)}...` : goal;
+  return {
+    thought: 'Split the goal into two independent research tasks and a final synthesis.',
+    operations: [
+      task('gather-facts', undefined, 'Gather the facts', `Research the facts needed for: ${short}`, 'The key facts are listed with sources.'),
+      task('list-options', undefined, 'List the options', `List the options and trade-offs for: ${short}`, 'At least two options with their trade-offs.'),
+      task('answer', undefined, 'Write the answer', `Write the final answer for: ${short}`, 'A clear answer that uses the facts and options.', ['gather-facts', 'list-options']),
+    ],
+  };
+}
+
+const refIds = (refs: string[], kind: string) => refs.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1));
+const hhmm = (id: string) => /-(\d{2})(\d{2})-/.exec(id);
+
+/** A replacement search + booking for a leg whose chosen train or flight cannot be had. */
+function replaceLeg(view: PlannerView, failed: TableTask, soldOut: string[]): { ops: Op[]; note: string } | null {
+  const m = /^(?:find|book)-((train|flight)-[a-z0-9]+-[a-z0-9]+)(?:-(\d+))?$/.exec(failed.id);
+  if (!m) return null;
+  const key = m[1]!;
+  const mode = m[2] as 'train' | 'flight';
+  const byId = new Map(view.tasks.map((t) => [t.id, t]));
+  const family = view.tasks.filter((t) => t.id.startsWith(`find-${key}`));
+  const generation = family.length + 1;
+  if (generation > 4) return null;
+  const search = family.find((t) => t.description.startsWith('Search')) ?? byId.get(`find-${key}`);
+  const leg = search ? /from (\w+) to (\w+) on (\d{4}-\d{2}-\d{2}) for (\d+) passengers/.exec(search.description) : null;
+  if (!leg) return null;
+  const excluded = [...new Set([...soldOut, ...family.flatMap((t) => refIds(t.refs, mode))])];
+  const latest = excluded.map(hhmm).filter((x): x is RegExpExecArray => !!x).map((x) => `${x[1]}:${x[2]}`).sort().pop();
+  const findId = `find-${key}-${generation}`;
+  const bookId = `book-${key}-${generation}`;
+  const oldBook = view.tasks.filter((t) => t.id.startsWith(`book-${key}`) && ['pending', 'ready', 'failed', 'blocked'].includes(t.status));
+  const bookParent = byId.get(`book-${key}`)?.parentId;
+  const ops: Op[] = [
+    task(findId, search?.parentId, `Find another ${mode} ${leg[1]} → ${leg[2]}`, searchDescription({ from: leg[1]!, to: leg[2]!, date: leg[3]!, mode, key }, Number(leg[4]), latest, excluded), `A ${mode} other than ${excluded.join(', ') || 'the failed one'} is chosen.`),
+    task(bookId, bookParent, `Book the replacement ${mode} ${leg[1]} → ${leg[2]}`, `Book the ${mode} chosen by task ${findId} for ${leg[4]} passengers.`, 'A booking reference for the replacement.', [findId]),
+    ...oldBook.map((t) => ({ op: 'skip', id: t.id, reason: `replaced by ${bookId}: ${excluded.join(', ')} cannot be booked` })),
+  ];
+  if (failed.status === 'failed' && failed.id.startsWith('find-')) ops.push({ op: 'skip', id: failed.id, reason: `replaced by ${findId}` });
+  const oldIds = new Set(oldBook.map((t) => t.id));
+  for (const t of view.tasks) {
+    if (t.dependsOn.some((d) => oldIds.has(d)) && !['running', 'succeeded', 'failed', 'skipped', 'cancelled'].includes(t.status)) {
+      ops.push({ op: 'update', id: t.id, patch: { dependsOn: [...t.dependsOn.filter((d) => !oldIds.has(d)), bookId] } });
+    }
+  }
+  return { ops, note: `${excluded.join(', ')} cannot be booked: search again${latest ? ` after ${latest}` : ''} and book the new choice (${findId}, ${bookId}).` };
+}
+
+function disruptionTarget(n: News): string | null {
+  if (n.kind !== 'external' || !n.data) return null;
+  const d = n.data['disruption'] as Record<string, unknown> | undefined;
+  const id = d?.['trainId'] ?? d?.['flightId'];
+  return typeof id === 'string' ? id : null;
+}
+
+function answerFrom(view: PlannerView, finalTaskIds: string[]): string {
+  for (const n of view.news) if (n.kind === 'report' && finalTaskIds.includes(n.taskId) && n.status === 'succeeded') return n.summary;
+  return `All tasks are done.\n\n${view.progress}`;
+}
+
+function replan(view: PlannerView): Plan {
+  const ops: Op[] = [];
+  const notes: string[] = [];
+  const handled = new Set<string>();
+  const soldOut = view.news.map(disruptionTarget).filter((x): x is string => !!x);
+  for (const n of view.news) if (n.kind === 'report' && n.status !== 'succeeded') soldOut.push(...n.references.map((r) => r.split(':')[1] ?? '').filter((x) => /^[A-Z]/.test(x) && /sold out|cancel/i.test(n.summary)));
+
+  // Failed or blocked tasks: replace a leg that cannot be booked, retry others once.
+  for (const t of view.tasks.filter((x) => x.status === 'failed' || x.status === 'blocked')) {
+    const r = /^(find|book)-(train|flight)-/.test(t.id) ? replaceLeg(view, t, soldOut) : null;
+    if (r) {
+      const key = /^(?:find|book)-((?:train|flight)-[a-z0-9]+-[a-z0-9]+)/.exec(t.id)![1]!;
+      if (handled.has(key)) continue;
+      handled.add(key);
+      ops.push(...r.ops);
+      notes.push(r.note);
+    } else if (t.attempts < 2) {
+      ops.push({ op: 'retry', id: t.id });
+      notes.push(`retry ${t.id}`);
+    } else {
+      return { thought: `Task ${t.id} failed ${t.attempts} times; the goal cannot be reached.`, operations: [{ op: 'finish', status: 'failed', answer: `The mission failed: task ${t.id} (${t.title}) failed ${t.attempts} times.` }] };
+    }
+  }
+  // Outside events: a chosen option that sold out before its booking started.
+  for (const id of soldOut) {
+    for (const search of view.tasks.filter((t) => t.refs.some((r) => r.endsWith(`:${id}`)) && t.id.startsWith('find-'))) {
+      const key = /^find-((?:train|flight)-[a-z0-9]+-[a-z0-9]+)/.exec(search.id)?.[1];
+      if (!key || handled.has(key)) continue;
+      const booking = view.tasks.find((t) => t.dependsOn.includes(search.id));
+      if (!booking || !['pending', 'ready'].includes(booking.status)) continue;
+      const r = replaceLeg(view, booking, soldOut);
+      if (r) {
+        handled.add(key);
+        ops.push(...r.ops);
+        notes.push(r.note);
+      }
+    }
+  }
+  if (ops.length) return { thought: `Replanning: ${notes.join(' ')}`, operations: ops };
+
+  const open = view.tasks.filter((t) => ['pending', 'ready', 'running', 'blocked'].includes(t.status));
+  if (!open.length && view.tasks.length) {
+    const finals = view.tasks.filter((t) => !view.tasks.some((o) => o.dependsOn.includes(t.id)) && !view.tasks.some((c) => c.parentId === t.id)).map((t) => t.id);
+    return { thought: 'Every task is finished: report the result.', operations: [{ op: 'finish', status: 'succeeded', answer: answerFrom(view, finals) }] };
+  }
+  const running = open.filter((t) => t.status === 'running').length;
+  const events = view.news.filter((n) => n.kind === 'external').map((n) => (n.kind === 'external' ? n.message : ''));
+  return {
+    thought: `${events.length ? `Noted outside events (${events.join('; ')}); no change to the plan is needed. ` : ''}Waiting for ${running} running task(s).`,
+    operations: [],
+  };
+}
+
+export function planFor(req: SimRequest): Plan {
+  const view = readPlannerView(req);
+  if (view.goal.includes('[[sim:invalid-plan]]')) {
+    return { thought: 'Dispatch the next task.', operations: [{ op: 'dispatch', id: 'ghost-task' }] };
+  }
+  if (!view.tasks.length) {
+    const trip = readTrip(view.goal);
+    return trip ? initialTripPlan(trip) : initialGenericPlan(view.goal);
+  }
+  return replan(view);
+}
+
+export const plannerPolicy: SimPolicy = {
+  name: 'planner',
+  matches: (req) => req.response_format?.type === 'json_schema' && req.response_format.json_schema?.name === 'planner_output',
+  answer(req): SimAnswer {
+    return { content: JSON.stringify(planFor(req)) };
+  },
+};

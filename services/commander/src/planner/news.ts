@@ -1,0 +1,68 @@
+import type { InboxItem, Report, SystemOperation, TaskGraph } from '@aime/protocol';
+import type { MissionStore } from '@aime/store';
+import type { PlannerNews } from './prompt.ts';
+
+/** The stream id just before `id`, so that reading "after" it starts at `id` itself. */
+export function predecessorId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  if (BigInt(seq) > 0n) return `${ms}-${BigInt(seq) - 1n}`;
+  return `${BigInt(ms) - 1n}-18446744073709551615`;
+}
+
+/** Reads one event by its id. */
+export async function eventById(store: MissionStore, missionId: string, id: string) {
+  const [e] = await store.readEvents(missionId, { after: predecessorId(id), limit: 1 });
+  return e && e.id === id ? e : null;
+}
+
+export interface DigestedInbox {
+  news: PlannerNews[];
+  ops: SystemOperation[];
+  /** Reports that no longer match a running task (a late duplicate, a cancelled attempt). */
+  stale: string[];
+}
+
+/** Turns inbox items into graph operations (reports) and news for the planner model. */
+export async function digestInbox(store: MissionStore, missionId: string, graph: TaskGraph, items: InboxItem[]): Promise<DigestedInbox> {
+  const out: DigestedInbox = { news: [], ops: [], stale: [] };
+  const reported = new Set<string>();
+  for (const item of items) {
+    switch (item.kind) {
+      case 'report': {
+        const ev = await eventById(store, missionId, item.eventId);
+        if (!ev || ev.type !== 'actor.reported' || 'generic' in ev) {
+          out.stale.push(item.eventId);
+          break;
+        }
+        const report: Report = ev.data.report;
+        const task = graph.tasks.find((t) => t.id === item.taskId);
+        const live = task && task.status === 'running' && (!item.actorId || !task.actorId || task.actorId === item.actorId);
+        if (!live || reported.has(item.taskId)) {
+          out.stale.push(item.eventId);
+          break;
+        }
+        reported.add(item.taskId);
+        out.ops.push({ op: 'report', id: item.taskId, report });
+        out.news.push({
+          kind: 'report',
+          taskId: item.taskId,
+          status: report.status,
+          summary: report.summary,
+          references: report.references,
+          artifacts: report.artifacts.map((a) => `${a.name} (${a.uri})`),
+        });
+        break;
+      }
+      case 'external':
+        out.news.push({ kind: 'external', message: item.message, ...(item.data ? { data: item.data } : {}) });
+        break;
+      case 'operator':
+        out.news.push({ kind: 'operator', action: item.action, ...(item.note ? { note: item.note } : {}) });
+        break;
+      case 'created':
+      case 'tick':
+        break;
+    }
+  }
+  return out;
+}

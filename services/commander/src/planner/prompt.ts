@@ -1,0 +1,157 @@
+import type { Event, ResolvedBudget, Task, TaskGraph, Usage } from '@aime/protocol';
+
+/** Something that happened since the planner's last step, as the planner model is told of it. */
+export type PlannerNews =
+  | { kind: 'report'; taskId: string; status: string; summary: string; references: string[]; artifacts: string[] }
+  | { kind: 'external'; message: string; data?: Record<string, unknown> }
+  | { kind: 'operator'; action: string; note?: string }
+  | { kind: 'approval'; summary: string };
+
+export interface PlannerPromptInput {
+  goal: string;
+  context?: Record<string, unknown>;
+  budget: ResolvedBudget;
+  usage: Usage;
+  elapsedMs: number;
+  graph: TaskGraph;
+  progressMarkdown: string;
+  news: PlannerNews[];
+  now: string;
+  step: number;
+}
+
+export const PLANNER_RESPONSE_NAME = 'planner_output';
+
+const SYSTEM = `You are the Mission Commander of a multi-agent runtime (the dynamic planner of AIME).
+You keep a hierarchical task list for the mission and decide, after every report or outside event, how to change it.
+Each leaf task is done by a single-purpose actor built for it; you never do the work yourself.
+
+Answer with one JSON object {"thought": string, "operations": Operation[]} and nothing else. Operations:
+- {"op":"add","task":{"id","title","description","completionCriteria","dependsOn":[ids],"parentId"?}}: a new task (ids: short kebab-case, unique, never reused). A task with children is a group: only leaves are worked on.
+- {"op":"update","id","patch":{"title"?,"description"?,"completionCriteria"?,"dependsOn"?}}: change a task that is not running or finished.
+- {"op":"remove","id"}: drop a task that is not running (and its subtasks); nothing else may depend on it.
+- {"op":"skip","id","reason"}: give up a pending, ready, blocked or failed task on purpose.
+- {"op":"retry","id"}: send a failed or blocked task back to pending.
+- {"op":"dispatch","id"}: start a ready leaf task now (ready tasks are also started automatically, as many at once as the budget allows).
+- {"op":"finish","status":"succeeded"|"failed","answer":string}: end the mission with the final answer for the user, once nothing runs.
+Rules: dependencies must exist and must not form cycles; a task can start only when every dependency succeeded or was skipped.
+Replan when a report fails or an outside event changes the world: add replacement tasks, rewire dependencies, skip what no longer applies.
+Give each task a precise description an actor can act on alone, and completion criteria that say when it is done.
+Answer with an empty operations list when you are waiting for running tasks.
+Never put secrets in tasks.`;
+
+export function plannerSystemPrompt(): string {
+  return SYSTEM;
+}
+
+function taskLine(t: Task): string {
+  const parts = [`id: ${t.id}`, `status: ${t.status}`];
+  if (t.parentId) parts.push(`parent: ${t.parentId}`);
+  parts.push(`depends on: ${t.dependsOn.length ? t.dependsOn.join(', ') : '-'}`);
+  parts.push(`attempts: ${t.attempts}`);
+  if (t.report?.references.length) parts.push(`refs: ${t.report.references.join(', ')}`);
+  parts.push(`title: ${t.title}`);
+  parts.push(`description: ${t.description.replace(/\s+/g, ' ')}`);
+  return `- ${parts.join('; ')}`;
+}
+
+function newsLine(n: PlannerNews): string {
+  switch (n.kind) {
+    case 'report': {
+      const refs = n.references.length ? ` References: ${n.references.join(', ')}.` : '';
+      const arts = n.artifacts.length ? ` Artifacts: ${n.artifacts.join(', ')}.` : '';
+      return `- Report from task \`${n.taskId}\` (${n.status}): ${n.summary.replace(/\s+/g, ' ')}${refs}${arts}`;
+    }
+    case 'external':
+      return `- Outside event: ${n.message}${n.data ? ` Data: ${JSON.stringify(n.data)}` : ''}`;
+    case 'operator':
+      return `- Operator: ${n.action}${n.note ? ` (${n.note})` : ''}`;
+    case 'approval':
+      return `- Approval: ${n.summary}`;
+  }
+}
+
+/** Removes context keys that look like secrets: they never reach a model prompt. */
+export function redactContext(ctx: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!ctx) return undefined;
+  const secret = /(secret|password|passwd|token|api[-_]?key|credential|authorization)/i;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, secret.test(k) ? '[redacted]' : walk(x)]),
+      );
+    }
+    return v;
+  };
+  return walk(ctx) as Record<string, unknown>;
+}
+
+/** The user message of one planner step: goal, budget, the progress list, the task table and the news. */
+export function plannerUserPrompt(input: PlannerPromptInput): string {
+  const ctx = redactContext(input.context);
+  const b = input.budget;
+  const u = input.usage;
+  const lines = [
+    `## Goal`,
+    input.goal,
+    '',
+  ];
+  if (ctx && Object.keys(ctx).length) lines.push('## Mission context', '```json', JSON.stringify(ctx, null, 2), '```', '');
+  lines.push(
+    '## Budget',
+    `planner step ${input.step} of ${b.maxPlannerSteps}; tokens ${u.promptTokens + u.completionTokens} of ${b.maxTokens}; cost $${u.costUsd.toFixed(4)} of $${b.maxCostUsd}; time ${Math.round(input.elapsedMs / 1000)}s of ${Math.round(b.maxWallMs / 1000)}s; at most ${b.maxParallelActors} actors at once`,
+    `now: ${input.now}`,
+    '',
+    '## Progress list',
+    input.progressMarkdown.trim() || '(no tasks yet: make the plan)',
+    '',
+    '## Task table',
+    ...(input.graph.tasks.length ? input.graph.tasks.map(taskLine) : ['(empty)']),
+    '',
+    '## New since your last step',
+    ...(input.news.length ? input.news.map(newsLine) : ['(nothing new)']),
+  );
+  return lines.join('\n');
+}
+
+/** JSON schema sent as the response format (the zod schema in @aime/protocol validates the answer). */
+export const PLANNER_JSON_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['thought', 'operations'],
+  properties: {
+    thought: { type: 'string' },
+    operations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['op'],
+        properties: {
+          op: { type: 'string', enum: ['add', 'update', 'remove', 'skip', 'retry', 'dispatch', 'finish'] },
+          id: { type: 'string' },
+          task: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              parentId: { type: 'string' },
+              title: { type: 'string' },
+              description: { type: 'string' },
+              completionCriteria: { type: 'string' },
+              dependsOn: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          patch: { type: 'object' },
+          reason: { type: 'string' },
+          status: { type: 'string', enum: ['succeeded', 'failed'] },
+          answer: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+/** Events the planner turns into news. */
+export function isReportEvent(e: Event): e is Extract<Event, { type: 'actor.reported' }> {
+  return e.type === 'actor.reported' && !('generic' in e);
+}

@@ -1,0 +1,399 @@
+import {
+  applyOperations,
+  checkBudget,
+  detectStall,
+  renderProgressMarkdown,
+  selectDispatchable,
+  statusFingerprint,
+} from '@aime/core';
+import {
+  PlannerOutput,
+  type ArtifactRef,
+  type FactoryJob,
+  type GraphOperation,
+  type MissionStatus,
+  type NewEvent,
+  type PlannerOperation,
+  type Task,
+  type TaskGraph,
+} from '@aime/protocol';
+import type { MissionRecord, MissionStore } from '@aime/store';
+import type { Logger } from 'pino';
+import { digestInbox } from './news.ts';
+import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** One call of the planner model; the implementation records usage. */
+export type PlannerModelCall = (missionId: string, turns: ChatTurn[], signal?: AbortSignal) => Promise<string>;
+
+export interface PlannerDeps {
+  store: MissionStore;
+  callModel: PlannerModelCall;
+  enqueueFactory(job: FactoryJob): Promise<void>;
+  wake(missionId: string, reason: string): Promise<void>;
+  logger: Logger;
+  /** Who holds the lock (worker id). */
+  holder: string;
+  /** @default 60000 */
+  lockTtlMs?: number;
+  now?: () => Date;
+}
+
+export type StepOutcome =
+  | { kind: 'busy' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'planned'; dispatched: string[]; version: number }
+  | { kind: 'finished'; status: 'succeeded' | 'failed' | 'cancelled' };
+
+const NEWS_KEY = 'planner:news';
+const HISTORY_KEY = 'planner:history';
+const FINISHED_KEY = 'finished';
+const OPEN: Task['status'][] = ['pending', 'ready', 'running', 'blocked'];
+
+/** A mission failure the planner declares (budget, invalid plans, stall, model errors). */
+export class MissionFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'MissionFailure';
+  }
+}
+
+/**
+ * One planning step of one mission: takes the mission's lock, folds the inbox into the
+ * graph, asks the planner model for operations, validates and applies them, dispatches
+ * every ready task the budget allows, and writes the graph with a version check.
+ * A wake-up that arrives while the lock is held is never lost: after releasing it the
+ * inbox is checked again.
+ */
+export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts: { finalAttempt?: boolean } = {}): Promise<StepOutcome> {
+  const ttl = deps.lockTtlMs ?? 60_000;
+  let lease = await deps.store.acquireLock(missionId, 'planner', deps.holder, ttl);
+  if (!lease) return { kind: 'busy' };
+  const renew = setInterval(() => {
+    if (!lease) return;
+    deps.store.renewLock(lease, ttl).then(
+      (l) => {
+        if (l) lease = l;
+      },
+      (err: unknown) => deps.logger.warn({ err, missionId }, 'planner lock renewal failed'),
+    );
+  }, Math.max(1000, Math.floor(ttl / 3)));
+  let outcome: StepOutcome;
+  try {
+    outcome = await stepLocked(deps, missionId, opts);
+  } finally {
+    clearInterval(renew);
+    if (lease) await deps.store.releaseLock(lease).catch(() => false);
+  }
+  // Checked after the release: anything pushed before it is seen here, anything after it
+  // comes with its own wake-up that will find the lock free.
+  const again = outcome.kind === 'planned' && outcome.dispatched.length === 0 ? await idleAgain(deps, missionId) : false;
+  if (outcome.kind !== 'finished' && (again || (await deps.store.inboxLength(missionId)) > 0)) {
+    await deps.wake(missionId, again ? 'idle' : 'inbox');
+  }
+  return outcome;
+}
+
+/** With nothing running and nothing dispatched, the planner must look again (stall detection bounds it). */
+async function idleAgain(deps: PlannerDeps, missionId: string): Promise<boolean> {
+  const [mission, graph] = await Promise.all([deps.store.getMission(missionId), deps.store.readGraph(missionId)]);
+  if (!mission || ['paused', 'succeeded', 'failed', 'cancelled'].includes(mission.status)) return false;
+  return !graph.tasks.some((t) => t.status === 'running');
+}
+
+async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAttempt?: boolean }): Promise<StepOutcome> {
+  const { store, logger } = deps;
+  const mission = await store.getMission(missionId);
+  if (!mission) return { kind: 'skipped', reason: 'mission not found' };
+  if (mission.status === 'succeeded' || mission.status === 'failed') {
+    await store.drainInbox(missionId);
+    return { kind: 'skipped', reason: `mission ${mission.status}` };
+  }
+  if (mission.status === 'cancelled') return finalizeCancelled(deps, mission);
+  if (mission.status === 'paused') return { kind: 'skipped', reason: 'mission paused' };
+
+  // 1. Fold the inbox into the graph first and keep the news until a planner answer used it,
+  //    so a failing model call loses nothing.
+  let graph = await store.readGraph(missionId);
+  const items = await store.drainInbox(missionId);
+  const digest = await digestInbox(store, missionId, graph, items);
+  const pending = [...((await store.getJson<PlannerNews[]>(missionId, NEWS_KEY)) ?? []), ...digest.news];
+  if (digest.news.length) await store.putJson(missionId, NEWS_KEY, pending);
+  if (digest.stale.length) logger.info({ missionId, stale: digest.stale }, 'ignored stale reports');
+  if (digest.ops.length) {
+    const applied = applyOneByOne(graph, digest.ops, logger, missionId);
+    if (applied.changed) {
+      const events = statusEvents(graph, applied.graph);
+      const { version } = await store.writeGraph(missionId, graph.version, applied.graph, events);
+      graph = { ...applied.graph, version };
+    }
+  }
+
+  // 2. Budget.
+  const now = (deps.now ?? (() => new Date()))();
+  const elapsedMs = now.getTime() - Date.parse(mission.createdAt);
+  const budget = checkBudget(mission.budget, mission.usage, elapsedMs);
+  if (!budget.ok) return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', budget.message));
+  if (mission.usage.plannerSteps >= mission.budget.maxPlannerSteps) {
+    return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', `the planner used all ${mission.budget.maxPlannerSteps} planner steps (budget.maxPlannerSteps)`));
+  }
+  // A wake-up with nothing new while actors work (the reaper, a duplicate) needs no planner call.
+  if (!pending.length && graph.tasks.some((t) => t.status === 'running')) {
+    return { kind: 'skipped', reason: 'nothing new while tasks run' };
+  }
+
+  if (mission.status === 'queued') await store.setMissionStatus(missionId, 'planning', { from: ['queued'] });
+
+  // 3. Ask the planner; one repair round for an invalid answer.
+  const step = mission.usage.plannerSteps + 1;
+  const turns: ChatTurn[] = [
+    { role: 'system', content: plannerSystemPrompt() },
+    {
+      role: 'user',
+      content: plannerUserPrompt({
+        goal: mission.goal,
+        ...(mission.context ? { context: mission.context } : {}),
+        budget: mission.budget,
+        usage: mission.usage,
+        elapsedMs,
+        graph,
+        progressMarkdown: renderProgressMarkdown(graph),
+        news: pending,
+        now: now.toISOString(),
+        step,
+      }),
+    },
+  ];
+  let answer: { output: PlannerOutput; graph: TaskGraph; result: Extract<ReturnType<typeof applyOperations>, { ok: true }> } | null = null;
+  let lastErrors: string[] = [];
+  for (let round = 0; round < 2 && !answer; round++) {
+    let content: string;
+    try {
+      content = await deps.callModel(missionId, turns);
+    } catch (err) {
+      if (opts.finalAttempt) {
+        return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`));
+      }
+      throw err;
+    } finally {
+      await store.addUsage(missionId, { plannerSteps: round === 0 ? 1 : 0 });
+    }
+    const parsed = parsePlannerAnswer(content);
+    if (!parsed.ok) {
+      lastErrors = parsed.errors;
+    } else {
+      const withoutDispatch = parsed.output.operations.filter((o) => o.op !== 'dispatch');
+      const result = applyOperations(graph, withoutDispatch, { now: now.toISOString() });
+      if (result.ok) answer = { output: parsed.output, graph: result.graph, result };
+      else lastErrors = result.errors.map((e) => e.message);
+    }
+    if (!answer) {
+      await store.appendEvent(missionId, { type: 'plan.rejected', data: { step, errors: lastErrors, repair: round === 0 } });
+      turns.push({ role: 'assistant', content }, {
+        role: 'user',
+        content: `Your answer was rejected and nothing was applied:\n${lastErrors.map((e) => `- ${e}`).join('\n')}\nAnswer again with one corrected JSON object.`,
+      });
+    }
+  }
+  if (!answer) {
+    return failMission(deps, mission, graph, new MissionFailure('invalid_plan', `the planner answered invalid operations twice: ${lastErrors.join('; ')}`));
+  }
+  await store.putJson(missionId, NEWS_KEY, []);
+
+  // 4. Finish, or dispatch every ready task the budget allows (the planner's choices first).
+  const { output } = answer;
+  if (answer.result.finish) {
+    return finishMission(deps, mission, graph, answer.graph, output, answer.result.finish, step);
+  }
+  const preferred = output.operations.filter((o): o is Extract<PlannerOperation, { op: 'dispatch' }> => o.op === 'dispatch').map((o) => o.id);
+  let next = answer.graph;
+  const selectable = selectDispatchable(next, mission.budget.maxParallelActors);
+  const chosen = orderPreferred(selectable, preferred, next, mission.budget.maxParallelActors);
+  if (chosen.length) {
+    const dispatched = applyOperations(next, chosen.map((id) => ({ op: 'dispatch', id }) as GraphOperation));
+    if (!dispatched.ok) throw new Error(`dispatch of ready tasks was refused: ${dispatched.errors.map((e) => e.message).join('; ')}`);
+    const assigned = applyOperations(dispatched.graph, chosen.map((id) => ({ op: 'assign', id, actorId: actorIdOf(dispatched.graph, id) }) as GraphOperation));
+    if (!assigned.ok) throw new Error(`actor assignment was refused: ${assigned.errors.map((e) => e.message).join('; ')}`);
+    next = assigned.graph;
+  }
+  const events: NewEvent[] = [
+    {
+      type: 'plan.updated',
+      data: {
+        version: graph.version + 1,
+        step,
+        thought: output.thought,
+        operations: output.operations,
+        added: answer.result.added,
+        changed: answer.result.changed,
+        removed: answer.result.removed,
+      },
+    },
+    ...statusEvents(graph, next, new Set(chosen)),
+    ...chosen.map((id): NewEvent => {
+      const t = next.tasks.find((x) => x.id === id)!;
+      return { type: 'task.dispatched', taskId: id, ...(t.actorId ? { actorId: t.actorId } : {}), data: { attempt: t.attempts } };
+    }),
+  ];
+  const { version } = await store.writeGraph(missionId, graph.version, next, events);
+  if (chosen.length || next.tasks.some((t) => t.status === 'running')) {
+    await store.setMissionStatus(missionId, 'running', { from: ['planning', 'queued'] });
+  }
+  for (const id of chosen) {
+    const t = next.tasks.find((x) => x.id === id)!;
+    await deps.enqueueFactory({ missionId, taskId: id, attempt: t.attempts });
+  }
+  const stalled = await checkStall(deps, missionId, { ...next, version }, step);
+  if (stalled) return failMission(deps, (await store.getMission(missionId)) ?? mission, { ...next, version }, stalled);
+  return { kind: 'planned', dispatched: chosen, version };
+}
+
+export function actorIdOf(graph: TaskGraph, taskId: string): string {
+  const t = graph.tasks.find((x) => x.id === taskId);
+  return `${taskId}.${t?.attempts ?? 1}`;
+}
+
+function orderPreferred(selectable: string[], preferred: string[], graph: TaskGraph, max: number): string[] {
+  const ready = new Set(graph.tasks.filter((t) => t.status === 'ready').map((t) => t.id));
+  const running = graph.tasks.filter((t) => t.status === 'running').length;
+  const room = Math.max(0, max - running);
+  const order = [...preferred.filter((id) => ready.has(id)), ...selectable];
+  return [...new Set(order)].slice(0, room);
+}
+
+/** Parses the model's text as PlannerOutput, with messages the model can act on. */
+export function parsePlannerAnswer(content: string): { ok: true; output: PlannerOutput } | { ok: false; errors: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(stripFences(content));
+  } catch {
+    return { ok: false, errors: [`the answer is not valid JSON (starts with ${JSON.stringify(content.slice(0, 60))})`] };
+  }
+  const parsed = PlannerOutput.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
+  }
+  return { ok: true, output: parsed.data };
+}
+
+function stripFences(s: string): string {
+  const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(s);
+  return m?.[1] ?? s;
+}
+
+/** Applies runtime operations one at a time so a stale one cannot block the others. */
+function applyOneByOne(graph: TaskGraph, ops: GraphOperation[], logger: Logger, missionId: string): { graph: TaskGraph; changed: boolean } {
+  let g = graph;
+  let changed = false;
+  for (const op of ops) {
+    const r = applyOperations(g, [op]);
+    if (r.ok) {
+      g = r.graph;
+      changed = true;
+    } else logger.warn({ missionId, op: op.op, errors: r.errors.map((e) => e.message) }, 'runtime operation refused');
+  }
+  return { graph: g, changed };
+}
+
+/** `task.updated` for every task whose status changed (dispatches have their own event). */
+function statusEvents(before: TaskGraph, after: TaskGraph, except: Set<string> = new Set()): NewEvent[] {
+  const prev = new Map(before.tasks.map((t) => [t.id, t.status]));
+  return after.tasks
+    .filter((t) => prev.get(t.id) !== t.status && !except.has(t.id))
+    .map((t): NewEvent => ({ type: 'task.updated', taskId: t.id, data: { status: t.status, ...(t.reason ? { reason: t.reason } : {}) } }));
+}
+
+async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph, step: number): Promise<MissionFailure | null> {
+  const history = (await deps.store.getJson<Array<{ step: number; graphVersion: number; statusFingerprint: string }>>(missionId, HISTORY_KEY)) ?? [];
+  history.push({ step, graphVersion: graph.version, statusFingerprint: statusFingerprint(graph) });
+  const recent = history.slice(-20);
+  await deps.store.putJson(missionId, HISTORY_KEY, recent);
+  if (graph.tasks.some((t) => t.status === 'running')) return null;
+  const stall = detectStall(recent);
+  return stall.stalled ? new MissionFailure('stalled', `the mission stopped making progress: ${stall.reason}`) : null;
+}
+
+/** Closes every open task and ends the mission, exactly once. */
+async function closeMission(
+  deps: PlannerDeps,
+  mission: MissionRecord,
+  graph: TaskGraph,
+  status: 'succeeded' | 'failed' | 'cancelled',
+  extra: { answer?: string; artifacts?: ArtifactRef[]; error?: { code: string; message: string }; planEvent?: NewEvent },
+): Promise<StepOutcome> {
+  const { store } = deps;
+  const reason = status === 'cancelled' ? 'mission cancelled' : `mission ${status}`;
+  const ops: GraphOperation[] = graph.tasks
+    .filter((t) => OPEN.includes(t.status) && !graph.tasks.some((c) => c.parentId === t.id))
+    .map((t) => ({ op: 'cancel', id: t.id, reason }));
+  let closed = graph;
+  if (ops.length) {
+    const r = applyOneByOne(graph, ops, deps.logger, mission.id);
+    closed = r.graph;
+  }
+  const events = [...(extra.planEvent ? [extra.planEvent] : []), ...statusEvents(graph, closed)];
+  if (events.length) await store.writeGraph(mission.id, graph.version, closed, events);
+  if (status !== 'cancelled') {
+    const from: MissionStatus[] = ['queued', 'planning', 'running', 'paused', 'awaiting_approval'];
+    const changed = await store.setMissionStatus(mission.id, status, {
+      from,
+      ...(status === 'succeeded' ? { result: { answer: extra.answer ?? '', artifacts: extra.artifacts ?? [] } } : {}),
+      ...(extra.error ? { error: extra.error, reason: extra.error.message } : {}),
+      ...(status === 'failed' && extra.answer ? { result: { answer: extra.answer, artifacts: extra.artifacts ?? [] } } : {}),
+    });
+    if (!changed) return { kind: 'skipped', reason: 'mission already ended' };
+  }
+  if (await store.putJson(mission.id, FINISHED_KEY, { status }, { onlyIfAbsent: true })) {
+    await store.appendEvent(mission.id, {
+      type: 'mission.finished',
+      data: {
+        status,
+        ...(extra.answer ? { answer: extra.answer } : {}),
+        artifacts: extra.artifacts ?? [],
+        ...(extra.error ? { error: extra.error } : {}),
+      },
+    });
+  }
+  await store.drainInbox(mission.id);
+  return { kind: 'finished', status };
+}
+
+function finalizeCancelled(deps: PlannerDeps, mission: MissionRecord): Promise<StepOutcome> {
+  return deps.store.readGraph(mission.id).then((graph) => closeMission(deps, mission, graph, 'cancelled', {}));
+}
+
+function failMission(deps: PlannerDeps, mission: MissionRecord, graph: TaskGraph, failure: MissionFailure): Promise<StepOutcome> {
+  deps.logger.warn({ missionId: mission.id, code: failure.code }, failure.message);
+  return closeMission(deps, mission, graph, 'failed', { error: { code: failure.code, message: failure.message } });
+}
+
+async function finishMission(
+  deps: PlannerDeps,
+  mission: MissionRecord,
+  before: TaskGraph,
+  after: TaskGraph,
+  output: PlannerOutput,
+  finish: { status: 'succeeded' | 'failed'; answer: string; artifacts: ArtifactRef[] },
+  step: number,
+): Promise<StepOutcome> {
+  // Without artifacts named by the planner, the mission keeps those of its succeeded reports.
+  const artifacts = finish.artifacts.length
+    ? finish.artifacts
+    : after.tasks.filter((t) => t.status === 'succeeded').flatMap((t) => t.report?.artifacts ?? []);
+  const planEvent: NewEvent = {
+    type: 'plan.updated',
+    data: { version: before.version + 1, step, thought: output.thought, operations: output.operations, added: [], changed: [], removed: [] },
+  };
+  const graphWithPlan = after;
+  // closeMission writes `after` (plus cancellations of leftovers) against the version read before.
+  return closeMission(deps, mission, { ...graphWithPlan, version: before.version }, finish.status, {
+    answer: finish.answer,
+    artifacts,
+    ...(finish.status === 'failed' ? { error: { code: 'mission_failed', message: finish.answer } } : {}),
+    planEvent,
+  });
+}

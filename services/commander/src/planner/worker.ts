@@ -1,0 +1,100 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { PlannerJob, QUEUES, type FactoryJob } from '@aime/protocol';
+import type { MissionStore } from '@aime/store';
+import type { Logger } from 'pino';
+import { runPlannerStep, type PlannerModelCall } from './step.ts';
+
+export interface PlannerWorkerOptions {
+  store: MissionStore;
+  connection: ConnectionOptions;
+  /** BullMQ key prefix. */
+  bullPrefix: string;
+  callModel: PlannerModelCall;
+  logger: Logger;
+  workerId: string;
+  /** Missions planned at once (one step per mission at a time). @default 4 */
+  concurrency?: number;
+  /** How often the reaper looks for missions with no live work. @default 15000 */
+  reaperIntervalMs?: number;
+  /** A non-finished mission with no event for this long is woken by the reaper. @default 60000 */
+  reaperIdleMs?: number;
+}
+
+export interface PlannerWorkerHandle {
+  wake(missionId: string, reason: string): Promise<void>;
+  close(): Promise<void>;
+  plannerQueue: Queue;
+  factoryQueue: Queue;
+}
+
+/** Job ids may not contain ':' in BullMQ, mission and task ids may. */
+export const jobKey = (...parts: Array<string | number>): string => parts.join('~').replace(/:/g, '_');
+
+/** Adds a planner wake-up job. Any number of them is safe: steps of one mission are serialised by its lock. */
+export function wakePlanner(queue: Queue, missionId: string, reason: string): Promise<unknown> {
+  return queue.add('wake', { missionId, reason: reason.slice(0, 200) }, { removeOnComplete: true, removeOnFail: 1000, attempts: 3, backoff: { type: 'exponential', delay: 500 } });
+}
+
+export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHandle {
+  const { store, logger } = opts;
+  const plannerQueue = new Queue(QUEUES.planner, { connection: opts.connection, prefix: opts.bullPrefix });
+  const factoryQueue = new Queue(QUEUES.factory, { connection: opts.connection, prefix: opts.bullPrefix });
+  const wake = async (missionId: string, reason: string) => {
+    await wakePlanner(plannerQueue, missionId, reason);
+  };
+  const enqueueFactory = async (job: FactoryJob) => {
+    await factoryQueue.add('spawn', job, {
+      jobId: jobKey(job.missionId, job.taskId, job.attempt),
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  };
+  const worker = new Worker(
+    QUEUES.planner,
+    async (job: Job) => {
+      const { missionId } = PlannerJob.parse(job.data);
+      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await runPlannerStep(
+        { store, callModel: opts.callModel, enqueueFactory, wake, logger: logger.child({ missionId }), holder: opts.workerId },
+        missionId,
+        { finalAttempt },
+      );
+      logger.debug({ missionId, outcome: outcome.kind }, 'planner step');
+      return outcome.kind;
+    },
+    { connection: opts.connection, prefix: opts.bullPrefix, concurrency: opts.concurrency ?? 4 },
+  );
+  worker.on('failed', (job, err) => logger.warn({ err, missionId: job?.data?.missionId }, 'planner step failed'));
+  worker.on('error', (err) => logger.error({ err }, 'planner worker error'));
+
+  // The reaper: no mission stays running with no live work.
+  const idleMs = opts.reaperIdleMs ?? 60_000;
+  const reaper = setInterval(() => {
+    void reap(store, wake, idleMs).catch((err: unknown) => logger.warn({ err }, 'reaper failed'));
+  }, opts.reaperIntervalMs ?? 15_000);
+  reaper.unref();
+
+  return {
+    wake,
+    plannerQueue,
+    factoryQueue,
+    async close() {
+      clearInterval(reaper);
+      await worker.close();
+      await Promise.all([plannerQueue.close(), factoryQueue.close()]);
+    },
+  };
+}
+
+async function reap(store: MissionStore, wake: (id: string, reason: string) => Promise<void>, idleMs: number): Promise<void> {
+  for (const status of ['queued', 'planning', 'running'] as const) {
+    const { items } = await store.listMissions({ status, limit: 200 });
+    for (const m of items) {
+      const last = await store.lastEventId(m.id);
+      const lastMs = last ? Number(last.split('-')[0]) : Date.parse(m.updatedAt);
+      if (Date.now() - lastMs > idleMs) await wake(m.id, 'reaper');
+    }
+  }
+}

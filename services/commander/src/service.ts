@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { modelInfo, type ModelsConfig } from '@aime/models';
+import { createMissionStore, type MissionStore } from '@aime/store';
+import { buildApi, parseApiKeys, type AuthConfig } from './api/index.ts';
+import { attachGateway } from './gateway/index.ts';
+import { langchainPlannerModel } from './planner/model.ts';
+import { startPlannerWorker } from './planner/worker.ts';
+import type { PlannerModelCall } from './planner/step.ts';
+
+export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+
+export interface CommanderOptions {
+  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  redisUrl?: string;
+  /** Key prefix of the store; BullMQ uses `${prefix}bull`. @default 'aime:' */
+  prefix?: string;
+  models: ModelsConfig;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 7400 */
+  port?: number;
+  /** `AIME_API_KEYS` syntax: "key:role,key:role". */
+  apiKeys?: string;
+  /** Built dashboard to serve at `/`. @default apps/dashboard/dist when it exists */
+  dashboardDir?: string | null;
+  logger?: Logger;
+  /** Serve the HTTP API and socket.io gateway. @default true */
+  api?: boolean;
+  /** Run the planner worker. @default true */
+  planner?: boolean;
+  /** Replaces the LangChain planner model (tests). */
+  plannerModel?: PlannerModelCall;
+  plannerConcurrency?: number;
+  reaperIntervalMs?: number;
+}
+
+export interface CommanderHandle {
+  /** Base URL of the API, e.g. http://127.0.0.1:7400 */
+  url: string | null;
+  store: MissionStore;
+  readonly state: ServiceState;
+  wake(missionId: string, reason: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the built dashboard lives, if it was built. */
+export function defaultDashboardDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve('@aime/dashboard/package.json')), 'dist');
+    return existsSync(join(dir, 'index.html')) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Mission Commander: the planner worker (one step per mission at a time) and the
+ * public HTTP API with the socket.io gateway. `close()` drains both.
+ */
+export async function startCommander(opts: CommanderOptions): Promise<CommanderHandle> {
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = opts.prefix ?? 'aime:';
+  const logger = (opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'commander' });
+  const auth: AuthConfig = parseApiKeys(opts.apiKeys);
+  let state: ServiceState = 'starting';
+
+  const store = createMissionStore({ redis: redisUrl, prefix });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const workerId = `commander-${randomUUID().slice(0, 8)}`;
+  const planner = startPlannerWorker({
+    store,
+    connection,
+    bullPrefix: `${prefix}bull`,
+    callModel: opts.plannerModel ?? langchainPlannerModel(opts.models, store),
+    logger,
+    workerId,
+    ...(opts.plannerConcurrency ? { concurrency: opts.plannerConcurrency } : {}),
+    ...(opts.reaperIntervalMs ? { reaperIntervalMs: opts.reaperIntervalMs } : {}),
+  });
+  if (opts.planner === false) await planner.close().catch(() => undefined);
+
+  let url: string | null = null;
+  let closeApi: () => Promise<void> = async () => undefined;
+  if (opts.api !== false) {
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const app = await buildApi({
+      store,
+      wake: planner.wake,
+      modelInfo: modelInfo(opts.models),
+      auth,
+      logger,
+      metrics,
+      dashboardDir: opts.dashboardDir === undefined ? defaultDashboardDir() : opts.dashboardDir,
+      readiness: async () => {
+        const redis = await connection.ping().then((r) => r === 'PONG', () => false);
+        const workers = redis ? (await store.listWorkers().catch(() => [])).length > 0 : false;
+        return { redis, workers };
+      },
+    });
+    const gateway = attachGateway(app.server, { store, auth, logger });
+    const host = opts.host ?? '127.0.0.1';
+    const address = await app.listen({ host, port: opts.port ?? 7400 });
+    url = address.replace('[::1]', '127.0.0.1');
+    if (auth.open) logger.warn('no API keys configured (AIME_API_KEYS): only loopback clients are accepted, as operators');
+    closeApi = async () => {
+      await gateway.close();
+      await app.close();
+    };
+  }
+  state = 'running';
+  logger.info({ url, workerId }, 'commander running');
+
+  return {
+    url,
+    store,
+    get state() {
+      return state;
+    },
+    wake: planner.wake,
+    async close() {
+      if (state === 'closed' || state === 'draining') return;
+      state = 'draining';
+      await closeApi();
+      if (opts.planner !== false) await planner.close();
+      await connection.quit().catch(() => undefined);
+      await store.close();
+      state = 'closed';
+    },
+  };
+}
