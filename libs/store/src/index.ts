@@ -1,0 +1,11 @@
+export * from './types.ts';
+export { StoreError, isStoreError } from './errors.ts';
+export type { StoreErrorCode } from './errors.ts';
+export { RedisMissionStore, DEFAULT_BLOCK_MS, FEED_MAXLEN } from './redis-mission-store.ts';
+export type { RedisMissionStoreOptions } from './redis-mission-store.ts';
+export { createMissionStore } from './create-mission-store.ts';
+export type { CreateMissionStoreOptions } from './create-mission-store.ts';
+export { missionFromRecord, summarize, leafProgress } from './summary.ts';
+export { mergeBundles } from './worker-registry.ts';
+export { newMissionId, newArtifactId } from './ids.ts';
+export { StoreKeys } from './keys.ts';

@@ -1,0 +1,458 @@
+// Key layout: see ./keys.ts (every key of a mission under `<prefix>{<missionId>}:`).
+import { ActorSpec, Approval, ArtifactRef, EMPTY_USAGE, Id, MissionStatus, ModelInfo, ResolvedBudget, TaskGraph, TaskProgress, InboxItem, parseEvent } from '@aime/protocol';
+import type { Bundle, Event, MissionSummary, NewEvent, Usage } from '@aime/protocol';
+import type { Redis } from 'ioredis';
+import { BlockingReader } from './blocking-reader.ts';
+import { assertStreamId, decodeRecord, decodeStreamEvents, decodeUsage, encodeNewEvent, encodeRecordBase, flatToObject, parseInboxItem } from './codec.ts';
+import type { StreamEntries } from './codec.ts';
+import { StoreError } from './errors.ts';
+import { newArtifactId, newMissionId } from './ids.ts';
+import { StoreKeys, escapeGlob } from './keys.ts';
+import { listMissionPage } from './mission-list.ts';
+import * as lua from './scripts.ts';
+import { summarize } from './summary.ts';
+import type { CreateMissionInput, FeedEntry, ListMissionsOptions, LockLease, MissionRecord, MissionStore, UsageDelta, WorkerAdvert } from './types.ts';
+import { WorkerRegistry } from './worker-registry.ts';
+
+/** How long `tailEvents` / `tailFeed` wait when no blockMs is given. @default 5000 */
+export const DEFAULT_BLOCK_MS = 5000;
+/** Approximate length the global feed is trimmed to. */
+export const FEED_MAXLEN = 10_000;
+const PREVIEW_CHARS = 200;
+const FROM_MARK = '@@aime-status-from@@';
+
+export interface RedisMissionStoreOptions {
+  /** @default 'aime:' */
+  prefix?: string;
+  /** Quit `redis` on close(): true when the store created the connection itself. @default false */
+  ownsConnection?: boolean;
+}
+
+function invalid(message: string): StoreError {
+  return new StoreError('invalid', message);
+}
+
+function assertId(value: unknown, what: string): asserts value is string {
+  if (!Id.safeParse(value).success) throw invalid(`${what} must be 1..128 of letters, digits and _ . : -, got ${JSON.stringify(value)}`);
+}
+
+function assertPositiveInt(n: number, what: string): void {
+  if (!Number.isInteger(n) || n <= 0) throw invalid(`${what} must be a positive integer, got ${n}`);
+}
+
+/** The Redis implementation of {@link MissionStore}. */
+export class RedisMissionStore implements MissionStore {
+  readonly prefix: string;
+  private readonly keys: StoreKeys;
+  private readonly reader: BlockingReader;
+  private readonly registry: WorkerRegistry;
+  private readonly ownsConnection: boolean;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    opts: RedisMissionStoreOptions = {},
+  ) {
+    const prefix = opts.prefix ?? 'aime:';
+    // A brace in the prefix would become the hash tag of every key and put all missions in one slot.
+    if (/[{}]/.test(prefix)) throw invalid(`prefix must not contain { or }, got ${JSON.stringify(prefix)}`);
+    this.prefix = prefix;
+    this.keys = new StoreKeys(prefix);
+    this.reader = new BlockingReader(redis);
+    this.registry = new WorkerRegistry(redis, this.keys);
+    this.ownsConnection = opts.ownsConnection ?? false;
+  }
+
+  // ---- missions ----
+
+  async createMission(input: CreateMissionInput): Promise<{ mission: MissionRecord; event: Event }> {
+    const id = input.id ?? newMissionId();
+    assertId(id, 'mission id');
+    if (typeof input.goal !== 'string' || input.goal.trim() === '') throw invalid('goal must be a non-empty string');
+    const model = ModelInfo.safeParse(input.model);
+    if (!model.success) throw invalid(`model is invalid: ${model.error.message}`);
+    const budget = ResolvedBudget.safeParse(input.budget);
+    if (!budget.success) throw invalid(`budget is invalid: ${budget.error.message}`);
+
+    const now = new Date();
+    const mission: MissionRecord = {
+      id,
+      goal: input.goal,
+      status: 'queued',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      model: model.data,
+      budget: budget.data,
+      usage: { ...EMPTY_USAGE },
+    };
+    if (input.context !== undefined) mission.context = input.context;
+    if (input.metadata !== undefined) mission.metadata = input.metadata;
+    if (input.owner !== undefined) mission.owner = input.owner;
+
+    const data = { goal: mission.goal, budget: mission.budget, model: mission.model, ...(input.context !== undefined ? { context: input.context } : {}) };
+    const { json, stored } = encodeNewEvent(id, { type: 'mission.created', data }, mission.createdAt);
+    const k = this.keys;
+    const eventId = await lua.CREATE_MISSION.run(this.redis, [k.record(id), k.usage(id), k.events(id), k.inbox(id)], [encodeRecordBase(mission), mission.status, mission.updatedAt, json]);
+    if (typeof eventId !== 'string') throw new StoreError('conflict', `mission ${id} exists already`, { missionId: id });
+    // The index is global (another slot), so it is written after the mission's atomic step.
+    await this.redis.zadd(k.missions, now.getTime(), id);
+    const event = parseEvent({ ...stored, id: eventId });
+    await this.feed(id, [event]);
+    return { mission, event };
+  }
+
+  async getMission(id: string): Promise<MissionRecord | null> {
+    const [record] = await this.loadRecords([id]);
+    return record ?? null;
+  }
+
+  listMissions(opts: ListMissionsOptions = {}): Promise<{ items: MissionRecord[]; nextCursor?: string }> {
+    return listMissionPage(this.redis, this.keys.missions, (ids) => this.loadRecords(ids), opts);
+  }
+
+  async setMissionStatus(
+    id: string,
+    to: MissionStatus,
+    opts: { from?: MissionStatus[]; reason?: string; result?: MissionRecord['result']; error?: MissionRecord['error'] } = {},
+  ): Promise<{ mission: MissionRecord; event: Event } | null> {
+    if (!MissionStatus.safeParse(to).success) throw invalid(`unknown mission status ${JSON.stringify(to)}`);
+    if (opts.from && opts.from.length === 0) return null;
+    const { stored } = encodeNewEvent(id, { type: 'mission.status', data: { from: 'queued', to, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) } });
+    // `from` is only known inside the script: it splices the stored status into this template.
+    const template = JSON.stringify({ ...stored, data: { ...(stored.data as object), from: FROM_MARK } });
+    const at = template.indexOf(JSON.stringify(FROM_MARK));
+    const pre = template.slice(0, at);
+    const post = template.slice(at + FROM_MARK.length + 2);
+    const k = this.keys;
+    const reply = await lua.SET_STATUS.run(
+      this.redis,
+      [k.record(id), k.usage(id), k.events(id)],
+      [to, stored.ts, opts.result ? JSON.stringify(opts.result) : '', opts.error ? JSON.stringify(opts.error) : '', pre, post, ...(opts.from ?? [])],
+    );
+    if (!Array.isArray(reply)) return null;
+    const [from, eventId, recordFlat, usageFlat] = reply as [string, string, unknown, unknown];
+    const mission = decodeRecord(flatToObject(recordFlat), flatToObject(usageFlat));
+    if (!mission) return null;
+    const event = parseEvent({ ...stored, id: eventId, data: { ...(stored.data as object), from } });
+    await this.feed(id, [event]);
+    return { mission, event };
+  }
+
+  async addUsage(id: string, delta: UsageDelta): Promise<Usage> {
+    const ints = ['promptTokens', 'completionTokens', 'plannerSteps', 'actors'] as const;
+    for (const f of ints) {
+      const v = delta[f] ?? 0;
+      if (!Number.isInteger(v) || v < 0) throw invalid(`usage ${f} must be a non-negative integer, got ${v}`);
+    }
+    const cost = delta.costUsd ?? 0;
+    if (!Number.isFinite(cost) || cost < 0) throw invalid(`usage costUsd must be a non-negative number, got ${cost}`);
+    const reply = await lua.ADD_USAGE.run(
+      this.redis,
+      [this.keys.record(id), this.keys.usage(id)],
+      [delta.promptTokens ?? 0, delta.completionTokens ?? 0, cost.toFixed(12), delta.plannerSteps ?? 0, delta.actors ?? 0],
+    );
+    if (!Array.isArray(reply)) throw new StoreError('not_found', `mission ${id} not found`, { missionId: id });
+    return decodeUsage(flatToObject(reply));
+  }
+
+  summarize(record: MissionRecord, graph: TaskGraph): MissionSummary {
+    return summarize(record, graph);
+  }
+
+  // ---- task graph ----
+
+  async readGraph(missionId: string): Promise<TaskGraph> {
+    const [version, json] = await this.redis.hmget(this.keys.graph(missionId), 'version', 'json');
+    if (!json) return { version: 0, tasks: [] };
+    const graph = JSON.parse(json) as TaskGraph;
+    return { ...graph, version: Number(version ?? graph.version) };
+  }
+
+  async writeGraph(missionId: string, expectedVersion: number, graph: TaskGraph, events: NewEvent[] = []): Promise<{ version: number; events: Event[] }> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw invalid(`expectedVersion must be a non-negative integer, got ${expectedVersion}`);
+    const version = expectedVersion + 1;
+    const parsed = TaskGraph.safeParse({ ...graph, version });
+    if (!parsed.success) throw invalid(`graph is invalid: ${parsed.error.message}`);
+    const encoded = events.map((e) => encodeNewEvent(missionId, e));
+    const k = this.keys;
+    const reply = (await lua.WRITE_GRAPH.run(
+      this.redis,
+      [k.record(missionId), k.graph(missionId), k.events(missionId)],
+      [expectedVersion, JSON.stringify(parsed.data), ...encoded.map((e) => e.json)],
+    )) as string[];
+    if (reply[0] === 'missing') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
+    if (reply[0] === 'stale') {
+      const actual = Number(reply[1]);
+      throw new StoreError('stale_write', `graph of ${missionId} is at version ${actual}, expected ${expectedVersion}`, { expected: expectedVersion, actual });
+    }
+    const written = encoded.map((e, i) => parseEvent({ ...e.stored, id: reply[i + 1] }));
+    await this.feed(missionId, written);
+    return { version, events: written };
+  }
+
+  // ---- events ----
+
+  async appendEvent(missionId: string, event: NewEvent): Promise<Event> {
+    const { json, stored } = encodeNewEvent(missionId, event);
+    const id = await lua.APPEND_EVENT.run(this.redis, [this.keys.record(missionId), this.keys.events(missionId)], [json]);
+    if (typeof id !== 'string') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
+    const written = parseEvent({ ...stored, id });
+    await this.feed(missionId, [written]);
+    return written;
+  }
+
+  async readEvents(missionId: string, opts: { after?: string; limit?: number } = {}): Promise<Event[]> {
+    if (opts.after !== undefined) assertStreamId(opts.after, 'after');
+    if (opts.limit !== undefined) assertPositiveInt(opts.limit, 'limit');
+    const start = opts.after !== undefined ? `(${opts.after}` : '-';
+    const key = this.keys.events(missionId);
+    const entries = (opts.limit !== undefined ? await this.redis.xrange(key, start, '+', 'COUNT', opts.limit) : await this.redis.xrange(key, start, '+')) as StreamEntries;
+    return decodeStreamEvents(entries);
+  }
+
+  /** Resolves `[]` on timeout and on abort; `blockMs: 0` waits until an event or the abort. */
+  async tailEvents(missionId: string, opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<Event[]> {
+    const entries = await this.tail(this.keys.events(missionId), opts);
+    return decodeStreamEvents(entries);
+  }
+
+  async lastEventId(missionId: string): Promise<string | null> {
+    return this.lastStreamId(this.keys.events(missionId));
+  }
+
+  // ---- planner inbox ----
+
+  async pushInbox(missionId: string, item: InboxItem): Promise<void> {
+    const parsed = InboxItem.safeParse(item);
+    if (!parsed.success) throw invalid(`inbox item is invalid: ${parsed.error.message}`);
+    const n = await lua.PUSH_INBOX.run(this.redis, [this.keys.record(missionId), this.keys.inbox(missionId)], [JSON.stringify(parsed.data)]);
+    if (typeof n !== 'number') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
+  }
+
+  async drainInbox(missionId: string): Promise<InboxItem[]> {
+    const items = (await lua.DRAIN_INBOX.run(this.redis, [this.keys.inbox(missionId)], [])) as string[];
+    return items.map(parseInboxItem);
+  }
+
+  inboxLength(missionId: string): Promise<number> {
+    return this.redis.llen(this.keys.inbox(missionId));
+  }
+
+  // ---- per-task progress ----
+
+  async setProgress(missionId: string, taskId: string, progress: TaskProgress): Promise<void> {
+    assertId(taskId, 'taskId');
+    const parsed = TaskProgress.safeParse(progress);
+    if (!parsed.success) throw invalid(`progress is invalid: ${parsed.error.message}`);
+    await this.redis.hset(this.keys.progress(missionId), taskId, JSON.stringify(parsed.data));
+  }
+
+  async getProgress(missionId: string): Promise<Record<string, TaskProgress>> {
+    const h = await this.redis.hgetall(this.keys.progress(missionId));
+    return Object.fromEntries(Object.entries(h).map(([taskId, json]) => [taskId, JSON.parse(json) as TaskProgress]));
+  }
+
+  // ---- actors, transcripts, artifacts ----
+
+  async putActorSpec(spec: ActorSpec): Promise<void> {
+    const parsed = ActorSpec.safeParse(spec);
+    if (!parsed.success) throw invalid(`actor spec is invalid: ${parsed.error.message}`);
+    await this.redis.hset(this.keys.actors(spec.missionId), spec.actorId, JSON.stringify(parsed.data));
+  }
+
+  async getActorSpec(missionId: string, actorId: string): Promise<ActorSpec | null> {
+    const json = await this.redis.hget(this.keys.actors(missionId), actorId);
+    return json ? (JSON.parse(json) as ActorSpec) : null;
+  }
+
+  /** Returns the transcript's length after the append. */
+  appendTranscript(missionId: string, actorId: string, entry: unknown): Promise<number> {
+    assertId(actorId, 'actorId');
+    return this.redis.rpush(this.keys.transcript(missionId, actorId), JSON.stringify(entry) ?? 'null');
+  }
+
+  async readTranscript(missionId: string, actorId: string): Promise<unknown[]> {
+    const items = await this.redis.lrange(this.keys.transcript(missionId, actorId), 0, -1);
+    return items.map((s) => JSON.parse(s) as unknown);
+  }
+
+  async putArtifact(missionId: string, input: { name: string; mimeType?: string; content: string }): Promise<ArtifactRef> {
+    assertId(missionId, 'missionId');
+    if (typeof input.content !== 'string') throw invalid('artifact content must be a string');
+    const id = newArtifactId();
+    let preview = input.content.slice(0, PREVIEW_CHARS);
+    // Do not cut a surrogate pair in half.
+    if (/[\uD800-\uDBFF]$/.test(preview)) preview = preview.slice(0, -1);
+    const parsed = ArtifactRef.safeParse({
+      id,
+      name: input.name,
+      mimeType: input.mimeType ?? 'text/plain',
+      uri: `artifact:${missionId}/${id}`,
+      size: Buffer.byteLength(input.content, 'utf8'),
+      preview,
+    });
+    if (!parsed.success) throw invalid(`artifact is invalid: ${parsed.error.message}`);
+    await this.redis.hset(this.keys.artifact(missionId, id), 'ref', JSON.stringify(parsed.data), 'content', input.content);
+    return parsed.data;
+  }
+
+  async getArtifact(missionId: string, artifactId: string): Promise<{ ref: ArtifactRef; content: string } | null> {
+    const [ref, content] = await this.redis.hmget(this.keys.artifact(missionId, artifactId), 'ref', 'content');
+    if (!ref || content === null || content === undefined) return null;
+    return { ref: JSON.parse(ref) as ArtifactRef, content };
+  }
+
+  /** SET [NX] [PX]: false when `onlyIfAbsent` and the key exists. */
+  async putJson(missionId: string, key: string, value: unknown, opts: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
+    if (key === '') throw invalid('key must not be empty');
+    const args: (string | number)[] = [this.keys.kv(missionId, key), JSON.stringify(value) ?? 'null'];
+    if (opts.ttlMs !== undefined) {
+      assertPositiveInt(opts.ttlMs, 'ttlMs');
+      args.push('PX', opts.ttlMs);
+    }
+    if (opts.onlyIfAbsent) args.push('NX');
+    return (await this.redis.call('SET', ...args)) === 'OK';
+  }
+
+  async getJson<T = unknown>(missionId: string, key: string): Promise<T | null> {
+    const json = await this.redis.get(this.keys.kv(missionId, key));
+    return json === null ? null : (JSON.parse(json) as T);
+  }
+
+  // ---- approvals ----
+
+  async putApproval(approval: Approval): Promise<void> {
+    const parsed = Approval.safeParse(approval);
+    if (!parsed.success) throw invalid(`approval is invalid: ${parsed.error.message}`);
+    const a = parsed.data;
+    await this.redis.pipeline().hset(this.keys.approvals(a.missionId), a.id, JSON.stringify(a)).hset(this.keys.approvalIndex, a.id, a.missionId).exec();
+  }
+
+  async getApproval(approvalId: string): Promise<Approval | null> {
+    const missionId = await this.redis.hget(this.keys.approvalIndex, approvalId);
+    if (!missionId) return null;
+    const json = await this.redis.hget(this.keys.approvals(missionId), approvalId);
+    return json ? (JSON.parse(json) as Approval) : null;
+  }
+
+  /** Oldest request first. */
+  async listApprovals(missionId: string): Promise<Approval[]> {
+    const all = (await this.redis.hvals(this.keys.approvals(missionId))).map((s) => JSON.parse(s) as Approval);
+    return all.sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? -1 : 1) : a.requestedAt < b.requestedAt ? -1 : 1));
+  }
+
+  // ---- locks with fencing ----
+
+  async acquireLock(missionId: string, name: string, holder: string, ttlMs: number): Promise<LockLease | null> {
+    if (name === '' || holder === '') throw invalid('lock name and holder must not be empty');
+    assertPositiveInt(ttlMs, 'ttlMs');
+    const key = this.keys.lock(missionId, name);
+    // Taken before the call so the lease never believes it lives longer than Redis does.
+    const start = Date.now();
+    const token = await lua.ACQUIRE_LOCK.run(this.redis, [key, this.keys.fence(missionId, name)], [holder, ttlMs]);
+    if (typeof token !== 'number') return null;
+    return { missionId, name, key, holder, token, expiresAt: start + ttlMs };
+  }
+
+  async renewLock(lease: LockLease, ttlMs: number): Promise<LockLease | null> {
+    assertPositiveInt(ttlMs, 'ttlMs');
+    const start = Date.now();
+    const ok = await lua.RENEW_LOCK.run(this.redis, [lease.key], [`${lease.holder}:${lease.token}`, ttlMs]);
+    return ok === 1 ? { ...lease, expiresAt: start + ttlMs } : null;
+  }
+
+  async releaseLock(lease: LockLease): Promise<boolean> {
+    return (await lua.RELEASE_LOCK.run(this.redis, [lease.key], [`${lease.holder}:${lease.token}`])) === 1;
+  }
+
+  // ---- global feed ----
+
+  async tailFeed(opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<FeedEntry[]> {
+    const entries = await this.tail(this.keys.feed, opts);
+    return entries.map(([id, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
+      return { id, missionId: f.missionId ?? '', eventId: f.eventId ?? '', type: f.type ?? '' };
+    });
+  }
+
+  // ---- live capability registry ----
+
+  advertiseWorker(worker: WorkerAdvert, ttlMs: number): Promise<void> {
+    return this.registry.advertise(worker, ttlMs);
+  }
+  removeWorker(workerId: string): Promise<void> {
+    return this.registry.remove(workerId);
+  }
+  listWorkers(): Promise<WorkerAdvert[]> {
+    return this.registry.list();
+  }
+  listBundles(): Promise<Bundle[]> {
+    return this.registry.bundles();
+  }
+
+  // ---- lifecycle ----
+
+  /** Deletes every key of the mission and its index entries; a no-op for an unknown id. */
+  async deleteMission(id: string): Promise<void> {
+    assertId(id, 'mission id');
+    const approvalIds = await this.redis.hkeys(this.keys.approvals(id));
+    const match = `${escapeGlob(this.keys.mission(id))}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+    const pipe = this.redis.pipeline().zrem(this.keys.missions, id);
+    if (approvalIds.length > 0) pipe.hdel(this.keys.approvalIndex, ...approvalIds);
+    await pipe.exec();
+  }
+
+  /** Quits the connections this store created; a Redis instance passed in stays open. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.reader.close();
+    if (this.ownsConnection) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  // ---- internals ----
+
+  private async loadRecords(ids: string[]): Promise<(MissionRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.keys.record(id)).hgetall(this.keys.usage(id));
+    const replies = (await pipe.exec()) ?? [];
+    return ids.map((_, i) => {
+      const [errR, record] = replies[2 * i] ?? [null, null];
+      const [errU, usage] = replies[2 * i + 1] ?? [null, null];
+      if (errR) throw errR;
+      if (errU) throw errU;
+      return decodeRecord((record ?? {}) as Record<string, string>, (usage ?? {}) as Record<string, string>);
+    });
+  }
+
+  private async lastStreamId(key: string): Promise<string | null> {
+    const last = (await this.redis.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntries;
+    return last[0]?.[0] ?? null;
+  }
+
+  private async tail(key: string, opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<StreamEntries> {
+    if (opts.after !== undefined) assertStreamId(opts.after, 'after');
+    if (opts.limit !== undefined) assertPositiveInt(opts.limit, 'limit');
+    const blockMs = opts.blockMs ?? DEFAULT_BLOCK_MS;
+    if (!Number.isInteger(blockMs) || blockMs < 0) throw invalid(`blockMs must be a non-negative integer, got ${blockMs}`);
+    // An explicit id rather than `$`, so an event appended between this lookup and XREAD is not missed.
+    const after = opts.after ?? (await this.lastStreamId(key)) ?? '0-0';
+    return this.reader.read(key, after, { blockMs, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+
+  /** Best effort: the feed is outside the mission's hash tag, and a lost feed entry only delays a view. */
+  private async feed(missionId: string, events: Event[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipe = this.redis.pipeline();
+    for (const e of events) pipe.xadd(this.keys.feed, 'MAXLEN', '~', FEED_MAXLEN, '*', 'missionId', missionId, 'eventId', e.id, 'type', e.type);
+    await pipe.exec().catch(() => undefined);
+  }
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** A Lua script run by EVALSHA, loaded with EVAL on the first NOSCRIPT. */
+export class LuaScript {
+  readonly sha: string;
+  constructor(
+    readonly name: string,
+    readonly source: string,
+  ) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+        return redis.eval(this.source, keys.length, ...keys, ...args);
+      }
+      throw err;
+    }
+  }
+}
+
+// Scripts are defined here rather than with `defineCommand` so that a Redis instance
+// passed in by the caller is never mutated.
+
+/** KEYS: record, usage, events, inbox. ARGV: base, status, updatedAt, eventJson. Returns the event id, or false when the mission exists. */
+export const CREATE_MISSION = new LuaScript(
+  'createMission',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+redis.call('HSET', KEYS[1], 'base', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
+redis.call('HSET', KEYS[2], 'promptTokens', 0, 'completionTokens', 0, 'costUsd', 0, 'plannerSteps', 0, 'actors', 0)
+local id = redis.call('XADD', KEYS[3], '*', 'e', ARGV[4])
+redis.call('RPUSH', KEYS[4], '{"kind":"created","eventId":"' .. id .. '"}')
+return id
+`,
+);
+
+/**
+ * KEYS: record, usage, events. ARGV: to, updatedAt, result ('' = keep), error ('' = keep),
+ * eventPre, eventPost, ...allowedFrom (none = any). The event JSON is eventPre .. "<from>" .. eventPost
+ * because `from` is only known inside the script.
+ * Returns false when missing or guarded out, else { from, eventId, recordFlat, usageFlat }.
+ */
+export const SET_STATUS = new LuaScript(
+  'setMissionStatus',
+  `
+local from = redis.call('HGET', KEYS[1], 'status')
+if not from then return false end
+if #ARGV > 6 then
+  local ok = false
+  for i = 7, #ARGV do if ARGV[i] == from then ok = true end end
+  if not ok then return false end
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[4]) end
+local id = redis.call('XADD', KEYS[3], '*', 'e', ARGV[5] .. '"' .. from .. '"' .. ARGV[6])
+return { from, id, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]) }
+`,
+);
+
+/** KEYS: record, graph, events. ARGV: expectedVersion, graphJson, ...eventJson. Returns {'ok', ...ids} | {'stale', actual} | {'missing'}. */
+export const WRITE_GRAPH = new LuaScript(
+  'writeGraph',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+local expected = tonumber(ARGV[1])
+if current ~= expected then return { 'stale', tostring(current) } end
+redis.call('HSET', KEYS[2], 'version', expected + 1, 'json', ARGV[2])
+local out = { 'ok' }
+for i = 3, #ARGV do out[#out + 1] = redis.call('XADD', KEYS[3], '*', 'e', ARGV[i]) end
+return out
+`,
+);
+
+/** KEYS: record, events. ARGV: eventJson. Returns the event id, or false when the mission is missing. */
+export const APPEND_EVENT = new LuaScript(
+  'appendEvent',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return redis.call('XADD', KEYS[2], '*', 'e', ARGV[1])
+`,
+);
+
+/** KEYS: record, inbox. ARGV: itemJson. Returns the new length, or false when the mission is missing. */
+export const PUSH_INBOX = new LuaScript(
+  'pushInbox',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return redis.call('RPUSH', KEYS[2], ARGV[1])
+`,
+);
+
+/** KEYS: record, usage. ARGV: promptTokens, completionTokens, costUsd, plannerSteps, actors. Returns HGETALL of usage, or false. */
+export const ADD_USAGE = new LuaScript(
+  'addUsage',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('HINCRBY', KEYS[2], 'promptTokens', ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'completionTokens', ARGV[2])
+redis.call('HINCRBYFLOAT', KEYS[2], 'costUsd', ARGV[3])
+redis.call('HINCRBY', KEYS[2], 'plannerSteps', ARGV[4])
+redis.call('HINCRBY', KEYS[2], 'actors', ARGV[5])
+return redis.call('HGETALL', KEYS[2])
+`,
+);
+
+/** KEYS: inbox. Returns every item and deletes the list in one step. */
+export const DRAIN_INBOX = new LuaScript(
+  'drainInbox',
+  `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+return items
+`,
+);
+
+/** KEYS: lock, fence. ARGV: holder, ttlMs. Returns the fencing token, or false when held. */
+export const ACQUIRE_LOCK = new LuaScript(
+  'acquireLock',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
+return token
+`,
+);
+
+/** KEYS: lock. ARGV: value, ttlMs. 1 when the value still matched and the ttl was extended. */
+export const RENEW_LOCK = new LuaScript(
+  'renewLock',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`,
+);
+
+/** KEYS: lock. ARGV: value. 1 when the value still matched and the lock was deleted. */
+export const RELEASE_LOCK = new LuaScript(
+  'releaseLock',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);

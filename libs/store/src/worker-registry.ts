@@ -1,0 +1,76 @@
+import { Id } from '@aime/protocol';
+import type { Bundle, ToolInfo } from '@aime/protocol';
+import type { Redis } from 'ioredis';
+import { StoreError } from './errors.ts';
+import type { StoreKeys } from './keys.ts';
+import type { WorkerAdvert } from './types.ts';
+
+/**
+ * Live capability registry. The advert key's PX ttl is the truth about liveness; the
+ * `workers` sorted set (scored by expiry) only makes listing cheap and is pruned as it goes.
+ * Scores use the advertiser's clock, so worker clocks should be roughly in sync.
+ */
+export class WorkerRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StoreKeys,
+  ) {}
+
+  async advertise(worker: WorkerAdvert, ttlMs: number): Promise<void> {
+    if (!Id.safeParse(worker.workerId).success) throw new StoreError('invalid', `workerId must match the protocol Id pattern, got ${JSON.stringify(worker.workerId)}`);
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new StoreError('invalid', `ttlMs must be a positive integer, got ${ttlMs}`);
+    // Two keys in different slots: a pipeline, not MULTI, so it also works on a cluster.
+    await this.redis
+      .pipeline()
+      .set(this.keys.worker(worker.workerId), JSON.stringify(worker), 'PX', ttlMs)
+      .zadd(this.keys.workers, Date.now() + ttlMs, worker.workerId)
+      .exec();
+  }
+
+  async remove(workerId: string): Promise<void> {
+    await this.redis.pipeline().del(this.keys.worker(workerId)).zrem(this.keys.workers, workerId).exec();
+  }
+
+  /** Live workers, ordered by workerId. */
+  async list(): Promise<WorkerAdvert[]> {
+    // A refresh raises the score atomically, so pruning by score never drops a live worker.
+    await this.redis.zremrangebyscore(this.keys.workers, '-inf', Date.now());
+    const ids = await this.redis.zrange(this.keys.workers, 0, -1);
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.get(this.keys.worker(id));
+    const replies = (await pipe.exec()) ?? [];
+    const out: WorkerAdvert[] = [];
+    for (const [err, json] of replies) {
+      if (err || typeof json !== 'string') continue;
+      out.push(JSON.parse(json) as WorkerAdvert);
+    }
+    return out.sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0));
+  }
+
+  async bundles(): Promise<Bundle[]> {
+    return mergeBundles(await this.list());
+  }
+}
+
+/**
+ * Bundles merged by name across workers: tools are the union by tool name (the first
+ * worker's definition wins), `workers` counts the workers serving the bundle. Sorted by name.
+ */
+export function mergeBundles(workers: readonly WorkerAdvert[]): Bundle[] {
+  const merged = new Map<string, { bundle: Bundle; tools: Map<string, ToolInfo>; workers: Set<string> }>();
+  for (const w of workers) {
+    for (const b of w.bundles) {
+      let m = merged.get(b.name);
+      if (!m) {
+        m = { bundle: b, tools: new Map(), workers: new Set() };
+        merged.set(b.name, m);
+      }
+      m.workers.add(w.workerId);
+      for (const t of b.tools) if (!m.tools.has(t.name)) m.tools.set(t.name, t);
+    }
+  }
+  return [...merged.values()]
+    .map(({ bundle, tools, workers: ws }) => ({ ...bundle, tools: [...tools.values()], workers: ws.size }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
