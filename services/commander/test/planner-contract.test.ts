@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type Task, type TaskGraph } from '@aime/protocol';
+import { planFor, readTrip } from '@aime/sim/policies';
+import type { SimRequest } from '@aime/sim/policies';
+import { plannerSystemPrompt, plannerUserPrompt, redactContext, type PlannerNews } from '../src/planner/prompt.ts';
+import { parsePlannerAnswer } from '../src/planner/step.ts';
+import { predecessorId } from '../src/planner/news.ts';
+
+const GOAL = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';
+
+function request(graph: TaskGraph, news: PlannerNews[] = [], goal = GOAL, context?: Record<string, unknown>): SimRequest {
+  return {
+    model: 'sim',
+    messages: [
+      { role: 'system', content: plannerSystemPrompt() },
+      {
+        role: 'user',
+        content: plannerUserPrompt({
+          goal,
+          ...(context ? { context } : {}),
+          budget: DEFAULT_BUDGET,
+          usage: EMPTY_USAGE,
+          elapsedMs: 1000,
+          graph,
+          progressMarkdown: '',
+          news,
+          now: '2026-11-29T00:00:00.000Z',
+          step: 1,
+        }),
+      },
+    ],
+    response_format: { type: 'json_schema', json_schema: { name: 'planner_output' } },
+  };
+}
+
+function task(id: string, status: Task['status'], extra: Partial<Task> = {}): Task {
+  return { id, title: id, description: '', completionCriteria: '', status, dependsOn: [], attempts: status === 'pending' ? 0 : 1, ...extra };
+}
+
+function tasksFromPlan(ops: PlannerOutput['operations']): Task[] {
+  return ops.flatMap((o) => (o.op === 'add' ? [task(o.task.id, 'pending', { ...o.task, attempts: 0 })] : []));
+}
+
+describe('the planner prompt as the simulated planner reads it', () => {
+  it('reads the trip out of the reference goal', () => {
+    expect(readTrip(GOAL)).toEqual({ cities: ['Seoul', 'Tokyo', 'Kyoto'], start: '2026-12-01', days: 4, people: 2, trainDay: 2 });
+  });
+
+  it('plans the reference trip with independent searches, bookings that depend on them and a final itinerary', () => {
+    const out = PlannerOutput.parse(planFor(request({ version: 0, tasks: [] })));
+    const tasks = tasksFromPlan(out.operations);
+    const ids = tasks.map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining(['find-flight-seoul-tokyo', 'find-train-tokyo-kyoto', 'book-train-tokyo-kyoto', 'find-hotel-kyoto', 'itinerary']));
+    const train = tasks.find((t) => t.id === 'find-train-tokyo-kyoto')!;
+    expect(train.description).toMatch(/^Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers\./);
+    expect(tasks.find((t) => t.id === 'book-train-tokyo-kyoto')!.dependsOn).toEqual(['find-train-tokyo-kyoto']);
+    const independent = tasks.filter((t) => t.dependsOn.length === 0 && t.parentId === 'research');
+    expect(independent.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('replaces a train booking that failed because the train sold out, and rewires the itinerary', () => {
+    const graph: TaskGraph = {
+      version: 3,
+      tasks: [
+        task('research', 'running'),
+        task('bookings', 'running'),
+        task('find-train-tokyo-kyoto', 'succeeded', {
+          parentId: 'research',
+          description: 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers. Prefer the Shinkansen (Nozomi).',
+          report: { status: 'succeeded', summary: 'Chose NOZOMI-0900-2026-12-02', references: ['train:NOZOMI-0900-2026-12-02'], artifacts: [] },
+        }),
+        task('book-train-tokyo-kyoto', 'failed', { parentId: 'bookings', dependsOn: ['find-train-tokyo-kyoto'] }),
+        task('book-flight-seoul-tokyo', 'running', { parentId: 'bookings' }),
+        task('itinerary', 'pending', { dependsOn: ['book-train-tokyo-kyoto', 'book-flight-seoul-tokyo'] }),
+      ],
+    };
+    const news: PlannerNews[] = [
+      { kind: 'report', taskId: 'book-train-tokyo-kyoto', status: 'failed', summary: 'Could not book NOZOMI-0900-2026-12-02: sold out.', references: ['train:NOZOMI-0900-2026-12-02'], artifacts: [] },
+    ];
+    const out = PlannerOutput.parse(planFor(request(graph, news)));
+    const added = tasksFromPlan(out.operations);
+    const search = added.find((t) => t.id === 'find-train-tokyo-kyoto-2');
+    expect(search?.description).toContain('departing after 09:00');
+    expect(search?.description).toContain('excluding NOZOMI-0900-2026-12-02');
+    expect(added.find((t) => t.id === 'book-train-tokyo-kyoto-2')?.dependsOn).toEqual(['find-train-tokyo-kyoto-2']);
+    expect(out.operations).toContainEqual(expect.objectContaining({ op: 'skip', id: 'book-train-tokyo-kyoto' }));
+    expect(out.operations).toContainEqual({ op: 'update', id: 'itinerary', patch: { dependsOn: ['book-flight-seoul-tokyo', 'book-train-tokyo-kyoto-2'] } });
+  });
+
+  it('replans on an outside event that sells out the chosen train before its booking started', () => {
+    const graph: TaskGraph = {
+      version: 3,
+      tasks: [
+        task('find-train-tokyo-kyoto', 'succeeded', {
+          description: 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.',
+          report: { status: 'succeeded', summary: 'ok', references: ['train:NOZOMI-0900-2026-12-02'], artifacts: [] },
+        }),
+        task('book-train-tokyo-kyoto', 'ready', { dependsOn: ['find-train-tokyo-kyoto'], attempts: 0 }),
+      ],
+    };
+    const news: PlannerNews[] = [{ kind: 'external', message: 'The 09:00 Nozomi sold out', data: { disruption: { kind: 'sell_out_train', trainId: 'NOZOMI-0900-2026-12-02' } } }];
+    const out = PlannerOutput.parse(planFor(request(graph, news)));
+    expect(tasksFromPlan(out.operations).map((t) => t.id)).toEqual(['find-train-tokyo-kyoto-2', 'book-train-tokyo-kyoto-2']);
+    expect(out.operations).toContainEqual(expect.objectContaining({ op: 'skip', id: 'book-train-tokyo-kyoto' }));
+  });
+
+  it('finishes with the final report as the answer once every task is done', () => {
+    const graph: TaskGraph = { version: 9, tasks: [task('a', 'succeeded'), task('itinerary', 'succeeded', { dependsOn: ['a'] })] };
+    const news: PlannerNews[] = [{ kind: 'report', taskId: 'itinerary', status: 'succeeded', summary: 'Day 1: fly. Total ¥200,000', references: [], artifacts: [] }];
+    const out = PlannerOutput.parse(planFor(request(graph, news)));
+    expect(out.operations).toEqual([{ op: 'finish', status: 'succeeded', answer: 'Day 1: fly. Total ¥200,000', artifacts: [] }]);
+  });
+
+  it('waits while tasks run and nothing failed', () => {
+    const graph: TaskGraph = { version: 2, tasks: [task('a', 'running'), task('b', 'pending', { dependsOn: ['a'] })] };
+    expect(planFor(request(graph)).operations).toEqual([]);
+  });
+
+  it('plans a generic goal as two parallel tasks and a synthesis', () => {
+    const out = PlannerOutput.parse(planFor(request({ version: 0, tasks: [] }, [], 'Explain how Redis streams order entries')));
+    const tasks = tasksFromPlan(out.operations);
+    expect(tasks.filter((t) => t.dependsOn.length === 0)).toHaveLength(2);
+    expect(tasks.find((t) => t.id === 'answer')?.dependsOn).toEqual(['gather-facts', 'list-options']);
+  });
+});
+
+describe('planner answers and prompts', () => {
+  it('rejects an answer that is not JSON with a message the model can act on', () => {
+    const r = parsePlannerAnswer('Sure! Here is the plan');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatch(/not valid JSON/);
+  });
+
+  it('names the path of a schema violation', () => {
+    const r = parsePlannerAnswer(JSON.stringify({ thought: '', operations: [{ op: 'add', task: { id: 'x' } }] }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join(' ')).toMatch(/operations\.0\.task\.title/);
+  });
+
+  it('accepts an answer wrapped in a code fence', () => {
+    const r = parsePlannerAnswer('```json\n{"thought":"t","operations":[]}\n```');
+    expect(r).toEqual({ ok: true, output: { thought: 't', operations: [] } });
+  });
+
+  it('keeps secret-looking context keys out of the prompt', () => {
+    const text = plannerUserPrompt({
+      goal: 'g',
+      context: { tripBudget: { amount: 1 }, apiKey: 'sk-live-123', nested: { password: 'hunter2' } },
+      budget: DEFAULT_BUDGET,
+      usage: EMPTY_USAGE,
+      elapsedMs: 0,
+      graph: { version: 0, tasks: [] },
+      progressMarkdown: '',
+      news: [],
+      now: 'now',
+      step: 1,
+    });
+    expect(text).not.toContain('sk-live-123');
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('tripBudget');
+    expect(redactContext({ token: 'x' })).toEqual({ token: '[redacted]' });
+  });
+
+  it('computes the stream id just before a given one', () => {
+    expect(predecessorId('1700000000000-5')).toBe('1700000000000-4');
+    expect(predecessorId('1700000000000-0')).toBe('1699999999999-18446744073709551615');
+  });
+});
