@@ -1,0 +1,184 @@
+import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { applyAnswerFault, decide } from './answer.ts';
+import { completionBody, completionId, streamChunks, toWireAnswer, usageOf, type WireAnswer } from './completion.ts';
+import { SimOptionsError, SimRequestError, openAIError } from './errors.ts';
+import { FaultPlanner, numberParam, type Fault, type FaultOptions } from './faults.ts';
+import { defaultPolicies } from './policies/index.ts';
+import type { SimPolicy } from './policy.ts';
+import { parseChatRequest } from './request.ts';
+
+/** Options of {@link startSimServer}. */
+export interface SimServerOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (a random free port) */
+  port?: number;
+  /** Tried in order; the first that matches answers. @default defaultPolicies */
+  policies?: SimPolicy[];
+  /** Fault injection by rate (seeded) or script; header and marker faults always work. */
+  faults?: FaultOptions;
+  /** Extra delay before every answer, in ms. @default 0 */
+  latencyMs?: number;
+  /** Fastify's request log. @default false */
+  logger?: boolean;
+}
+
+export interface SimServerStats {
+  /** Chat-completion requests received (including rejected and faulted ones). */
+  requests: number;
+  /** Answers per policy name (`fallback` when none matched). */
+  byPolicy: Record<string, number>;
+  /** Injected faults per kind. */
+  faults: Record<string, number>;
+}
+
+export interface SimServerHandle {
+  /** Base URL ending in `/v1`, ready for an OpenAI client's `baseURL`. */
+  url: string;
+  port: number;
+  /** Stops listening and drops open connections, including hanging ones. */
+  close(): Promise<void>;
+  stats(): SimServerStats;
+}
+
+const DEFAULT_FAULT_LATENCY_MS = 1000;
+const DEFAULT_RETRY_AFTER_S = 1;
+/** Simulated model ids listed by `GET /v1/models`; any model name is accepted on requests. */
+export const SIM_MODEL_IDS = ['sim', 'sim-planner', 'sim-factory', 'sim-actor'] as const;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function validateOptions(opts: SimServerOptions): void {
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SimOptionsError(`port must be an integer in 0..65535, got ${String(opts.port)}`);
+  const latency = opts.latencyMs ?? 0;
+  if (!Number.isFinite(latency) || latency < 0) throw new SimOptionsError(`latencyMs must be a non-negative number, got ${String(opts.latencyMs)}`);
+  for (const p of opts.policies ?? []) {
+    if (typeof p?.name !== 'string' || typeof p.matches !== 'function' || typeof p.answer !== 'function') {
+      throw new SimOptionsError('every policy needs a name, matches(req) and answer(req)');
+    }
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the simulated OpenAI-compatible model server: `POST /v1/chat/completions`,
+ * `GET /v1/models`, `GET /healthz`. Answers are deterministic functions of the request;
+ * faults come from the `x-sim-fault` header, a `[[sim-fault:<kind>]]` marker in the last
+ * user/system message, `faults.script`, or `faults.rate`.
+ * @throws SimOptionsError on invalid options, before listening.
+ */
+export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServerHandle> {
+  validateOptions(opts);
+  const host = opts.host ?? '127.0.0.1';
+  const policies = opts.policies ?? defaultPolicies;
+  const planner = new FaultPlanner(opts.faults);
+  const latencyMs = opts.latencyMs ?? 0;
+  const stats: SimServerStats = { requests: 0, byPolicy: {}, faults: {} };
+  const hijacked = new Set<ServerResponse>();
+
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof SimRequestError) return reply.code(400).send(openAIError(err.message, 'invalid_request_error', err.param, null));
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Body parser errors (bad JSON, wrong content type, too large): keep OpenAI's shape.
+      return reply.code(status).send(openAIError(err.message, 'invalid_request_error', null, err.code ?? null));
+    }
+    app.log.error(err);
+    return reply.code(500).send(openAIError(`The simulated model failed: ${err.message}`, 'server_error', null, null));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(openAIError(`Unknown request URL: ${req.method} ${req.url}.`, 'invalid_request_error', null, 'unknown_url')),
+  );
+
+  app.get('/healthz', async () => ({ ok: true, simulated: true }));
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: SIM_MODEL_IDS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'aime-sim' })),
+  }));
+
+  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+    stats.requests += 1;
+    const { req, stream, includeUsage } = parseChatRequest(request.body);
+    const header = request.headers['x-sim-fault'];
+    const fault = planner.next(Array.isArray(header) ? header[0] : header, req);
+    if (fault) stats.faults[fault.kind] = (stats.faults[fault.kind] ?? 0) + 1;
+
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (fault?.kind === 'latency') await sleep(numberParam(fault, 'ms', DEFAULT_FAULT_LATENCY_MS));
+    if (fault?.kind === 'rate_limit') {
+      const seconds = numberParam(fault, 'retry-after', DEFAULT_RETRY_AFTER_S);
+      return reply
+        .code(429)
+        .header('retry-after', String(seconds))
+        .send(openAIError(`Rate limit reached for simulated model ${req.model} (simulated fault).`, 'requests', null, 'rate_limit_exceeded'));
+    }
+    if (fault?.kind === 'server_error') {
+      return reply.code(500).send(openAIError('The server had an error while processing your request (simulated fault).', 'server_error', null, null));
+    }
+    if (fault?.kind === 'hang') return hang(reply);
+
+    const decided = decide(req, policies);
+    stats.byPolicy[decided.policy] = (stats.byPolicy[decided.policy] ?? 0) + 1;
+    let wire: WireAnswer = toWireAnswer(req, decided.answer);
+    if (fault?.kind === 'bad_tool_args' || fault?.kind === 'unknown_tool') wire = applyAnswerFault(fault.kind, req, wire);
+
+    const id = completionId(request.body);
+    const usage = usageOf(req, wire);
+    if (stream) return sendStream(reply, streamChunks(id, req.model, wire, includeUsage ? usage : undefined), fault);
+    if (fault?.kind === 'malformed_json') {
+      return reply.code(200).header('content-type', 'application/json').send(malformed(JSON.stringify(completionBody(id, req.model, wire, usage))));
+    }
+    return reply.code(200).send(completionBody(id, req.model, wire, usage));
+  });
+
+  /** Holds the request open until the client gives up (or the server closes). */
+  async function hang(reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    const raw = reply.raw;
+    hijacked.add(raw);
+    await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    hijacked.delete(raw);
+  }
+
+  function sendStream(reply: FastifyReply, chunks: Array<Record<string, unknown>>, fault: Fault | undefined): void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    chunks.forEach((c, i) => {
+      const text = JSON.stringify(c);
+      // The fault hits the second chunk: the client has started consuming when it breaks.
+      raw.write(`data: ${fault?.kind === 'malformed_json' && i === 1 ? malformed(text) : text}\n\n`);
+    });
+    raw.end('data: [DONE]\n\n');
+  }
+
+  await app.listen({ host, port: opts.port ?? 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(host)}:${port}/v1`,
+    port,
+    close() {
+      closing ??= (async () => {
+        for (const raw of hijacked) raw.destroy();
+        await app.close();
+      })();
+      return closing;
+    },
+    stats: () => ({ requests: stats.requests, byPolicy: { ...stats.byPolicy }, faults: { ...stats.faults } }),
+  };
+}
+
+/** Truncates JSON text so it cannot parse. */
+function malformed(json: string): string {
+  return `${json.slice(0, Math.max(1, Math.floor(json.length / 2)))}<<simulated malformed json`;
+}
