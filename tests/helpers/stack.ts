@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { startAll, type AllInOneHandle } from '@aime/aime';
+import type { Event, Mission } from '@aime/protocol';
+import type { MissionStore } from '@aime/store';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const REFERENCE_GOAL =
+  'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';
+export const REFERENCE_CONTEXT = { tripBudget: { amount: 300_000, currency: 'JPY' } };
+/** The train the simulated planner's actors choose first for the reference trip. */
+export const FIRST_SHINKANSEN = 'NOZOMI-0900-2026-12-02';
+
+export interface TestStack extends AllInOneHandle {
+  prefix: string;
+  store: MissionStore;
+  api<T = unknown>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
+  submit(body: Record<string, unknown>): Promise<string>;
+  events(missionId: string): Promise<Event[]>;
+  waitForEvent(missionId: string, match: (e: Event) => boolean, timeoutMs?: number): Promise<Event>;
+  waitForStatus(missionId: string, statuses: Mission['status'][], timeoutMs?: number): Promise<Mission>;
+}
+
+/** The whole stack in this process on a fresh key prefix, against the real Redis, with the sim model over HTTP. */
+export async function startStack(opts: { actorConcurrency?: number } = {}): Promise<TestStack> {
+  const prefix = `test-${randomUUID()}:`;
+  const app = await startAll({
+    redisUrl: REDIS_URL,
+    prefix,
+    port: 0,
+    dashboardDir: null,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...(opts.actorConcurrency ? { actorConcurrency: opts.actorConcurrency } : {}),
+  });
+  const store = app.commander.store;
+  const api: TestStack['api'] = async (path, init = {}) => {
+    const res = await fetch(`${app.url}${path}`, {
+      method: init.method ?? (init.body ? 'POST' : 'GET'),
+      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
+  };
+  const events = (missionId: string) => store.readEvents(missionId, { limit: 100_000 });
+  return {
+    ...app,
+    prefix,
+    store,
+    api,
+    events,
+    async submit(body) {
+      const res = await api<{ id: string }>('/v1/missions', { body });
+      if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.id;
+    },
+    async waitForEvent(missionId, match, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      let after: string | undefined;
+      while (Date.now() < until) {
+        const batch = await store.tailEvents(missionId, { ...(after ? { after } : { after: '0-0' }), blockMs: 500 });
+        for (const e of batch) {
+          if (match(e)) return e;
+          after = e.id;
+        }
+      }
+      throw new Error(`no matching event in mission ${missionId} within ${timeoutMs} ms`);
+    },
+    async waitForStatus(missionId, statuses, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      let last: Mission | null = null;
+      while (Date.now() < until) {
+        const res = await api<Mission>(`/v1/missions/${missionId}`);
+        last = res.body;
+        if (statuses.includes(last.status)) return last;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      throw new Error(`mission ${missionId} is ${last?.status}, not ${statuses.join('|')}, after ${timeoutMs} ms; error: ${JSON.stringify(last?.error)}`);
+    },
+    async close() {
+      await app.close();
+      await deletePrefix(prefix);
+    },
+  };
+}
+
+export async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Intervals [first step, report] per actor, from a mission's events. */
+export function actorIntervals(events: Event[]): Map<string, { start: number; end: number }> {
+  const out = new Map<string, { start: number; end: number }>();
+  events.forEach((e, i) => {
+    if (!e.actorId) return;
+    if (e.type === 'actor.step' || e.type === 'actor.progress' || e.type === 'actor.reported') {
+      const cur = out.get(e.actorId) ?? { start: i, end: i };
+      cur.end = i;
+      out.set(e.actorId, cur);
+    }
+  });
+  return out;
+}
+
+export function maxConcurrentActors(events: Event[]): number {
+  const iv = [...actorIntervals(events).values()];
+  let best = 0;
+  for (const a of iv) best = Math.max(best, iv.filter((b) => b.start <= a.start && a.start <= b.end).length);
+  return best;
+}
