@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { setApiKey } from '../net/api-key.ts';
+import { useApiKey, useConnection } from '../hooks/use-external.ts';
+import { ConnectionBadge } from './badges.tsx';
+
+/** Where the operator enters an API key; it is kept in localStorage and never shown back. */
+function ApiKeyField() {
+  const key = useApiKey();
+  const [draft, setDraft] = useState('');
+  const qc = useQueryClient();
+  const save = (value: string) => {
+    setApiKey(value);
+    setDraft('');
+    void qc.invalidateQueries();
+  };
+  return (
+    <form
+      className="api-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save(draft);
+      }}
+    >
+      <label htmlFor="api-key-input">API key</label>
+      <input
+        id="api-key-input"
+        type="password"
+        autoComplete="off"
+        placeholder={key ? 'saved (enter to replace)' : 'none (loopback)'}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />
+      <button type="submit" className="btn small" disabled={draft.trim() === ''}>
+        Save
+      </button>
+      {key ? (
+        <button type="button" className="btn small ghost" onClick={() => save('')}>
+          Clear
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+export function Header() {
+  const conn = useConnection();
+  return (
+    <header className="app-header">
+      <a className="brand" href="#/">
+        <span className="logo" aria-hidden="true">◆</span> Aime Runtime
+      </a>
+      <nav className="header-nav">
+        <a href="#/">Missions</a>
+      </nav>
+      <div className="header-right">
+        <ConnectionBadge info={conn} />
+        <ApiKeyField />
+      </div>
+    </header>
+  );
+}

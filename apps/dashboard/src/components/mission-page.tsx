@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { isTerminalMissionStatus } from '@aime/protocol';
+import type { Event, Mission } from '@aime/protocol';
+import { api, ApiError, describeError } from '../net/api-client.ts';
+import { useMissionEvents } from '../hooks/use-mission-events.ts';
+import { useNow } from '../hooks/use-external.ts';
+import { coalesce } from '../lib/batcher.ts';
+import { needsApprovalsRefresh, needsSnapshotRefresh } from '../lib/controls.ts';
+import { deriveActors, reuseUnchanged } from '../lib/actors.ts';
+import type { ActorView } from '../lib/actors.ts';
+import { liveUsage, usageSeries } from '../lib/usage.ts';
+import type { UsagePoint } from '../lib/usage.ts';
+import { finalResult } from '../lib/result.ts';
+import { formatCost, formatElapsed, formatTokens, missionElapsedMs } from '../lib/format.ts';
+import { ModelBadge, StatusBadge } from './badges.tsx';
+import { ControlBar, InjectForm, Approvals } from './controls.tsx';
+import { ProgressList } from './progress-list.tsx';
+import { TaskGraph } from './task-graph.tsx';
+import { ActorPanels } from './actor-panels.tsx';
+import { EventTimeline } from './event-timeline.tsx';
+import { UsageChart } from './usage-chart.tsx';
+import { FinalAnswer } from './final-answer.tsx';
+
+const SNAPSHOT_REFRESH_MS = 300;
+
+function MissionHeader({ mission, series }: { mission: Mission; series: readonly UsagePoint[] }) {
+  const finished = isTerminalMissionStatus(mission.status);
+  const now = useNow(1000, !finished);
+  const usage = liveUsage(mission.usage, series);
+  return (
+    <section className="card mission-header" aria-labelledby="mission-goal">
+      <div className="mission-header-top">
+        <StatusBadge status={mission.status} testId="mission-status" />
+        <ModelBadge model={mission.model} />
+        <span className="mono muted small">{mission.id}</span>
+      </div>
+      <h1 id="mission-goal" className="goal">
+        {mission.goal}
+      </h1>
+      <dl className="stats">
+        <div>
+          <dt>Elapsed</dt>
+          <dd>{formatElapsed(missionElapsedMs(mission.createdAt, mission.updatedAt, finished, now))}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd title={`budget ${mission.budget.maxTokens}`}>
+            {formatTokens(usage.tokens)} <span className="muted small">/ {formatTokens(mission.budget.maxTokens)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Cost</dt>
+          <dd>
+            {formatCost(usage.costUsd)} <span className="muted small">/ {formatCost(mission.budget.maxCostUsd)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Planner steps</dt>
+          <dd>
+            {mission.usage.plannerSteps} <span className="muted small">/ {mission.budget.maxPlannerSteps}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Actors</dt>
+          <dd>{mission.usage.actors}</dd>
+        </div>
+      </dl>
+      <ControlBar mission={mission} />
+    </section>
+  );
+}
+
+/** The `#/missions/:id` page: snapshot over REST, live events over socket.io. */
+export function MissionPage({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const snapshot = useQuery({ queryKey: ['mission', id], queryFn: () => api.getMission(id) });
+
+  const refresh = useMemo(
+    () => ({
+      mission: coalesce(() => void qc.invalidateQueries({ queryKey: ['mission', id] }), SNAPSHOT_REFRESH_MS),
+      approvals: coalesce(() => void qc.invalidateQueries({ queryKey: ['approvals', id] }), SNAPSHOT_REFRESH_MS),
+    }),
+    [qc, id],
+  );
+  useEffect(
+    () => () => {
+      refresh.mission.cancel();
+      refresh.approvals.cancel();
+    },
+    [refresh],
+  );
+  const onAdded = useCallback(
+    (added: Event[]) => {
+      if (added.some((e) => needsSnapshotRefresh(e.type))) refresh.mission.call();
+      if (added.some((e) => needsApprovalsRefresh(e.type))) refresh.approvals.call();
+    },
+    [refresh],
+  );
+  const { events, error: subscribeError, rejected } = useMissionEvents(id, onAdded);
+
+  const prevActors = useRef<ActorView[]>([]);
+  const actors = useMemo(() => {
+    const next = reuseUnchanged(prevActors.current, deriveActors(events));
+    prevActors.current = next;
+    return next;
+  }, [events]);
+  const series = useMemo(() => usageSeries(events), [events]);
+  const mission = snapshot.data;
+  const result = useMemo(() => finalResult(mission, events), [mission, events]);
+
+  if (snapshot.isPending) {
+    return (
+      <main className="page">
+        <p className="muted">Loading mission {id}…</p>
+      </main>
+    );
+  }
+  if (!mission) {
+    const notFound = snapshot.error instanceof ApiError && snapshot.error.status === 404;
+    return (
+      <main className="page">
+        <p className="banner error" role="alert">
+          {notFound ? `No mission "${id}" (or it is not yours).` : describeError(snapshot.error)}
+        </p>
+        <p>
+          <a href="#/">← All missions</a>
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main className="page mission-page">
+      <p className="crumbs">
+        <a href="#/">← All missions</a>
+      </p>
+      {snapshot.isError ? (
+        <p className="banner warn" role="status">
+          Showing the last snapshot: {describeError(snapshot.error)}
+        </p>
+      ) : null}
+      {subscribeError ? (
+        <p className="banner error" role="alert">
+          Live updates failed: {subscribeError}
+        </p>
+      ) : null}
+      {rejected > 0 ? <p className="banner warn">{rejected} events from the server could not be read and were skipped.</p> : null}
+      <MissionHeader mission={mission} series={series} />
+      {result ? <FinalAnswer result={result} /> : null}
+      <div className="mission-grid">
+        <ProgressList tasks={mission.tasks} />
+        <TaskGraph tasks={mission.tasks} />
+        <ActorPanels actors={actors} />
+        <EventTimeline events={events} />
+        <UsageChart series={series} />
+        <div className="stack">
+          <Approvals mission={mission} />
+          <InjectForm mission={mission} />
+        </div>
+      </div>
+    </main>
+  );
+}

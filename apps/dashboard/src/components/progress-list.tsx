@@ -1,0 +1,88 @@
+import { memo, useMemo } from 'react';
+import type { Task } from '@aime/protocol';
+import { buildTaskTree, taskProgress } from '../lib/task-tree.ts';
+import { StatusBadge, TaskIcon } from './badges.tsx';
+
+function Reference({ r }: { r: string }) {
+  if (/^https?:\/\//.test(r)) {
+    return (
+      <a href={r} target="_blank" rel="noreferrer noopener">
+        {r}
+      </a>
+    );
+  }
+  return <span className="mono">{r}</span>;
+}
+
+const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: number }) {
+  return (
+    <li
+      className={`task-row depth-${Math.min(depth, 6)}`}
+      style={{ paddingLeft: `${0.75 + depth * 1.25}rem` }}
+      data-testid="task-row"
+      data-task-id={task.id}
+      data-status={task.status}
+    >
+      <div className="task-head">
+        <TaskIcon status={task.status} />
+        <span className="task-title">{task.title}</span>
+        <StatusBadge status={task.status} />
+        {task.attempts > 1 ? <span className="muted small">attempt {task.attempts}</span> : null}
+        <span className="mono muted small task-id">{task.id}</span>
+      </div>
+      {task.completionCriteria ? (
+        <p className="task-criteria">
+          <span className="label">Done when:</span> {task.completionCriteria}
+        </p>
+      ) : null}
+      {task.dependsOn.length > 0 ? (
+        <p className="small muted">after {task.dependsOn.join(', ')}</p>
+      ) : null}
+      {task.progress && !task.report ? (
+        <p className="task-progress small">
+          <span className="label">{task.progress.status}:</span> {task.progress.message}
+        </p>
+      ) : null}
+      {task.reason ? <p className="task-reason small">{task.reason}</p> : null}
+      {task.report ? (
+        <div className={`task-report report-${task.report.status}`}>
+          <p>{task.report.summary}</p>
+          {task.report.references.length > 0 ? (
+            <ul className="refs small">
+              {task.report.references.map((r, i) => (
+                <li key={i}>
+                  <Reference r={r} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {task.report.artifacts.length > 0 ? (
+            <p className="small muted">artifacts: {task.report.artifacts.map((a) => a.name).join(', ')}</p>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+});
+
+/** AIME's hierarchical progress list: each task with its criteria, progress and report. */
+export const ProgressList = memo(function ProgressList({ tasks }: { tasks: readonly Task[] }) {
+  const rows = useMemo(() => buildTaskTree(tasks), [tasks]);
+  const p = taskProgress(tasks);
+  return (
+    <section className="card" aria-labelledby="progress-title">
+      <div className="card-title-row">
+        <h2 id="progress-title">Progress</h2>
+        <span className="muted">
+          {p.done}/{p.total} done
+        </span>
+      </div>
+      {rows.length === 0 ? <p className="muted">The planner has not written a plan yet.</p> : null}
+      <ul className="task-list">
+        {rows.map((r) => (
+          <TaskRow key={r.task.id} task={r.task} depth={r.depth} />
+        ))}
+      </ul>
+    </section>
+  );
+});

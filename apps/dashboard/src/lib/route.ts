@@ -1,0 +1,21 @@
+/** The dashboard's pages, from the URL hash. */
+export type Route = { name: 'missions' } | { name: 'mission'; id: string } | { name: 'not-found'; path: string };
+
+/** Parses `#/`, `#/missions/<id>`; anything else is "not found" rather than a blank page. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/' || path === '/missions' || path === '/missions/') return { name: 'missions' };
+  const m = /^\/missions\/([^/?#]+)\/?$/.exec(path);
+  if (m?.[1]) {
+    try {
+      return { name: 'mission', id: decodeURIComponent(m[1]) };
+    } catch {
+      return { name: 'not-found', path };
+    }
+  }
+  return { name: 'not-found', path };
+}
+
+export function missionHref(id: string): string {
+  return `#/missions/${encodeURIComponent(id)}`;
+}
