@@ -1,0 +1,129 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { authenticate, bearerToken } from './auth.ts';
+import { setPrincipal } from './context.ts';
+import { hasDashboard, isSpaRoute, registerDashboard, sendSpaIndex } from './dashboard.ts';
+import { ApiError, toErrorReply } from './errors.ts';
+import { createApiMetrics } from './metrics.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RouteContext } from './route-context.ts';
+import { registerApprovalRoutes } from './routes-approvals.ts';
+import { registerControlRoutes } from './routes-control.ts';
+import { registerEventRoutes } from './routes-events.ts';
+import { registerMissionRoutes } from './routes-missions.ts';
+import { registerMetricsRoute, registerProbeRoutes, registerToolRoutes } from './routes-system.ts';
+import type { ApiDeps } from './types.ts';
+
+const DEFAULT_BODY_LIMIT = 1_048_576;
+const DEFAULT_RATE_LIMIT = 600;
+
+/**
+ * Builds the commander's HTTP API (API.md v1), not yet listening: the caller calls
+ * `listen` and owns `close`. Closing aborts open SSE streams.
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const logger = deps.logger.child({ component: 'api' });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    // The socket address decides loopback access; trusting X-Forwarded-For would let anyone claim 127.0.0.1.
+    trustProxy: false,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON only (anything else is a 415), but an empty JSON body counts as no body so that
+  // clients that always send `content-type: application/json` can POST /pause.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+
+  const metrics = createApiMetrics(deps.metrics);
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const answer = toErrorReply(error);
+    if (answer.unexpected) request.log.error({ err: error }, 'request failed');
+    if (answer.headers) void reply.headers(answer.headers);
+    return reply.code(answer.statusCode).send(answer.body);
+  });
+
+  const dashboard = hasDashboard(deps.dashboardDir) ? deps.dashboardDir : null;
+  app.setNotFoundHandler((request, reply) => {
+    if (dashboard && isSpaRoute(request)) return sendSpaIndex(reply);
+    const path = request.url.split('?')[0] ?? '';
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
+  });
+
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => shutdown.abort());
+
+  const ctx: RouteContext = {
+    deps,
+    metrics,
+    shutdown: shutdown.signal,
+    wake: async (missionId, reason) => {
+      try {
+        await deps.wake(missionId, reason);
+      } catch (err) {
+        // The inbox item is stored, so the reaper's periodic wake-up still reaches the planner.
+        logger.error({ err, missionId, reason }, 'waking the planner failed');
+      }
+    },
+  };
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Aime Runtime API', version: '1.0.0', description: 'Adaptive multi-agent orchestration runtime: missions, events, controls, approvals.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An AIME_API_KEYS key' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const limiter = new RateLimiter(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT);
+  const guard = (need: 'any' | 'operator') => async (request: FastifyRequest, _reply: FastifyReply) => {
+    const result = authenticate(deps.auth, bearerToken(request.headers.authorization), request.ip);
+    if (!result.ok) throw new ApiError(401, 'unauthorized', result.message, undefined, { 'www-authenticate': 'Bearer' });
+    if (need === 'operator' && result.role !== 'operator') throw new ApiError(403, 'forbidden', 'this needs an operator key');
+    const waitMs = limiter.take(result.principal);
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new ApiError(429, 'rate_limited', `too many requests: retry in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
+    }
+    setPrincipal(request, { role: result.role, principal: result.principal });
+  };
+
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  registerProbeRoutes(zapp, ctx);
+  zapp.get('/openapi.json', { schema: { tags: ['system'], summary: 'This OpenAPI document' } }, async () => app.swagger());
+
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', guard('any'));
+    const z1 = v1.withTypeProvider<ZodTypeProvider>();
+    registerMissionRoutes(z1, ctx);
+    registerEventRoutes(z1, ctx);
+    registerControlRoutes(z1, ctx);
+    registerApprovalRoutes(z1, ctx);
+    registerToolRoutes(z1, ctx);
+  }, { prefix: '/v1' });
+
+  await app.register(async (ops) => {
+    ops.addHook('onRequest', guard('operator'));
+    registerMetricsRoute(ops.withTypeProvider<ZodTypeProvider>(), ctx);
+  });
+
+  if (dashboard) await registerDashboard(app, dashboard);
+  else if (deps.dashboardDir) logger.warn({ dashboardDir: deps.dashboardDir }, 'dashboard folder has no index.html: not serving the dashboard');
+  return app;
+}

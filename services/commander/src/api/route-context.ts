@@ -1,0 +1,35 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponse, type Mission } from '@aime/protocol';
+import type { MissionRecord, MissionStore } from '@aime/store';
+import { missionFromRecord } from '@aime/store';
+import { renderProgressMarkdown } from './core-shim.ts';
+import type { ApiMetrics } from './metrics.ts';
+import type { ApiDeps } from './types.ts';
+
+/** A fastify instance typed by the zod schemas of its routes. */
+export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What route modules share. */
+export interface RouteContext {
+  deps: ApiDeps;
+  metrics: ApiMetrics;
+  /** Aborted when the server closes, so long-lived SSE streams end and `close()` can finish. */
+  shutdown: AbortSignal;
+  /** Wakes the planner; a failure is logged, not thrown, since the inbox item is already stored. */
+  wake(missionId: string, reason: string): Promise<void>;
+}
+
+/** The error responses every route may give, for the OpenAPI document. */
+export const errorResponses = { '4xx': ErrorResponse, '5xx': ErrorResponse } as const;
+
+/** OpenAPI security requirement of the authenticated routes. */
+export const bearer = [{ bearer: [] }];
+
+/** The full `Mission` view: the stored record plus its task graph and progress Markdown. */
+export async function missionView(store: MissionStore, record: MissionRecord): Promise<Mission> {
+  // Actors write progress without rewriting the graph, so overlay the latest.
+  const [graph, progress] = await Promise.all([store.readGraph(record.id), store.getProgress(record.id)]);
+  return missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Approval, ApprovalDecisionRequest, Id, ListApprovalsResponse } from '@aime/protocol';
+import { canAccess, loadMission, principalOfRequest } from './context.ts';
+import { conflict, notFound } from './errors.ts';
+import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-context.ts';
+import { MissionParams } from './routes-missions.ts';
+
+const tags = ['approvals'];
+
+/** `GET /v1/missions/:id/approvals` and `POST /v1/approvals/:approvalId`. */
+export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
+  const { store } = ctx.deps;
+
+  app.get(
+    '/missions/:id/approvals',
+    { schema: { tags, security: bearer, summary: 'List the approvals of a mission', params: MissionParams, response: { 200: ListApprovalsResponse, ...errorResponses } } },
+    async (request) => {
+      const { id } = request.params;
+      await loadMission(store, principalOfRequest(request), id);
+      return { items: await store.listApprovals(id) };
+    },
+  );
+
+  app.post(
+    '/approvals/:approvalId',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Approve or reject a pending risky tool call',
+        params: z.object({ approvalId: Id }),
+        body: ApprovalDecisionRequest,
+        response: { 200: Approval, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const who = principalOfRequest(request);
+      const { approvalId } = request.params;
+      const approval = await store.getApproval(approvalId);
+      if (!approval) throw notFound(`approval ${approvalId}`);
+      const mission = await store.getMission(approval.missionId);
+      // A foreign mission's approval looks exactly like a missing one.
+      if (!mission || !canAccess(who, mission)) throw notFound(`approval ${approvalId}`);
+      if (approval.status !== 'pending') throw conflict(`approval ${approvalId} is already ${approval.status}`);
+      const { decision, note } = request.body;
+      // Two operators deciding at once: only the first decision may count. The store has no
+      // compare-and-set for approvals, so a write-once marker decides the race.
+      const first = await store.putJson(approval.missionId, `approval-decision:${approvalId}`, { decision, by: who.principal }, { onlyIfAbsent: true });
+      if (!first) throw conflict(`approval ${approvalId} was decided concurrently`);
+      const resolved: Approval = {
+        ...approval,
+        status: decision === 'approve' ? 'approved' : 'rejected',
+        resolvedAt: new Date().toISOString(),
+        ...(note === undefined ? {} : { note }),
+      };
+      await store.putApproval(resolved);
+      const event = await store.appendEvent(approval.missionId, {
+        type: 'approval.resolved',
+        taskId: approval.taskId,
+        actorId: approval.actorId,
+        data: { approval: resolved },
+      });
+      await store.pushInbox(approval.missionId, note === undefined ? { kind: 'operator', eventId: event.id, action: 'approval' } : { kind: 'operator', eventId: event.id, action: 'approval', note });
+      await ctx.wake(approval.missionId, 'approval');
+      request.log.info({ missionId: approval.missionId, approvalId, decision, principal: who.principal }, 'approval resolved');
+      return resolved;
+    },
+  );
+}
