@@ -1,3 +1,4 @@
+import { isKnownEvent } from '@aime/protocol';
 import type { Task, TaskGraph } from '@aime/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, isStoreError } from '../src/index.ts';
@@ -84,7 +85,8 @@ describe('task graph compare-and-set', () => {
     const read = await f.store.readEvents(mission.id, { after: created.id });
     expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
     // Schema defaults were filled in before storing.
-    expect(read[0]?.type === 'plan.updated' && read[0].data.thought).toBe('');
+    const plan = read[0];
+    expect(plan && isKnownEvent(plan) && plan.type === 'plan.updated' ? plan.data.thought : undefined).toBe('');
   });
 
   it('writes nothing when an event is invalid', async () => {
