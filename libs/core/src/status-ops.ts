@@ -84,8 +84,8 @@ export function applyDispatch(ctx: OpContext, tasks: readonly Task[], ix: GraphI
   for (const d of effectiveDependencies(ix, id)) {
     const ds = ix.byId.get(d.id)?.status;
     if (ds === undefined || satisfiesDependency(ds)) continue;
-    const whose = d.via === undefined ? 'dependency' : `dependency of its parent "${d.via}"`;
-    errors.push(opError(ctx, 'dependencies_not_met', `${whose} "${d.id}" is ${ds}, not succeeded`, id));
+    const via = d.via === undefined ? '' : ` (inherited from parent "${d.via}")`;
+    errors.push(opError(ctx, 'dependencies_not_met', `dependency "${d.id}"${via} is ${ds}, not succeeded`, id));
   }
   if (errors.length > 0) return { ok: false, errors };
   const err = checkLeafTransition(ctx, ix, found, 'running', ['ready'], 'be dispatched');
