@@ -66,12 +66,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   const shutdown = new AbortController();
-  app.addHook('preClose', async () => shutdown.abort());
+  const streams = new Set<Promise<void>>();
+  app.addHook('preClose', async () => {
+    shutdown.abort();
+    await Promise.allSettled([...streams]);
+  });
 
   const ctx: RouteContext = {
     deps,
     metrics,
     shutdown: shutdown.signal,
+    streams,
     wake: async (missionId, reason) => {
       try {
         await deps.wake(missionId, reason);

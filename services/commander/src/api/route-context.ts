@@ -17,6 +17,8 @@ export interface RouteContext {
   metrics: ApiMetrics;
   /** Aborted when the server closes, so long-lived SSE streams end and `close()` can finish. */
   shutdown: AbortSignal;
+  /** Open SSE streams, awaited on close so their connections are idle when the server closes them. */
+  streams: Set<Promise<void>>;
   /** Wakes the planner; a failure is logged, not thrown, since the inbox item is already stored. */
   wake(missionId: string, reason: string): Promise<void>;
 }

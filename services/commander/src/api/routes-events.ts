@@ -48,7 +48,13 @@ export function registerEventRoutes(app: ZodApp, ctx: RouteContext): void {
       // A reconnecting EventSource repeats the original URL, so its header is the newer position.
       const from = lastEventId || after;
       reply.hijack();
-      await streamEvents({ store, missionId: id, after: from, res: reply.raw, logger: request.log, signal: ctx.shutdown });
+      const stream = streamEvents({ store, missionId: id, after: from, res: reply.raw, logger: request.log, signal: ctx.shutdown });
+      ctx.streams.add(stream);
+      try {
+        await stream;
+      } finally {
+        ctx.streams.delete(stream);
+      }
       return reply;
     },
   );
