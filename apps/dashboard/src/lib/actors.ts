@@ -65,8 +65,10 @@ export function reuseUnchanged(prev: readonly ActorView[], next: ActorView[]): A
       p.lastTs === a.lastTs &&
       p.steps.length === a.steps.length &&
       p.progress.length === a.progress.length &&
-      p.report === a.report &&
-      p.persona === a.persona &&
+      p.report?.status === a.report?.status &&
+      p.report?.summary === a.report?.summary &&
+      p.spawnedAt === a.spawnedAt &&
+      p.attempt === a.attempt &&
       p.taskId === a.taskId;
     return same ? p : a;
   });

@@ -8,7 +8,7 @@ export interface MergeResult {
   /** Events already held (a replay after a reconnect, or the same event twice in a batch). */
   duplicates: number;
   /**
-   * Set when a new event arrived below the highest id held before the merge: the stream
+   * Set when a new event arrived below the highest id seen before it: the stream
    * skipped something, so events between this id and that event may be missing. Re-subscribe
    * with `after` = this id to have the server replay them (replays are deduplicated).
    * `null` means "from the start of the stream".
@@ -49,7 +49,9 @@ export class EventStore {
 
   /** Merges a batch in any order; returns what changed. */
   merge(incoming: readonly Event[]): MergeResult {
-    const maxBefore = this.lastId();
+    // The server sends in id order, so a new event below the highest id seen so far
+    // (held, or earlier in this batch) means the stream skipped over it.
+    let highest = this.lastId();
     const added: Event[] = [];
     let duplicates = 0;
     let earliestLate: string | undefined;
@@ -61,8 +63,10 @@ export class EventStore {
       this.byId.set(e.id, e);
       this.insertId(e.id);
       added.push(e);
-      if (maxBefore !== undefined && compareEventIds(e.id, maxBefore) < 0) {
+      if (highest !== undefined && compareEventIds(e.id, highest) < 0) {
         if (earliestLate === undefined || compareEventIds(e.id, earliestLate) < 0) earliestLate = e.id;
+      } else {
+        highest = e.id;
       }
     }
     if (added.length > 0) this.dirty = true;
