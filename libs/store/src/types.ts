@@ -101,7 +101,7 @@ export interface MissionStore {
   // missions
   createMission(input: CreateMissionInput): Promise<{ mission: MissionRecord; event: Event }>;
   getMission(id: string): Promise<MissionRecord | null>;
-  /** Newest first. */
+  /** Newest first; `nextCursor` only when another page exists. */
   listMissions(opts?: ListMissionsOptions): Promise<{ items: MissionRecord[]; nextCursor?: string }>;
   /** Changes the status and appends `mission.status` atomically; returns null when `from` guard fails. */
   setMissionStatus(
@@ -109,7 +109,7 @@ export interface MissionStore {
     to: MissionStatus,
     opts?: { from?: MissionStatus[]; reason?: string; result?: Mission['result']; error?: Mission['error'] },
   ): Promise<{ mission: MissionRecord; event: Event } | null>;
-  /** Atomically adds to the mission's usage counters. */
+  /** Atomically adds to the mission's usage counters; `not_found` when the mission does not exist. */
   addUsage(id: string, delta: UsageDelta): Promise<Usage>;
   summarize(record: MissionRecord, graph: TaskGraph): MissionSummary;
 
@@ -120,10 +120,14 @@ export interface MissionStore {
   writeGraph(missionId: string, expectedVersion: number, graph: TaskGraph, events?: NewEvent[]): Promise<{ version: number; events: Event[] }>;
 
   // events
+  /** Validates the event against its schema (`invalid`) and appends it; `not_found` when the mission does not exist. */
   appendEvent(missionId: string, event: NewEvent): Promise<Event>;
   /** Events with id > after (all when omitted), in id order, at most `limit`. */
   readEvents(missionId: string, opts?: { after?: string; limit?: number }): Promise<Event[]>;
-  /** Blocks up to `blockMs` for events after `after` (`$`-like live tail when after is omitted uses the last id). Uses its own connection. */
+  /**
+   * Blocks up to `blockMs` (default 5000; 0 = until an event or the abort) for events after `after` (`$`-like live tail when
+   * after is omitted uses the last id). Uses its own connection. Resolves `[]` on timeout, on abort and when the store closes.
+   */
   tailEvents(missionId: string, opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<Event[]>;
   lastEventId(missionId: string): Promise<string | null>;
 
@@ -162,7 +166,7 @@ export interface MissionStore {
   releaseLock(lease: LockLease): Promise<boolean>;
 
   // global feed: one entry per event appended to any mission (best effort, not atomic with the event)
-  /** Entries after `after` (from now when omitted), blocking up to blockMs. Uses its own connection. */
+  /** Entries after `after` (from now when omitted), blocking up to blockMs. Uses its own connection; resolves `[]` on timeout or abort. */
   tailFeed(opts: { after?: string; blockMs?: number; limit?: number; signal?: AbortSignal }): Promise<FeedEntry[]>;
 
   // live capability registry (actor workers advertise what they serve, with heartbeats)
