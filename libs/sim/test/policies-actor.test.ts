@@ -222,4 +222,37 @@ describe('actorPolicy', () => {
     const r = reportOf(actorPolicy.answer(request(sys, [], ['update_progress', 'submit_report'])));
     expect(r.status).toBe('blocked');
   });
+
+  it('reads the travel plugin result shapes (trainId, service, seatsLeft, Money prices, ledger totals)', () => {
+    const sys = system('Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.');
+    const first = actorPolicy.answer(request(sys));
+    const trains = JSON.stringify({
+      from: 'Tokyo', to: 'Kyoto', date: '2026-12-02',
+      trains: [
+        { trainId: 'NOZOMI-0900-2026-12-02', service: 'Nozomi', departs: '09:00', arrives: '11:15', price: { amount: 14170, currency: 'JPY' }, seatsLeft: 0, soldOut: true },
+        { trainId: 'HIKARI-1033-2026-12-02', service: 'Hikari', departs: '10:33', arrives: '13:13', price: { amount: 13850, currency: 'JPY' }, seatsLeft: 16, soldOut: false },
+        { trainId: 'NOZOMI-1100-2026-12-02', service: 'Nozomi', departs: '11:00', arrives: '13:15', price: { amount: 14170, currency: 'JPY' }, seatsLeft: 20, soldOut: false },
+      ],
+    });
+    const r = reportOf(actorPolicy.answer(request(sys, then([], first, ['{}', trains]))));
+    expect(r.references).toEqual(['train:NOZOMI-1100-2026-12-02']);
+    expect(r.summary).toContain('¥14,170');
+
+    const asm = system('Assemble the final itinerary from all bookings, with the total cost in JPY.');
+    const a1 = actorPolicy.answer(request(asm));
+    const ledger = JSON.stringify({
+      bookings: [
+        { bookingRef: 'TRV-2', kind: 'train', itemId: 'NOZOMI-1100-2026-12-02', title: 'Nozomi 11:00 Tokyo → Kyoto', date: '2026-12-02', price: { amount: 14170, currency: 'JPY' }, priceJpy: 28340, quantity: 2, status: 'confirmed' },
+        { bookingRef: 'TRV-1', kind: 'flight', itemId: 'KE-703-2026-12-01', title: 'Korean Air KE703 Seoul → Tokyo', date: '2026-12-01', price: { amount: 385000, currency: 'KRW' }, priceJpy: 41580, quantity: 2, status: 'confirmed' },
+      ],
+      totalJpy: 69920,
+      budget: { amount: 300000, currency: 'JPY', amountJpy: 300000, remainingJpy: 230080 },
+      notices: [],
+    });
+    const r2 = reportOf(actorPolicy.answer(request(asm, then([], a1, ['{}', ledger]))));
+    expect(r2.summary).toContain('Korean Air KE703 Seoul → Tokyo (KE-703-2026-12-01)');
+    expect(r2.summary).toContain('¥41,580');
+    expect(r2.summary).toContain('**Total:** ¥69,920');
+    expect(r2.summary).toContain('**remaining:** ¥230,080');
+  });
 });

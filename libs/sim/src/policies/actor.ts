@@ -143,9 +143,21 @@ function num(o: Obj, ...keys: string[]): number | undefined {
 }
 
 const idOf = (o: Obj, kind: string): string | undefined => str(o, 'id', `${kind}Id`, 'code', 'number');
-const priceOf = (o: Obj): number | undefined =>
-  num(o, 'priceJpy', 'pricePerPersonJpy', 'pricePerNightJpy', 'fareJpy', 'price', 'pricePerPerson', 'pricePerNight', 'fare', 'totalJpy', 'total', 'amount', 'cost');
-const currencyOf = (o: Obj): string => (str(o, 'currency') ?? 'JPY').toUpperCase();
+/** A price: a `...Jpy` number, a plain number (in `currency`, else JPY) or a `{ amount, currency }` object. */
+function moneyOf(o: Obj): { amount: number; currency: string } | undefined {
+  for (const k of ['priceJpy', 'totalJpy', 'pricePerPersonJpy', 'pricePerNightJpy', 'fareJpy', 'amountJpy']) {
+    const v = num(o, k);
+    if (v !== undefined) return { amount: v, currency: 'JPY' };
+  }
+  for (const k of ['price', 'pricePerPerson', 'pricePerNight', 'fare', 'total', 'nightly', 'amount', 'cost']) {
+    const v = o[k];
+    if (typeof v === 'number') return { amount: v, currency: (str(o, 'currency') ?? 'JPY').toUpperCase() };
+    if (isObj(v) && typeof v.amount === 'number') return { amount: v.amount, currency: String(v.currency ?? 'JPY').toUpperCase() };
+  }
+  return undefined;
+}
+const priceOf = (o: Obj): number | undefined => moneyOf(o)?.amount;
+const currencyOf = (o: Obj): string => moneyOf(o)?.currency ?? 'JPY';
 const departureOf = (o: Obj): string | undefined => str(o, 'departure', 'departs', 'departAt', 'departureTime', 'depart', 'departsAt');
 const arrivalOf = (o: Obj): string | undefined => str(o, 'arrival', 'arrives', 'arriveAt', 'arrivalTime', 'arrive', 'arrivesAt');
 
@@ -271,10 +283,12 @@ function searchHotels(ctx: Ctx, i: Extract<Intent, { kind: 'search-hotels' }>): 
     if (!best) return report(ctx, 'failed', `No hotel in ${i.city} has rooms from ${i.checkIn} to ${i.checkOut}.`);
     const id = idOf(best, 'hotel')!;
     const name = str(best, 'name');
+    const nightly = isObj(best.nightly) ? moneyOf({ price: best.nightly }) : undefined;
+    const perNight = nightly ? ` (${money(nightly.amount, nightly.currency)} per night)` : '';
     return report(
       ctx,
       'succeeded',
-      `Cheapest available hotel in ${i.city} from ${i.checkIn} to ${i.checkOut} for ${i.guests} guests: ${name ? `${name} ` : ''}(${id}), ${money(priceOf(best), currencyOf(best))} per night.`,
+      `Cheapest available hotel in ${i.city} from ${i.checkIn} to ${i.checkOut} for ${i.guests} guests: ${name ? `${name} ` : ''}(${id}), ${money(priceOf(best), currencyOf(best))} for the stay${perNight}.`,
       [`hotel:${id}`],
     );
   });
@@ -342,12 +356,13 @@ function book(ctx: Ctx, i: Extract<Intent, { kind: 'book' }>): SimAnswer {
   const res = parseJson(past.result);
   const booking = isObj(res) && isObj(res.booking) ? res.booking : isObj(res) ? res : {};
   const ref = str(booking, 'bookingRef', 'reference', 'ref', 'bookingId', 'confirmation', 'id') ?? `${i.what}-${id}`;
-  const price = num(booking, 'totalJpy', 'total', 'totalPrice', 'price', 'amount');
+  const price = priceOf(booking);
   const who = i.what === 'hotel' ? `${i.rooms} room(s) from ${i.checkIn} to ${i.checkOut}` : `${i.passengers} passenger(s)`;
+  const note = str(booking, 'message');
   return report(
     ctx,
     'succeeded',
-    `Booked ${i.what} ${id} for ${who}: booking ${ref}${price !== undefined ? `, total ${money(price, currencyOf(booking))}` : ''}.`,
+    `Booked ${i.what} ${id} for ${who}: booking ${ref}${price !== undefined ? `, total ${money(price, currencyOf(booking))}` : ''}.${note ? ` ${note}` : ''}`,
     [`booking:${ref}`, `${i.what}:${id}`],
   );
 }
@@ -383,7 +398,9 @@ function assemble(ctx: Ctx): SimAnswer {
     const refs: string[] = [];
     for (const b of [...bookings].sort((a, c) => dateOf(a).localeCompare(dateOf(c)))) {
       const kind = str(b, 'kind', 'type', 'category') ?? 'booking';
-      const item = str(b, 'itemId', 'trainId', 'flightId', 'hotelId', 'name', 'title') ?? '';
+      const id = str(b, 'itemId', 'trainId', 'flightId', 'hotelId');
+      const title = str(b, 'title', 'name');
+      const item = title && id ? `${title} (${id})` : (title ?? id ?? '');
       const route = str(b, 'from') && str(b, 'to') ? ` ${str(b, 'from')} → ${str(b, 'to')}` : str(b, 'city') ? ` in ${str(b, 'city')}` : '';
       const stay = str(b, 'checkIn') && str(b, 'checkOut') ? ` (${str(b, 'checkIn')} to ${str(b, 'checkOut')})` : '';
       const ref = str(b, 'bookingRef', 'reference', 'ref', 'bookingId', 'id');
@@ -394,13 +411,19 @@ function assemble(ctx: Ctx): SimAnswer {
       const day = dateOf(b);
       byDay.set(day, [...(byDay.get(day) ?? []), line]);
     }
-    const budget = budgetJpy(ctx.system);
+    const summary = isObj(res) ? res : {};
+    total = num(summary, 'totalJpy') ?? total;
+    const toolBudget = isObj(summary.budget) ? num(summary.budget, 'amountJpy') : undefined;
+    const budget = toolBudget ?? budgetJpy(ctx.system);
+    const remaining = (isObj(summary.budget) ? num(summary.budget, 'remainingJpy') : undefined) ?? (budget !== undefined ? budget - total : undefined);
+    const notices = Array.isArray(summary.notices) ? summary.notices.filter((n): n is string => typeof n === 'string') : [];
     const md = [
       '# Itinerary',
       '',
       ...[...byDay.entries()].flatMap(([day, lines]) => [`## ${day}`, ...lines, '']),
       `**Total:** ${money(total)}`,
-      ...(budget !== undefined ? [`**Budget:** ${money(budget)}; **remaining:** ${money(budget - total)}`] : []),
+      ...(budget !== undefined && remaining !== undefined ? [`**Budget:** ${money(budget)}; **remaining:** ${money(remaining)}`] : []),
+      ...(notices.length ? ['', '## Notices', ...notices.map((n) => `- ${n}`)] : []),
     ].join('\n');
     return report(ctx, 'succeeded', md, refs, [{ name: 'itinerary.md', content: md, mimeType: 'text/markdown' }]);
   });

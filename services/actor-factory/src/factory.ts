@@ -1,0 +1,97 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import type { ModelsConfig } from '@aime/models';
+import { FactoryJob, QUEUES } from '@aime/protocol';
+import { createMissionStore, type MissionStore } from '@aime/store';
+import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
+import { FactoryError } from './errors.ts';
+
+/** Lifecycle of a long-running service. */
+export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+
+export interface ActorFactoryOptions {
+  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  redisUrl?: string;
+  /** Prefix of the store's keys; BullMQ uses `${prefix}bull`. @default 'aime:' */
+  prefix?: string;
+  /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
+  store?: MissionStore;
+  models: ModelsConfig;
+  /** Factory jobs worked on at once. @default 4 */
+  concurrency?: number;
+  logger?: Logger;
+  /** Step limit written into each ActorSpec. @default 24 */
+  maxSteps?: number;
+}
+
+export interface ActorFactoryHandle {
+  readonly state: ServiceState;
+  /** Stops taking jobs, waits for running ones, closes what it opened. */
+  close(): Promise<void>;
+}
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new FactoryError('invalid_option', `${name} must be an integer ${min}..${max}, got ${String(v)}`);
+}
+
+/**
+ * Starts the Actor Factory: a BullMQ worker on `QUEUES.factory` that turns each dispatched
+ * task into an ActorSpec and an actor job.
+ * @throws FactoryError `invalid_option` for bad options, before anything is opened.
+ */
+export async function startActorFactory(opts: ActorFactoryOptions): Promise<ActorFactoryHandle> {
+  const concurrency = opts.concurrency ?? 4;
+  const maxSteps = opts.maxSteps ?? 24;
+  checkInt('concurrency', concurrency, 1, 256);
+  checkInt('maxSteps', maxSteps, 1, 1000);
+  if (!opts.models) throw new FactoryError('invalid_option', 'models is required (see modelsConfigFromEnv)');
+  const prefix = opts.prefix ?? 'aime:';
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const logger = (opts.logger ?? pino({ name: 'aime' })).child({ component: 'actor-factory' });
+
+  let state: ServiceState = 'starting';
+  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
+  const connect = (): Redis => {
+    const r = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    return r;
+  };
+  const queueConn = connect();
+  const workerConn = connect();
+  const bullPrefix = `${prefix}bull`;
+  const actors = new Queue(QUEUES.actors, { connection: queueConn, prefix: bullPrefix });
+
+  const handle = async (job: Job): Promise<BuildSpecOutcome> => {
+    const parsed = FactoryJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid factory job ${job.id}: ${parsed.error.message}`);
+    const outcome = await buildSpec({ store, models: opts.models, actors, logger, maxSteps }, parsed.data);
+    if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
+    return outcome;
+  };
+  const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
+  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'factory job failed'));
+  worker.on('error', (err) => logger.error({ err: err.message }, 'factory worker error'));
+  await worker.waitUntilReady();
+  state = 'running';
+  logger.info({ concurrency, queue: QUEUES.factory, prefix }, 'actor factory running');
+
+  let closing: Promise<void> | undefined;
+  return {
+    get state() {
+      return state;
+    },
+    close() {
+      closing ??= (async () => {
+        state = 'draining';
+        await worker.close();
+        await actors.close();
+        await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
+        if (!opts.store) await store.close();
+        state = 'closed';
+        logger.info('actor factory closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export { startActorWorker } from './worker.ts';
+export type { ActorWorkerOptions, ActorWorkerHandle, ServiceState } from './worker.ts';
+export { runActor } from './run-actor.ts';
+export type { RunActorDeps, ActorOutcome, ActorHooks, CheckpointInfo } from './run-actor.ts';
+export { builtinTools, UPDATE_PROGRESS, SUBMIT_REPORT } from './builtin-tools.ts';
+export type { BuiltinHooks, SubmittedReport } from './builtin-tools.ts';
+export { submitReport, wakePlanner, alreadyReported } from './report.ts';
+export { MissionWatch, ActorCancelled } from './mission-watch.ts';
+export { readSteps, rebuildMessages, storeAi, stepMessages, BEGIN, NUDGE } from './transcript.ts';
+export type { StepEntry, StoredAi, StoredToolCall, StoredResult } from './transcript.ts';
+export { observationOf, unknownToolObservation, invalidArgsObservation, truncate, EVENT_OBSERVATION_CHARS } from './observation.ts';
+export { ActorError } from './errors.ts';
+export type { ActorErrorCode } from './errors.ts';

@@ -1,0 +1,34 @@
+import { pino } from 'pino';
+import { modelsConfigFromEnv } from '@aime/models';
+import travel from '@aime/plugin-travel';
+import { startActorWorker } from './worker.ts';
+
+const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(): Promise<void> {
+  // Plugins are fixed for now; a config file will list them.
+  const worker = await startActorWorker({
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
+    models: modelsConfigFromEnv(process.env),
+    plugins: [travel],
+    logger,
+  });
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    worker.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  logger.error({ err: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown }).code }, 'actor worker failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,237 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AIMessage, BaseMessage } from '@langchain/core/messages';
+import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type ModelsConfig, type UsageRecord } from '@aime/models';
+import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
+import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
+import type { MissionStore } from '@aime/store';
+import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
+import { ActorError } from './errors.ts';
+import { MissionWatch } from './mission-watch.ts';
+import { invalidArgsObservation, observationOf, truncate, unknownToolObservation } from './observation.ts';
+import { alreadyReported, submitReport } from './report.ts';
+import { toolContext, toolLogger, worldEventReader, type ToolContextBase } from './tool-context.ts';
+import { readSteps, rebuildMessages, stepMessages, storeAi, type StepEntry, type StoredAi, type StoredResult } from './transcript.ts';
+
+/** Where a checkpoint was taken; for fault-injection hooks in tests and drills. */
+export interface CheckpointInfo {
+  missionId: string;
+  actorId: string;
+  step: number;
+  /** `tool`: after one tool call of the step (`callIndex`); `step`: after the whole step. */
+  phase: 'tool' | 'step';
+  callIndex?: number;
+  toolName?: string;
+}
+
+/** Hooks for fault injection. A hook that throws fails the job attempt, like a crash at that point. */
+export interface ActorHooks {
+  afterCheckpoint?(info: CheckpointInfo): void | Promise<void>;
+}
+
+export interface RunActorDeps {
+  store: MissionStore;
+  models: ModelsConfig;
+  planner: Queue;
+  /** The bundles this worker serves, by name. */
+  bundles: Map<string, BundleDefinition>;
+  logger: Logger;
+  pollMs: number;
+  hooks?: ActorHooks;
+}
+
+/** How an actor job ended. */
+export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up';
+
+/** The step being worked on, saved after the model call and after each tool call. */
+interface PendingStep {
+  step: number;
+  ai: StoredAi;
+  results: StoredResult[];
+}
+const pendingKey = (actorId: string): string => `actor:${actorId}:pending`;
+
+function usageSink(store: MissionStore): (u: UsageRecord) => Promise<void> {
+  return async (u) => {
+    await store.addUsage(u.missionId, { promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd });
+    await store.appendEvent(u.missionId, {
+      type: 'usage',
+      ...(u.taskId ? { taskId: u.taskId } : {}),
+      ...(u.actorId ? { actorId: u.actorId } : {}),
+      data: { role: u.role, model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd },
+    });
+  };
+}
+
+/** The plugin tools of the spec's bundles. @throws ActorError `bundle_unavailable` when this worker lacks one. */
+function pluginTools(spec: ActorSpec, bundles: Map<string, BundleDefinition>): ToolDefinition[] {
+  const missing = spec.bundles.filter((b) => !bundles.has(b));
+  if (missing.length) {
+    throw new ActorError('bundle_unavailable', `this worker does not serve bundle(s) ${missing.join(', ')} needed by actor ${spec.actorId}`);
+  }
+  const tools = spec.bundles.flatMap((b) => bundles.get(b)?.tools ?? []);
+  return tools.filter((t) => spec.tools.includes(t.name));
+}
+
+/**
+ * Runs one actor: a ReAct loop of model calls and tool calls, checkpointed every step, until
+ * it submits a report, runs out of steps (a failed report), or is stopped from outside (no
+ * report). A restarted job continues after the last checkpoint without repeating done calls.
+ * @throws ActorError `model_failed` when a model call fails for good (BullMQ retries the job).
+ */
+export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<ActorOutcome> {
+  const { store } = deps;
+  const { missionId, taskId, actorId } = job;
+  const log = deps.logger.child({ missionId, taskId, actorId });
+
+  const spec = await store.getActorSpec(missionId, actorId);
+  if (!spec) throw new ActorError('spec_not_found', `no ActorSpec for actor ${actorId} of mission ${missionId}`);
+  const mission = await store.getMission(missionId);
+  if (!mission || isTerminalMissionStatus(mission.status)) return 'skipped';
+  const task = (await store.readGraph(missionId)).tasks.find((t) => t.id === taskId);
+  if (!task || task.status !== 'running' || (task.actorId !== undefined && task.actorId !== actorId)) return 'skipped';
+  if (await alreadyReported(store, missionId, actorId)) return 'reported';
+
+  const ids = { missionId, taskId, actorId };
+  const progress = async (status: string, message: string): Promise<void> => {
+    await store.setProgress(missionId, taskId, { status: status.slice(0, 200), message: message.slice(0, 4000), at: new Date().toISOString() });
+    await store.appendEvent(missionId, { type: 'actor.progress', taskId, actorId, data: { status, message } });
+  };
+  const tools = [...pluginTools(spec, deps.bundles), ...builtinTools({ progress })];
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const toolNames = tools.map((t) => t.name);
+  const model = createChatModel(deps.models, 'actor').bindTools(
+    tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: inputJsonSchema(t) } })),
+  );
+  const usageCallback = createUsageCallback({ role: 'actor', model: modelInfo(deps.models).actor, missionId, taskId, actorId }, usageSink(store));
+
+  const watch = new MissionWatch(store, ids, deps.pollMs);
+  const ctxBase: ToolContextBase = {
+    ...ids,
+    signal: watch.signal,
+    logger: toolLogger(log),
+    store,
+    mission: { goal: mission.goal, context: mission.context ?? {} },
+    progress: (message) => progress('in_progress', message),
+    worldEvents: worldEventReader(store, missionId),
+  };
+
+  const entries = readSteps(await store.readTranscript(missionId, actorId));
+  const messages: BaseMessage[] = rebuildMessages(spec.systemPrompt, entries);
+  let step = entries.length ? entries[entries.length - 1]!.step + 1 : 0;
+  const saved = await store.getJson<PendingStep>(missionId, pendingKey(actorId));
+  let pending: PendingStep | undefined = saved && saved.step === step ? saved : undefined;
+  if (entries.length || pending) log.info({ step, resumedCalls: pending?.results.length ?? 0 }, 'actor resumes from its checkpoint');
+
+  const checkpoint = async (info: Omit<CheckpointInfo, 'missionId' | 'actorId'>): Promise<void> => {
+    await deps.hooks?.afterCheckpoint?.({ missionId, actorId, ...info });
+  };
+
+  await watch.poll();
+  watch.start();
+  try {
+    while (step < spec.maxSteps) {
+      if (!(await watch.waitWhilePaused())) return 'cancelled';
+
+      let ai: StoredAi;
+      let results: StoredResult[];
+      let usage: TokenUsage | undefined;
+      if (pending) {
+        ({ ai, results } = pending);
+        pending = undefined;
+      } else {
+        let msg: AIMessage;
+        try {
+          msg = await model.invoke(messages, { signal: watch.signal, callbacks: [usageCallback] });
+        } catch (err) {
+          if (watch.signal.aborted) return 'cancelled';
+          throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+        if (watch.signal.aborted) return 'cancelled';
+        ai = storeAi(msg, step);
+        results = [];
+        const u = usageFromMessage(msg);
+        if (u) usage = { promptTokens: u.promptTokens, completionTokens: u.completionTokens };
+        await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
+      }
+
+      if (ai.tool_calls.length === 0) {
+        await store.appendEvent(missionId, { type: 'actor.step', taskId, actorId, data: { step, thought: ai.content, ...(usage ? { usage } : {}) } });
+      }
+      let report: Report | undefined;
+      for (let i = 0; i < ai.tool_calls.length; i++) {
+        const call = ai.tool_calls[i]!;
+        const done = results[i];
+        if (done) {
+          // Done before a restart: not repeated. A report it carried is handed in again (idempotent).
+          if (call.name === SUBMIT_REPORT && !done.observation.startsWith('Error')) report = reportFrom(done.observation);
+          if (report) break;
+          continue;
+        }
+        if (watch.signal.aborted) return 'cancelled';
+        let observation: string;
+        let submitted: SubmittedReport | undefined;
+        const tool = byName.get(call.name);
+        if (call.invalidArgs !== undefined) observation = invalidArgsObservation(call.name, call.invalidArgs, call.invalidReason);
+        else if (!tool) observation = unknownToolObservation(call.name, toolNames);
+        else {
+          const result = await runTool(tool, call.args, toolContext(ctxBase, step, i));
+          if (watch.signal.aborted) return 'cancelled';
+          observation = observationOf(result);
+          if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;
+        }
+        results = [...results, { toolCallId: call.id, name: call.name, observation }];
+        await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
+        await store.appendEvent(missionId, {
+          type: 'actor.step',
+          taskId,
+          actorId,
+          data: {
+            step,
+            thought: i === 0 ? ai.content : '',
+            toolCall: { id: call.id, name: call.name, args: call.invalidArgs ?? call.args },
+            observation: truncate(observation),
+            ...(i === 0 && usage ? { usage } : {}),
+          },
+        });
+        await checkpoint({ step, phase: 'tool', callIndex: i, toolName: call.name });
+        if (submitted) {
+          report = submitted.report;
+          break;
+        }
+      }
+
+      const entry: StepEntry = { step, ai, results };
+      await store.appendTranscript(missionId, actorId, entry);
+      await checkpoint({ step, phase: 'step' });
+      messages.push(...stepMessages(ai, results));
+      if (report) {
+        await submitReport({ store, planner: deps.planner }, ids, report);
+        log.info({ status: report.status, steps: step + 1 }, 'actor reported');
+        return 'reported';
+      }
+      step++;
+    }
+    if (watch.signal.aborted) return 'cancelled';
+    await submitReport({ store, planner: deps.planner }, ids, {
+      status: 'failed',
+      summary: `The actor gave up after ${spec.maxSteps} steps without a report.`,
+      references: [],
+      artifacts: [],
+    });
+    log.warn({ maxSteps: spec.maxSteps }, 'actor gave up: step limit reached');
+    return 'gave_up';
+  } finally {
+    watch.stop();
+  }
+}
+
+/** The report inside a stored submit_report observation. */
+function reportFrom(observation: string): Report | undefined {
+  try {
+    const out = JSON.parse(observation) as Partial<SubmittedReport>;
+    return out.submitted ? out.report : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+
+/** One tool call as checkpointed; `invalidArgs` holds the raw text when it was not valid JSON. */
+export interface StoredToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+  invalidArgs?: string;
+  invalidReason?: string;
+}
+
+/** The model's message of one step, as checkpointed. */
+export interface StoredAi {
+  content: string;
+  tool_calls: StoredToolCall[];
+}
+
+export interface StoredResult {
+  toolCallId: string;
+  name: string;
+  observation: string;
+}
+
+/** A checkpointed step: appended to the transcript once all its tool calls are done. */
+export interface StepEntry {
+  step: number;
+  ai: StoredAi;
+  results: StoredResult[];
+}
+
+/** Told to the model after a step in which it called no tool, so the loop moves on. */
+export const NUDGE = 'Continue with the tools. When you are done or stuck, call submit_report.';
+export const BEGIN = 'Begin. Work on your task with the tools, then call submit_report.';
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((p) => (typeof p === 'string' ? p : p && typeof p === 'object' && 'text' in p && typeof p.text === 'string' ? p.text : ''))
+      .join('');
+  }
+  return '';
+}
+
+/**
+ * The storable form of a model message. Calls whose arguments were not valid JSON are kept
+ * (with empty args) so that every call gets an answer and the history stays well-formed.
+ */
+export function storeAi(msg: AIMessage, step: number): StoredAi {
+  const calls: StoredToolCall[] = [];
+  let n = 0;
+  const idOf = (id: string | undefined): string => id || `step${step}_call${n}`;
+  for (const tc of msg.tool_calls ?? []) {
+    calls.push({ id: idOf(tc.id), name: tc.name, args: (tc.args ?? {}) as Record<string, unknown> });
+    n++;
+  }
+  for (const bad of msg.invalid_tool_calls ?? []) {
+    calls.push({
+      id: idOf(bad.id),
+      name: bad.name ?? 'unknown',
+      args: {},
+      invalidArgs: typeof bad.args === 'string' ? bad.args : JSON.stringify(bad.args ?? null),
+      ...(bad.error ? { invalidReason: bad.error } : {}),
+    });
+    n++;
+  }
+  return { content: textOf(msg.content), tool_calls: calls };
+}
+
+/** The messages of one step, the same whether it was just run or read back from the transcript. */
+export function stepMessages(ai: StoredAi, results: StoredResult[]): BaseMessage[] {
+  const out: BaseMessage[] = [
+    new AIMessage({ content: ai.content, tool_calls: ai.tool_calls.map((c) => ({ id: c.id, name: c.name, args: c.args, type: 'tool_call' as const })) }),
+  ];
+  for (const r of results) out.push(new ToolMessage({ content: r.observation, tool_call_id: r.toolCallId, name: r.name }));
+  if (ai.tool_calls.length === 0) out.push(new HumanMessage(NUDGE));
+  return out;
+}
+
+/** The conversation so far: system prompt, the opening user message and every checkpointed step. */
+export function rebuildMessages(systemPrompt: string, entries: StepEntry[]): BaseMessage[] {
+  return [new SystemMessage(systemPrompt), new HumanMessage(BEGIN), ...entries.flatMap((e) => stepMessages(e.ai, e.results))];
+}
+
+function isStepEntry(v: unknown): v is StepEntry {
+  if (!v || typeof v !== 'object') return false;
+  const e = v as Partial<StepEntry>;
+  return typeof e.step === 'number' && !!e.ai && Array.isArray(e.ai.tool_calls) && Array.isArray(e.results);
+}
+
+/** The valid step entries of a transcript, in order (a later duplicate of a step wins). */
+export function readSteps(raw: unknown[]): StepEntry[] {
+  const byStep = new Map<number, StepEntry>();
+  for (const e of raw) if (isStepEntry(e)) byStep.set(e.step, e);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import type { ModelsConfig } from '@aime/models';
+import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
+import { ActorJob, QUEUES } from '@aime/protocol';
+import { createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
+import { ActorError } from './errors.ts';
+import { submitReport } from './report.ts';
+import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
+import { toolLogger } from './tool-context.ts';
+
+/** Lifecycle of a long-running service. */
+export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+
+export interface ActorWorkerOptions {
+  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  redisUrl?: string;
+  /** Prefix of the store's keys (and plugins' keys); BullMQ uses `${prefix}bull`. @default 'aime:' */
+  prefix?: string;
+  /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
+  store?: MissionStore;
+  models: ModelsConfig;
+  /** The plugins whose bundles this worker serves. */
+  plugins: PluginDefinition[];
+  /** Actor jobs run at once. @default 4 */
+  concurrency?: number;
+  /** @default `actors-<random>` */
+  workerId?: string;
+  logger?: Logger;
+  /** How often the worker refreshes its advert; it expires after 3 beats. @default 5000 */
+  heartbeatMs?: number;
+  /** How often a running actor checks its mission's status (cancel, pause). @default 500 */
+  pollMs?: number;
+  /** Fault-injection hooks (tests, drills). */
+  hooks?: ActorHooks;
+}
+
+export interface ActorWorkerHandle {
+  readonly workerId: string;
+  readonly state: ServiceState;
+  /** Removes the advert, drains running actors, runs plugin teardowns, closes what it opened. */
+  close(): Promise<void>;
+}
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new ActorError('invalid_option', `${name} must be an integer ${min}..${max}, got ${String(v)}`);
+}
+
+/** The bundles of all plugins by name; a bundle or tool name served twice is a configuration error. */
+function collectBundles(plugins: PluginDefinition[]): Map<string, BundleDefinition> {
+  const bundles = new Map<string, BundleDefinition>();
+  const tools = new Map<string, string>();
+  for (const p of plugins) {
+    for (const b of p.bundles) {
+      if (bundles.has(b.name)) throw new ActorError('duplicate_tool', `bundle "${b.name}" is served by two plugins (second: ${p.name})`);
+      bundles.set(b.name, b);
+      for (const t of b.tools) {
+        const other = tools.get(t.name);
+        if (other) throw new ActorError('duplicate_tool', `tool "${t.name}" is in bundles "${other}" and "${b.name}"; tool names must be unique`);
+        tools.set(t.name, b.name);
+      }
+    }
+  }
+  return bundles;
+}
+
+/**
+ * Starts an actor worker: sets up the plugins, advertises their bundles in the live registry
+ * (refreshed on a heartbeat) and runs actor jobs from `QUEUES.actors`.
+ * @throws ActorError `invalid_option`, `duplicate_tool`, or `plugin_setup_failed` (naming the plugin and cause).
+ */
+export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorWorkerHandle> {
+  const concurrency = opts.concurrency ?? 4;
+  const heartbeatMs = opts.heartbeatMs ?? 5_000;
+  const pollMs = opts.pollMs ?? 500;
+  checkInt('concurrency', concurrency, 1, 256);
+  checkInt('heartbeatMs', heartbeatMs, 10, 600_000);
+  checkInt('pollMs', pollMs, 10, 60_000);
+  if (!opts.models) throw new ActorError('invalid_option', 'models is required (see modelsConfigFromEnv)');
+  if (!Array.isArray(opts.plugins)) throw new ActorError('invalid_option', 'plugins must be an array of PluginDefinition');
+  const bundles = collectBundles(opts.plugins);
+  const prefix = opts.prefix ?? 'aime:';
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const workerId = opts.workerId ?? `actors-${randomUUID().slice(0, 8)}`;
+  const logger = (opts.logger ?? pino({ name: 'aime' })).child({ component: 'actors', workerId });
+  let state: ServiceState = 'starting';
+
+  const setUp: PluginDefinition[] = [];
+  const teardown = async (): Promise<void> => {
+    for (const p of [...setUp].reverse()) {
+      try {
+        await p.teardown?.();
+      } catch (err) {
+        logger.warn({ plugin: p.name, err: err instanceof Error ? err.message : String(err) }, 'plugin teardown failed');
+      }
+    }
+  };
+  for (const p of opts.plugins) {
+    try {
+      await p.setup?.({ redisUrl, keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: p.name })), config: {} });
+      setUp.push(p);
+    } catch (err) {
+      await teardown();
+      const cause = err instanceof Error ? err.message : String(err);
+      throw new ActorError('plugin_setup_failed', `plugin "${p.name}" failed to set up: ${cause}`, { cause: err });
+    }
+  }
+
+  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
+  const connect = (): Redis => {
+    const r = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    return r;
+  };
+  const queueConn = connect();
+  const workerConn = connect();
+  const bullPrefix = `${prefix}bull`;
+  const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
+
+  const advert: WorkerAdvert = {
+    workerId,
+    queue: QUEUES.actors,
+    bundles: [...bundles.values()].map((b) => bundleInfo(b)),
+    startedAt: new Date().toISOString(),
+  };
+  const advertise = async (): Promise<void> => {
+    try {
+      await store.advertiseWorker(advert, heartbeatMs * 3);
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'advertising the worker failed');
+    }
+  };
+
+  const handle = async (job: Job): Promise<ActorOutcome> => {
+    const parsed = ActorJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid actor job ${job.id}: ${parsed.error.message}`);
+    const data = parsed.data;
+    try {
+      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.warn({ ...data, attempt: job.attemptsMade + 1, final, err: message }, 'actor attempt failed');
+      if (final) {
+        // The planner must hear of it, or the task would stay running with no live work.
+        await submitReport({ store, planner }, data, {
+          status: 'failed',
+          summary: `The actor failed: ${message}`.slice(0, 8000),
+          references: [],
+          artifacts: [],
+        }).catch((e: unknown) => logger.error({ ...data, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report'));
+        if (err instanceof ActorError && err.code === 'spec_not_found') throw new UnrecoverableError(message);
+      }
+      throw err;
+    }
+  };
+
+  const worker = new Worker(QUEUES.actors, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
+  worker.on('error', (err) => logger.error({ err: err.message }, 'actor worker error'));
+  await worker.waitUntilReady();
+  await advertise();
+  const beat = setInterval(() => void advertise(), heartbeatMs);
+  beat.unref();
+  state = 'running';
+  logger.info({ bundles: [...bundles.keys()], concurrency, prefix }, 'actor worker running');
+
+  let closing: Promise<void> | undefined;
+  return {
+    workerId,
+    get state() {
+      return state;
+    },
+    close() {
+      closing ??= (async () => {
+        state = 'draining';
+        clearInterval(beat);
+        await store.removeWorker(workerId).catch(() => undefined);
+        await worker.close();
+        await planner.close();
+        await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
+        await teardown();
+        if (!opts.store) await store.close();
+        state = 'closed';
+        logger.info('actor worker closed');
+      })();
+      return closing;
+    },
+  };
+}
