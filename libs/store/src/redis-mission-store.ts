@@ -9,6 +9,7 @@ import { StoreError } from './errors.ts';
 import { newArtifactId, newMissionId } from './ids.ts';
 import { StoreKeys, escapeGlob } from './keys.ts';
 import { listMissionPage } from './mission-list.ts';
+import { MissionLocks } from './mission-locks.ts';
 import * as lua from './scripts.ts';
 import { summarize } from './summary.ts';
 import type { CreateMissionInput, FeedEntry, ListMissionsOptions, LockLease, MissionRecord, MissionStore, UsageDelta, WorkerAdvert } from './types.ts';
@@ -46,6 +47,7 @@ export class RedisMissionStore implements MissionStore {
   private readonly keys: StoreKeys;
   private readonly reader: BlockingReader;
   private readonly registry: WorkerRegistry;
+  private readonly locks: MissionLocks;
   private readonly ownsConnection: boolean;
   private closed = false;
 
@@ -60,6 +62,7 @@ export class RedisMissionStore implements MissionStore {
     this.keys = new StoreKeys(prefix);
     this.reader = new BlockingReader(redis);
     this.registry = new WorkerRegistry(redis, this.keys);
+    this.locks = new MissionLocks(redis, this.keys);
     this.ownsConnection = opts.ownsConnection ?? false;
   }
 
@@ -343,26 +346,14 @@ export class RedisMissionStore implements MissionStore {
 
   // ---- locks with fencing ----
 
-  async acquireLock(missionId: string, name: string, holder: string, ttlMs: number): Promise<LockLease | null> {
-    if (name === '' || holder === '') throw invalid('lock name and holder must not be empty');
-    assertPositiveInt(ttlMs, 'ttlMs');
-    const key = this.keys.lock(missionId, name);
-    // Taken before the call so the lease never believes it lives longer than Redis does.
-    const start = Date.now();
-    const token = await lua.ACQUIRE_LOCK.run(this.redis, [key, this.keys.fence(missionId, name)], [holder, ttlMs]);
-    if (typeof token !== 'number') return null;
-    return { missionId, name, key, holder, token, expiresAt: start + ttlMs };
+  acquireLock(missionId: string, name: string, holder: string, ttlMs: number): Promise<LockLease | null> {
+    return this.locks.acquire(missionId, name, holder, ttlMs);
   }
-
-  async renewLock(lease: LockLease, ttlMs: number): Promise<LockLease | null> {
-    assertPositiveInt(ttlMs, 'ttlMs');
-    const start = Date.now();
-    const ok = await lua.RENEW_LOCK.run(this.redis, [lease.key], [`${lease.holder}:${lease.token}`, ttlMs]);
-    return ok === 1 ? { ...lease, expiresAt: start + ttlMs } : null;
+  renewLock(lease: LockLease, ttlMs: number): Promise<LockLease | null> {
+    return this.locks.renew(lease, ttlMs);
   }
-
-  async releaseLock(lease: LockLease): Promise<boolean> {
-    return (await lua.RELEASE_LOCK.run(this.redis, [lease.key], [`${lease.holder}:${lease.token}`])) === 1;
+  releaseLock(lease: LockLease): Promise<boolean> {
+    return this.locks.release(lease);
   }
 
   // ---- global feed ----
