@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { definePlugin, PluginError, ToolError, type PluginDefinition } from '@aime/plugin-sdk';
+import type { Disruption } from './disruptions.ts';
+import { createTravelBundles } from './tools.ts';
+import { TravelWorld } from './world.ts';
+
+/** Options of `createTravelPlugin`. */
+export interface TravelPluginOptions {
+  /** Use this world instead of opening a Redis connection in `setup` (tests, embedding). */
+  world?: TravelWorld;
+}
+
+/** The travel plugin plus access to its world (for the runtime's disruption API and tests). */
+export interface TravelPlugin extends PluginDefinition {
+  /** The world behind the tools. @throws ToolError not_ready before `setup` */
+  world(): TravelWorld;
+}
+
+/**
+ * A fresh travel plugin with its own state. `setup` opens its own ioredis connection to
+ * `redisUrl` (unless a world was given) and `teardown` closes it.
+ */
+export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlugin {
+  let world: TravelWorld | undefined = options.world;
+  let ownRedis: Redis | undefined;
+  const getWorld = (): TravelWorld => {
+    if (!world) throw new ToolError('not_ready', 'The travel plugin is not set up yet (setup was not called); this is a runtime problem, not something a different call can fix.', { retryable: true });
+    return world;
+  };
+  const plugin = definePlugin({
+    name: 'travel',
+    version: '0.1.0',
+    bundles: createTravelBundles(getWorld),
+    async setup(ctx) {
+      if (world) return;
+      if (typeof ctx.redisUrl !== 'string' || ctx.redisUrl === '') throw new PluginError('invalid_setup', 'travel plugin: setup needs a redisUrl such as redis://127.0.0.1:6379');
+      const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+      try {
+        await redis.connect();
+      } catch (err) {
+        redis.disconnect();
+        throw new PluginError('redis_unreachable', `travel plugin: cannot connect to Redis at ${new URL(ctx.redisUrl).host}: ${(err as Error).message}`);
+      }
+      ownRedis = redis;
+      world = new TravelWorld(redis, { keyPrefix: ctx.keyPrefix });
+      ctx.logger.info('travel plugin ready', { keyPrefix: ctx.keyPrefix });
+    },
+    async teardown() {
+      const redis = ownRedis;
+      ownRedis = undefined;
+      if (redis) {
+        world = options.world;
+        await redis.quit();
+      }
+    },
+  });
+  return Object.assign(plugin, { world: getWorld });
+}
+
+/**
+ * Applies a disruption to a mission's world right now, idempotently (true the first time).
+ * The API path goes through outside events instead; this is for tests and operators' tools.
+ */
+export function applyDisruption(world: TravelWorld, missionId: string, d: Disruption): Promise<boolean> {
+  return world.applyDisruption(missionId, d, 'direct');
+}
