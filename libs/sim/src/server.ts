@@ -115,10 +115,10 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.kind === 'latency') await sleep(numberParam(fault, 'ms', DEFAULT_FAULT_LATENCY_MS));
     if (fault?.kind === 'rate_limit') {
-      const seconds = numberParam(fault, 'retry-after', DEFAULT_RETRY_AFTER_S);
+      // `retry-after=none` sends no header: some providers do that, and clients must cope.
+      if (fault.params['retry-after'] !== 'none') reply.header('retry-after', String(numberParam(fault, 'retry-after', DEFAULT_RETRY_AFTER_S)));
       return reply
         .code(429)
-        .header('retry-after', String(seconds))
         .send(openAIError(`Rate limit reached for simulated model ${req.model} (simulated fault).`, 'requests', null, 'rate_limit_exceeded'));
     }
     if (fault?.kind === 'server_error') {

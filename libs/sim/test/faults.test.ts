@@ -26,6 +26,12 @@ describe('sim fault injection by header', () => {
     expect((err as { headers: Headers }).headers.get('retry-after')).toBe('7');
   });
 
+  it('rate_limit with retry-after=none answers 429 without the header', async () => {
+    const err = await client(sim.url).chat.completions.create(echo, withFault('rate_limit;retry-after=none')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 429 });
+    expect((err as { headers: Headers }).headers.get('retry-after')).toBeNull();
+  });
+
   it('server_error answers 500', async () => {
     await expect(client(sim.url).chat.completions.create(echo, withFault('server_error'))).rejects.toMatchObject({ status: 500 });
   });
