@@ -43,6 +43,17 @@ describe('sim fault injection by header', () => {
     expect(sim.stats().faults.hang).toBe(before + 1);
   });
 
+  it('close() ends a request that is still hanging', async () => {
+    const own = await startSimServer({ policies: testPolicies });
+    const pending = client(own.url).chat.completions.create(echo, withFault('hang')).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    while ((own.stats().faults.hang ?? 0) === 0) await new Promise((r) => setTimeout(r, 10));
+    await own.close();
+    expect(await pending).toBe('dropped');
+  });
+
   it('malformed_json answers 200 with a body the client cannot parse', async () => {
     const res = await fetch(`${sim.url}/chat/completions`, {
       method: 'POST',
