@@ -34,6 +34,22 @@ describe('POST /v1/missions', () => {
   });
 });
 
+describe('GET /v1/missions/:id', () => {
+  it('includes the task graph, the latest task progress and the rendered progress list', async () => {
+    h = await startApi();
+    const id = await createMission(h, KEYS.operator);
+    await h.store.writeGraph(id, 0, {
+      version: 1,
+      tasks: [{ id: 't1', title: 'Book the Shinkansen', description: '', completionCriteria: 'a ticket', status: 'running', dependsOn: [], attempts: 1 }],
+    });
+    await h.store.setProgress(id, 't1', { status: 'searching', message: 'looking at 09:00 trains', at: new Date().toISOString() });
+    const mission = (await (await h.call(`/v1/missions/${id}`, { key: KEYS.operator })).json()) as Mission;
+    expect(mission.tasks.map((t) => [t.id, t.status])).toEqual([['t1', 'running']]);
+    expect(mission.tasks[0]?.progress?.message).toBe('looking at 09:00 trains');
+    expect(mission.progressMarkdown).toContain('Book the Shinkansen');
+  });
+});
+
 describe('GET /v1/missions', () => {
   it('lists summaries newest first and pages with the cursor', async () => {
     h = await startApi();

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse, type Mission } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { missionFromRecord } from '@aime/store';
-import { renderProgressMarkdown } from './core-shim.ts';
+import { renderProgressMarkdown } from '@aime/core';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiDeps } from './types.ts';
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission } from '@aime/protocol';
-import { resolveBudget } from './core-shim.ts';
+import { resolveBudget } from '@aime/core';
 import { loadMission, principalOfRequest } from './context.ts';
-import { ApiError } from './errors.ts';
 import { bearer, errorResponses, missionView, type RouteContext, type ZodApp } from './route-context.ts';
 
 const tags = ['missions'];
@@ -18,12 +17,7 @@ export function registerMissionRoutes(app: ZodApp, ctx: RouteContext): void {
     async (request, reply) => {
       const who = principalOfRequest(request);
       const { goal, context, metadata } = request.body;
-      let budget;
-      try {
-        budget = resolveBudget(request.body.budget);
-      } catch (err) {
-        throw new ApiError(400, 'validation_failed', `budget: ${(err as Error).message}`, [{ path: 'budget', message: (err as Error).message }]);
-      }
+      const budget = resolveBudget(request.body.budget);
       const { mission } = await store.createMission({ goal, model: ctx.deps.modelInfo, budget, context, metadata, owner: who.principal });
       ctx.metrics.missionsCreated.inc();
       request.log.info({ missionId: mission.id, principal: who.principal }, 'mission created');
