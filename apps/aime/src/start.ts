@@ -49,10 +49,10 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     if (redis.started) logger.info({ url: redis.url }, 'started redis-server (data in .aime/redis)');
 
     let models = opts.models ?? modelsConfigFromEnv();
-    if (modelInfo(models).simulated && !models.simBaseUrl) {
+    if (modelInfo(models).simulated && !process.env.AIME_SIM_URL) {
       const sim = await startSimServer({ port: 0 });
       closers.push(sim.close);
-      models = { ...models, simBaseUrl: sim.url };
+      models = { ...models, simURL: sim.url };
       logger.info({ url: sim.url }, 'simulated model server started (no real model configured)');
     }
     logger.info({ models: describeModelsConfig(models) }, 'models');

@@ -22,7 +22,7 @@ function textOf(msg: BaseMessage): string {
  */
 export function langchainPlannerModel(cfg: ModelsConfig, store: MissionStore): PlannerModelCall {
   const model = createChatModel(cfg, 'planner');
-  const modelName = cfg.planner;
+  const modelName = cfg.models.planner.spec;
   return async (missionId, turns, signal) => {
     const callback = createUsageCallback({ role: 'planner', model: modelName, missionId }, async (u) => {
       await store.addUsage(missionId, { promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd });
