@@ -16,6 +16,15 @@ export interface TravelPlugin extends PluginDefinition {
   world(): TravelWorld;
 }
 
+/** Host and port only: the URL may carry a password, which must not reach logs. */
+function redisHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
 /**
  * A fresh travel plugin with its own state. `setup` opens its own ioredis connection to
  * `redisUrl` (unless a world was given) and `teardown` closes it.
@@ -35,11 +44,13 @@ export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlu
       if (world) return;
       if (typeof ctx.redisUrl !== 'string' || ctx.redisUrl === '') throw new PluginError('invalid_setup', 'travel plugin: setup needs a redisUrl such as redis://127.0.0.1:6379');
       const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+      // Without a listener ioredis prints every reconnect error to stderr; route them to the logger.
+      redis.on('error', (err: Error) => ctx.logger.warn('travel: redis connection error', { error: err.message }));
       try {
         await redis.connect();
       } catch (err) {
         redis.disconnect();
-        throw new PluginError('redis_unreachable', `travel plugin: cannot connect to Redis at ${new URL(ctx.redisUrl).host}: ${(err as Error).message}`);
+        throw new PluginError('redis_unreachable', `travel plugin: cannot connect to Redis at ${redisHost(ctx.redisUrl)}: ${(err as Error).message}`);
       }
       ownRedis = redis;
       world = new TravelWorld(redis, { keyPrefix: ctx.keyPrefix });
