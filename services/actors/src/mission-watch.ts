@@ -67,8 +67,15 @@ export class MissionWatch {
   async waitWhilePaused(): Promise<boolean> {
     while (!this.signal.aborted && this.status === 'paused') {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.pollMs);
-        this.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        const onAbort = (): void => {
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(() => {
+          this.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, this.pollMs);
+        this.signal.addEventListener('abort', onAbort, { once: true });
       });
       await this.poll();
     }

@@ -28,7 +28,7 @@ async function enqueue(missionId: string, taskId: string, actorId = `${taskId}.1
   return env.queue(QUEUES.actors).add('actor', { missionId, taskId, actorId }, { jobId: `${missionId}:${actorId}:actor`, attempts, backoff: { type: 'fixed', delay: 200 } });
 }
 
-describe('actor loop', () => {
+describe('actor loop', { timeout: 30_000 }, () => {
   it('searches trains, reports with references, fills the inbox and wakes the planner', async () => {
     const t1 = task('t1', 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.');
     const missionId = await runningMission(env, 'Trip to Kyoto', [t1]);

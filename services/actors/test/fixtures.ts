@@ -65,7 +65,8 @@ export async function deleteKeys(prefix: string): Promise<void> {
 }
 
 export function task(id: string, description: string, over: Partial<Task> = {}): Task {
-  return { id, title: description.slice(0, 80), description, completionCriteria: 'a report', status: 'running', dependsOn: [], attempts: 1, actorId: `${id}.1`, ...over };
+  // Markers stay out of the title: a cut-off marker would confuse the sim's fault parser.
+  return { id, title: description.replace(/\[\[.*?\]\]/g, '').trim().slice(0, 80), description, completionCriteria: 'a report', status: 'running', dependsOn: [], attempts: 1, actorId: `${id}.1`, ...over };
 }
 
 /** A running mission with the given tasks in its graph. */
