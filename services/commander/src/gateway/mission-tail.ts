@@ -48,6 +48,10 @@ export class MissionTail {
     this.listeners.add(listener);
   }
 
+  has(listener: TailListener): boolean {
+    return this.listeners.has(listener);
+  }
+
   delete(listener: TailListener): void {
     this.listeners.delete(listener);
   }
@@ -101,8 +105,13 @@ export class TailRegistry {
   add(missionId: string, listener: TailListener): MissionTail {
     let tail = this.tails.get(missionId);
     if (!tail) {
-      tail = new MissionTail(this.store, missionId, this.logger, this.opts);
-      this.tails.set(missionId, tail);
+      const created = new MissionTail(this.store, missionId, this.logger, this.opts);
+      this.tails.set(missionId, created);
+      // A tail that could not start must not catch later subscribers: they get a fresh one.
+      created.ready.catch(() => {
+        if (this.tails.get(missionId) === created) this.tails.delete(missionId);
+      });
+      tail = created;
     }
     tail.add(listener);
     return tail;
@@ -110,7 +119,7 @@ export class TailRegistry {
 
   remove(missionId: string, listener: TailListener): void {
     const tail = this.tails.get(missionId);
-    if (!tail) return;
+    if (!tail || !tail.has(listener)) return;
     tail.delete(listener);
     if (tail.size === 0) {
       tail.stop();
