@@ -4,7 +4,7 @@ import type { SimAnswer, SimMessage, SimRequest } from '../src/policy.ts';
 
 const TOOLS = ['search_trains', 'book_train', 'search_flights', 'book_flight', 'search_hotels', 'book_hotel', 'get_weather', 'convert_currency', 'get_bookings', 'update_progress', 'submit_report'];
 
-function system(description: string, knowledge = '(none)', goal = 'Plan a Seoul to Kyoto trip for 2 under ¥300,000.'): string {
+function system(description: string, knowledge = '(none)', goal = 'Plan a Seoul to Kyoto trip for 2 under ¥300,000.', title = 'The task'): string {
   return [
     'You are Rail Booking Specialist, Finds and books train seats.',
     '',
@@ -13,7 +13,7 @@ function system(description: string, knowledge = '(none)', goal = 'Plan a Seoul 
     '',
     '## Your task',
     'id: t9',
-    'title: The task',
+    `title: ${title}`,
     `description: ${description}`,
     'completion criteria: a report',
     '',
@@ -254,5 +254,11 @@ describe('actorPolicy', () => {
     expect(r2.summary).toContain('¥41,580');
     expect(r2.summary).toContain('**Total:** ¥69,920');
     expect(r2.summary).toContain('**remaining:** ¥230,080');
+  });
+
+  it('reads the intent from the description even when the title repeats its start', () => {
+    const description = 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.';
+    const sys = system(description, '(none)', 'Trip', description.slice(0, 50));
+    expect(argsOf(actorPolicy.answer(request(sys)), 'search_trains')).toEqual({ from: 'Tokyo', to: 'Kyoto', date: '2026-12-02' });
   });
 });

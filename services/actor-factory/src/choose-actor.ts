@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Callbacks } from '@langchain/core/callbacks/manager';
-import { createChatModel, type ModelsConfig } from '@aime/models';
+import { createChatModel, type ModelsConfig, type UsageRecorder } from '@aime/models';
 import type { ActorSpec, Bundle, Task } from '@aime/protocol';
 import type { Logger } from 'pino';
 import { keywordSpec } from './keyword-bundles.ts';
@@ -30,7 +29,8 @@ export interface ChooseActorInput {
   goal: string;
   task: Task;
   bundles: Bundle[];
-  callbacks: Callbacks;
+  /** Usage recorders for the model calls. */
+  callbacks: UsageRecorder[];
   logger: Logger;
   signal?: AbortSignal;
 }

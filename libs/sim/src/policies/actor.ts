@@ -436,6 +436,29 @@ function generic(ctx: Ctx): SimAnswer {
   return report(ctx, 'succeeded', `Completed the task "${ctx.title}". (This is a simulated answer from the sim model; no real research was done.)`);
 }
 
+/** The description block of the task section (up to the completion criteria), if it has one. */
+function descriptionOf(task: string): string | undefined {
+  const lines = task.split('\n');
+  const start = lines.findIndex((l) => /^\s*description:/i.test(l));
+  if (start < 0) return undefined;
+  const rest = lines.slice(start);
+  const end = rest.findIndex((l, i) => i > 0 && /^\s*(completion criteria|id|title):/i.test(l));
+  return (end < 0 ? rest : rest.slice(0, end)).join(' ').replace(/^\s*description:\s*/i, '');
+}
+
+/**
+ * What the task asks for: read from its description first, then line by line, so that a
+ * title that repeats the start of the description cannot blend into one sentence with it.
+ */
+function taskIntent(task: string): Intent {
+  const desc = descriptionOf(task);
+  for (const text of [...(desc ? [desc] : []), ...task.split('\n')]) {
+    const intent = parseIntent(text);
+    if (intent.kind !== 'generic') return intent;
+  }
+  return parseIntent(task);
+}
+
 function answer(req: SimRequest): SimAnswer {
   const system = req.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
   const task = section(system, /^##\s+(?:your\s+)?task\b/i) ?? system;
@@ -445,7 +468,7 @@ function answer(req: SimRequest): SimAnswer {
   if (system.includes(UNKNOWN_TOOL_MARKER) && !ctx.calls.some((c) => c.name === MISSING_TOOL || /unknown tool/i.test(c.result ?? ''))) {
     return act(ctx, 'Let me look everything up first.', [call(MISSING_TOOL, { query: title })]);
   }
-  const intent = parseIntent(task);
+  const intent = taskIntent(task);
   switch (intent.kind) {
     case 'search-flights':
       return searchFlights(ctx, intent);
