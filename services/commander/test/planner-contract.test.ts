@@ -52,7 +52,7 @@ describe('the planner prompt as the simulated planner reads it', () => {
     const ids = tasks.map((t) => t.id);
     expect(ids).toEqual(expect.arrayContaining(['find-flight-seoul-tokyo', 'find-train-tokyo-kyoto', 'book-train-tokyo-kyoto', 'find-hotel-kyoto', 'itinerary']));
     const train = tasks.find((t) => t.id === 'find-train-tokyo-kyoto')!;
-    expect(train.description).toMatch(/^Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers\./);
+    expect(train.description).toMatch(/^Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers, departing after 08:30\./);
     expect(tasks.find((t) => t.id === 'book-train-tokyo-kyoto')!.dependsOn).toEqual(['find-train-tokyo-kyoto']);
     const independent = tasks.filter((t) => t.dependsOn.length === 0 && t.parentId === 'research');
     expect(independent.length).toBeGreaterThanOrEqual(2);
@@ -106,9 +106,10 @@ describe('the planner prompt as the simulated planner reads it', () => {
 
   it('finishes with the final report as the answer once every task is done', () => {
     const graph: TaskGraph = { version: 9, tasks: [task('a', 'succeeded'), task('itinerary', 'succeeded', { dependsOn: ['a'] })] };
-    const news: PlannerNews[] = [{ kind: 'report', taskId: 'itinerary', status: 'succeeded', summary: 'Day 1: fly. Total ¥200,000', references: [], artifacts: [] }];
+    const news: PlannerNews[] = [{ kind: 'report', taskId: 'itinerary', status: 'succeeded', summary: '# Itinerary\n\n- Day 1: fly\n- Day 2: train\n\nTotal ¥200,000', references: ['booking:TRV-1'], artifacts: ['itinerary.md (artifact:m/a)'] }];
     const out = PlannerOutput.parse(planFor(request(graph, news)));
-    expect(out.operations).toEqual([{ op: 'finish', status: 'succeeded', answer: 'Day 1: fly. Total ¥200,000', artifacts: [] }]);
+    // The summary's Markdown lines survive the trip through the prompt.
+    expect(out.operations).toEqual([{ op: 'finish', status: 'succeeded', answer: '# Itinerary\n\n- Day 1: fly\n- Day 2: train\n\nTotal ¥200,000', artifacts: [] }]);
   });
 
   it('waits while tasks run and nothing failed', () => {

@@ -58,18 +58,31 @@ function parseTaskLine(line: string): TableTask | null {
   };
 }
 
-function parseNewsLine(line: string): News | null {
-  const report = /^- Report from task `([^`]+)` \((\w+)\): (.*?)(?: References: (.*?)\.)?(?: Artifacts: .*)?$/.exec(line);
+/** News items are "- " lines; a report's summary continues on lines indented by two spaces. */
+function splitItems(text: string): string[] {
+  const items: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('- ')) items.push(line);
+    else if (line.startsWith('  ') && items.length) items[items.length - 1] += `\n${line.slice(2)}`;
+  }
+  return items;
+}
+
+function parseNewsItem(item: string): News | null {
+  const report = /^- Report from task `([^`]+)` \((\w+)\): ([\s\S]*)$/.exec(item);
   if (report) {
+    const lines = report[3]!.split('\n');
+    const refs = lines.find((l) => l.startsWith('References: '));
+    const summary = lines.filter((l) => !l.startsWith('References: ') && !l.startsWith('Artifacts: ')).join('\n').trim();
     return {
       kind: 'report',
       taskId: report[1]!,
       status: report[2]!,
-      summary: report[3]!,
-      references: report[4] ? report[4].split(',').map((s) => s.trim()) : [],
+      summary,
+      references: refs ? refs.slice('References: '.length).split(',').map((s) => s.trim()).filter(Boolean) : [],
     };
   }
-  const ext = /^- Outside event: (.*?)(?: Data: (\{.*\}))?$/.exec(line);
+  const ext = /^- Outside event: (.*?)(?: Data: (\{.*\}))?$/.exec(item);
   if (ext) {
     let data: Record<string, unknown> | undefined;
     try {
@@ -79,7 +92,7 @@ function parseNewsLine(line: string): News | null {
     }
     return { kind: 'external', message: ext[1]!, ...(data ? { data } : {}) };
   }
-  if (line.startsWith('- Operator: ')) return { kind: 'operator', text: line.slice(12) };
+  if (item.startsWith('- Operator: ')) return { kind: 'operator', text: item.slice(12) };
   return null;
 }
 
@@ -100,7 +113,7 @@ export function readPlannerView(req: SimRequest): PlannerView {
     goal: section(first, 'Goal'),
     context,
     tasks: section(first, 'Task table').split('\n').map(parseTaskLine).filter((t): t is TableTask => t !== null),
-    news: section(first, 'New since your last step').split('\n').map(parseNewsLine).filter((n): n is News => n !== null),
+    news: splitItems(section(first, 'New since your last step')).map(parseNewsItem).filter((n): n is News => n !== null),
     progress: section(first, 'Progress list'),
     rejected: users.length > 1,
   };

@@ -97,7 +97,7 @@ function initialTripPlan(trip: TripRequest): Plan {
   ops.push(task('check-weather', 'research', 'Check the weather', `Check the weather in ${weather.join(' and ')}.`, 'A forecast for each city on its arrival day.'));
   const bookIds: string[] = [];
   for (const leg of legs) {
-    ops.push(task(`find-${leg.key}`, 'research', `Find a ${leg.mode} ${leg.from} → ${leg.to} on ${leg.date}`, searchDescription(leg, trip.people), `A ${leg.mode} with ${trip.people} free seats is chosen and named by its id.`));
+    ops.push(task(`find-${leg.key}`, 'research', `Find a ${leg.mode} ${leg.from} → ${leg.to} on ${leg.date}`, searchDescription(leg, trip.people, leg.mode === 'train' ? '08:30' : undefined), `A ${leg.mode} with ${trip.people} free seats is chosen and named by its id.`));
     ops.push(task(`book-${leg.key}`, 'bookings', `Book the ${leg.mode} ${leg.from} → ${leg.to}`, `Book the ${leg.mode} chosen by task find-${leg.key} for ${trip.people} passengers.`, 'A booking reference for the chosen one.', [`find-${leg.key}`]));
     bookIds.push(`book-${leg.key}`);
   }
@@ -147,9 +147,12 @@ function replaceLeg(view: PlannerView, failed: TableTask, soldOut: string[]): { 
   const findId = `find-${key}-${generation}`;
   const bookId = `book-${key}-${generation}`;
   const oldBook = view.tasks.filter((t) => t.id.startsWith(`book-${key}`) && ['pending', 'ready', 'failed', 'blocked'].includes(t.status));
-  const bookParent = byId.get(`book-${key}`)?.parentId;
+  // A finished group cannot take new subtasks: the replacement then stands at the top level.
+  const openParent = (id: string | undefined) => (id && !['succeeded', 'failed', 'skipped', 'cancelled'].includes(byId.get(id)?.status ?? '') ? id : undefined);
+  const bookParent = openParent(byId.get(`book-${key}`)?.parentId);
+  const searchParent = openParent(search?.parentId);
   const ops: Op[] = [
-    task(findId, search?.parentId, `Find another ${mode} ${leg[1]} → ${leg[2]}`, searchDescription({ from: leg[1]!, to: leg[2]!, date: leg[3]!, mode, key }, Number(leg[4]), latest, excluded), `A ${mode} other than ${excluded.join(', ') || 'the failed one'} is chosen.`),
+    task(findId, searchParent, `Find another ${mode} ${leg[1]} → ${leg[2]}`, searchDescription({ from: leg[1]!, to: leg[2]!, date: leg[3]!, mode, key }, Number(leg[4]), latest, excluded), `A ${mode} other than ${excluded.join(', ') || 'the failed one'} is chosen.`),
     task(bookId, bookParent, `Book the replacement ${mode} ${leg[1]} → ${leg[2]}`, `Book the ${mode} chosen by task ${findId} for ${leg[4]} passengers.`, 'A booking reference for the replacement.', [findId]),
     ...oldBook.map((t) => ({ op: 'skip', id: t.id, reason: `replaced by ${bookId}: ${excluded.join(', ')} cannot be booked` })),
   ];

@@ -55,15 +55,19 @@ function taskLine(t: Task): string {
   return `- ${parts.join('; ')}`;
 }
 
+const indent = (text: string) => text.split('\n').join('\n  ');
+
 function newsLine(n: PlannerNews): string {
   switch (n.kind) {
     case 'report': {
-      const refs = n.references.length ? ` References: ${n.references.join(', ')}.` : '';
-      const arts = n.artifacts.length ? ` Artifacts: ${n.artifacts.join(', ')}.` : '';
-      return `- Report from task \`${n.taskId}\` (${n.status}): ${n.summary.replace(/\s+/g, ' ')}${refs}${arts}`;
+      // The summary keeps its lines (an itinerary is Markdown), indented under the item.
+      const lines = [`- Report from task \`${n.taskId}\` (${n.status}): ${indent(n.summary.trim())}`];
+      if (n.references.length) lines.push(`  References: ${n.references.join(', ')}`);
+      if (n.artifacts.length) lines.push(`  Artifacts: ${n.artifacts.join(', ')}`);
+      return lines.join('\n');
     }
     case 'external':
-      return `- Outside event: ${n.message}${n.data ? ` Data: ${JSON.stringify(n.data)}` : ''}`;
+      return `- Outside event: ${n.message.replace(/\s+/g, ' ')}${n.data ? ` Data: ${JSON.stringify(n.data)}` : ''}`;
     case 'operator':
       return `- Operator: ${n.action}${n.note ? ` (${n.note})` : ''}`;
     case 'approval':

@@ -186,8 +186,11 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
     if (!parsed.ok) {
       lastErrors = parsed.errors;
     } else {
+      // Validated as a whole (a dispatch of an unknown or unready task is an error), applied
+      // without the dispatches: those go through the parallelism limit below.
+      const whole = applyOperations(graph, parsed.output.operations, { now: now.toISOString() });
       const withoutDispatch = parsed.output.operations.filter((o) => o.op !== 'dispatch');
-      const result = applyOperations(graph, withoutDispatch, { now: now.toISOString() });
+      const result = whole.ok ? applyOperations(graph, withoutDispatch, { now: now.toISOString() }) : whole;
       if (result.ok) answer = { output: parsed.output, graph: result.graph, result };
       else lastErrors = result.errors.map((e) => e.message);
     }
