@@ -64,7 +64,14 @@ export function storeAi(msg: AIMessage, step: number): StoredAi {
     });
     n++;
   }
-  return { content: textOf(msg.content), tool_calls: calls };
+  // LangChain splits valid and invalid calls; the model's own order is in the raw calls.
+  const raw = msg.additional_kwargs?.tool_calls;
+  const order = Array.isArray(raw) ? raw.map((c) => (c as { id?: string }).id) : [];
+  const rank = (c: StoredToolCall): number => {
+    const i = order.indexOf(c.id);
+    return i < 0 ? order.length : i;
+  };
+  return { content: textOf(msg.content), tool_calls: [...calls].sort((a, b) => rank(a) - rank(b)) };
 }
 
 /** The messages of one step, the same whether it was just run or read back from the transcript. */

@@ -146,4 +146,55 @@ describe('actor loop', { timeout: 30_000 }, () => {
     expect(reported.data.report.summary).toMatch(/does not serve bundle\(s\) teleport/);
     expect(await eventsOf(env.store, missionId, 'actor.reported')).toHaveLength(1);
   });
+
+  it('turns tool arguments that are not valid JSON into an observation and carries on', async () => {
+    const t1 = task('t1', 'Search flights from Seoul to Tokyo on 2026-12-01 for 2 passengers. [[sim-fault:bad_tool_args;times=1]]');
+    const missionId = await runningMission(env, 'Trip', [t1]);
+    await putSpec(env, missionId, t1);
+    await start();
+    await enqueue(missionId, 't1');
+
+    const reported = await waitForEvent(env.store, missionId, 'actor.reported');
+    expect(reported.data.report.status).toBe('succeeded');
+    const steps = await eventsOf(env.store, missionId, 'actor.step');
+    expect(steps[0]?.data.toolCall?.name).toBe('update_progress');
+    expect(steps[0]?.data.observation).toMatch(/^Error: invalid_input: the arguments for update_progress are not valid JSON/);
+    expect(await eventsOf(env.store, missionId, 'actor.progress')).toHaveLength(0);
+  });
+
+  it('fails the job when the model keeps failing, and reports the failure after the last attempt', async () => {
+    const t1 = task('t1', 'Search flights from Seoul to Tokyo on 2026-12-01 for 2 passengers. [[sim-fault:server_error]]');
+    const missionId = await runningMission(env, 'Trip', [t1]);
+    await putSpec(env, missionId, t1);
+    await start();
+    const job = await enqueue(missionId, 't1', 't1.1', 2);
+
+    const reported = await waitForEvent(env.store, missionId, 'actor.reported');
+    expect(reported.data.report.status).toBe('failed');
+    expect(reported.data.report.summary).toMatch(/^The actor failed: the actor model failed at step 0/);
+    const failed = await waitFor('the job to fail', async () => {
+      const j = await env.queue(QUEUES.actors).getJob(job.id!);
+      return (await j?.getState()) === 'failed' ? j : undefined;
+    });
+    expect(failed.attemptsMade).toBe(2);
+    expect(await eventsOf(env.store, missionId, 'actor.step')).toHaveLength(0);
+  });
+
+  it('stores report artifacts and hands in their refs', async () => {
+    const t1 = task('t1', 'Assemble the final itinerary from all bookings, with the total cost in JPY.');
+    const missionId = await runningMission(env, 'Trip under ¥300,000', [t1]);
+    await putSpec(env, missionId, t1);
+    await start();
+    await travel.world().bookTrain(missionId, { trainId: 'NOZOMI-1100-2026-12-02', passengers: 2 }, { idempotencyKey: 'test-booking' });
+    await enqueue(missionId, 't1');
+
+    const reported = await waitForEvent(env.store, missionId, 'actor.reported');
+    const r = reported.data.report;
+    expect(r.status).toBe('succeeded');
+    expect(r.summary).toContain('**Total:** ¥28,340');
+    expect(r.artifacts).toHaveLength(1);
+    expect(r.artifacts[0]).toMatchObject({ name: 'itinerary.md', mimeType: 'text/markdown' });
+    const stored = await env.store.getArtifact(missionId, r.artifacts[0]!.id);
+    expect(stored?.content).toBe(r.summary);
+  });
 });
