@@ -4,8 +4,10 @@ import type { ActorView } from '../lib/actors.ts';
 import { formatClock, shortJson } from '../lib/format.ts';
 
 const STEP_PAGE = 20;
+/** Progress messages listed under the latest one; older ones stay in the event timeline. */
+const PROGRESS_SHOWN = 10;
 
-function Step({ e }: { e: EventOf<'actor.step'> }) {
+const Step = memo(function Step({ e }: { e: EventOf<'actor.step'> }) {
   const d = e.data;
   return (
     <li className="step">
@@ -27,7 +29,7 @@ function Step({ e }: { e: EventOf<'actor.step'> }) {
       ) : null}
     </li>
   );
-}
+});
 
 /**
  * One actor: its persona and bundles, its ReAct steps, progress and report. Steps are
@@ -67,7 +69,7 @@ const ActorPanel = memo(function ActorPanel({ a }: { a: ActorView }) {
             <span className="label">{lastProgress.status}</span> {lastProgress.message}
           </summary>
           <ul className="small">
-            {a.progress.map((p) => (
+            {a.progress.slice(-PROGRESS_SHOWN).map((p) => (
               <li key={p.id}>
                 <span className="muted">{formatClock(p.ts)}</span> <span className="label">{p.status}</span> {p.message}
               </li>

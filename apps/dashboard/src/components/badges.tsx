@@ -51,7 +51,7 @@ const TASK_ICON: Record<TaskStatus, string> = {
   pending: '○',
   ready: '◔',
   running: '◐',
-  blocked: '⏸',
+  blocked: '‖',
   succeeded: '✓',
   failed: '✗',
   cancelled: '⊘',

@@ -18,13 +18,13 @@ export function ControlBar({ mission }: { mission: Mission }) {
   return (
     <div className="control-bar" role="group" aria-label="Mission controls">
       <ControlButton state={c.pause} busy={act.isPending} testId="btn-pause" onClick={() => act.mutate('pause')}>
-        ⏸ Pause
+        Pause
       </ControlButton>
       <ControlButton state={c.resume} busy={act.isPending} testId="btn-resume" onClick={() => act.mutate('resume')}>
-        ▶ Resume
+        Resume
       </ControlButton>
       <ControlButton state={c.cancel} busy={act.isPending} testId="btn-cancel" className="danger" onClick={() => act.mutate('cancel')}>
-        ✕ Cancel
+        Cancel
       </ControlButton>
       {act.isError ? (
         <span className="inline-error" role="alert">

@@ -1,10 +1,31 @@
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Event } from '@aime/protocol';
 import { eventSummary, filterEvents, filterOptions } from '../lib/event-text.ts';
 import { formatClock } from '../lib/format.ts';
 
 const ROW_HEIGHT = 30;
+
+const EventRow = memo(function EventRow(props: { e: Event; top: number; selected: boolean; onSelect: (id: string) => void }) {
+  const { e, selected } = props;
+  return (
+    <button
+      type="button"
+      className={`event-row ev-${e.type.replace(/\./g, '-')} ${selected ? 'selected' : ''}`}
+      data-testid="event-row"
+      data-event-id={e.id}
+      data-type={e.type}
+      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
+      onClick={() => props.onSelect(e.id)}
+      aria-pressed={selected}
+    >
+      <span className="ev-time mono">{formatClock(e.ts)}</span>
+      <span className="ev-type">{e.type}</span>
+      <span className="ev-task mono">{e.taskId ?? ''}</span>
+      <span className="ev-text">{eventSummary(e)}</span>
+    </button>
+  );
+});
 
 /**
  * Every event of the mission, filterable by type and task. The list is virtualised: only
@@ -29,9 +50,12 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
   const items = virtualizer.getVirtualItems();
   const selectedEvent = selected ? shown.find((e) => e.id === selected) : undefined;
 
-  useEffect(() => {
-    if (follow && shown.length > 0) virtualizer.scrollToIndex(shown.length - 1, { align: 'end' });
-  }, [follow, shown.length, virtualizer]);
+  const select = useCallback((id: string) => setSelected((cur) => (cur === id ? undefined : id)), []);
+  useLayoutEffect(() => {
+    // One direct write: the virtualizer's scrollToIndex re-measures over several frames, too costly ten times a second.
+    const el = parentRef.current;
+    if (follow && el) el.scrollTop = el.scrollHeight;
+  }, [follow, shown.length]);
 
   return (
     <section className="card timeline" aria-labelledby="timeline-title">
@@ -73,24 +97,7 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
           {items.map((vi) => {
             const e = shown[vi.index];
             if (!e) return null;
-            return (
-              <button
-                type="button"
-                key={e.id}
-                className={`event-row ev-${e.type.replace(/\./g, '-')} ${selected === e.id ? 'selected' : ''}`}
-                data-testid="event-row"
-                data-event-id={e.id}
-                data-type={e.type}
-                style={{ transform: `translateY(${vi.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => setSelected(selected === e.id ? undefined : e.id)}
-                aria-pressed={selected === e.id}
-              >
-                <span className="ev-time mono">{formatClock(e.ts)}</span>
-                <span className="ev-type">{e.type}</span>
-                <span className="ev-task mono">{e.taskId ?? ''}</span>
-                <span className="ev-text">{eventSummary(e)}</span>
-              </button>
-            );
+            return <EventRow key={e.id} e={e} top={vi.start} selected={selected === e.id} onSelect={select} />;
           })}
         </div>
       </div>

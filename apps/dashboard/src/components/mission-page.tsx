@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { isTerminalMissionStatus } from '@aime/protocol';
 import type { Event, Mission } from '@aime/protocol';
@@ -16,13 +16,15 @@ import { formatCost, formatElapsed, formatTokens, missionElapsedMs } from '../li
 import { ModelBadge, StatusBadge } from './badges.tsx';
 import { ControlBar, InjectForm, Approvals } from './controls.tsx';
 import { ProgressList } from './progress-list.tsx';
-import { TaskGraph } from './task-graph.tsx';
 import { ActorPanels } from './actor-panels.tsx';
 import { EventTimeline } from './event-timeline.tsx';
 import { UsageChart } from './usage-chart.tsx';
 import { FinalAnswer } from './final-answer.tsx';
 
 const SNAPSHOT_REFRESH_MS = 300;
+
+// React Flow and dagre are most of the bundle: load them with the first mission view, not the list.
+const TaskGraph = lazy(() => import('./task-graph.tsx').then((m) => ({ default: m.TaskGraph })));
 
 function MissionHeader({ mission, series }: { mission: Mission; series: readonly UsagePoint[] }) {
   const finished = isTerminalMissionStatus(mission.status);
@@ -149,7 +151,15 @@ export function MissionPage({ id }: { id: string }) {
       {result ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
         <ProgressList tasks={mission.tasks} />
-        <TaskGraph tasks={mission.tasks} />
+        <Suspense
+          fallback={
+            <section className="card">
+              <p className="muted">Loading the task graph…</p>
+            </section>
+          }
+        >
+          <TaskGraph tasks={mission.tasks} />
+        </Suspense>
         <ActorPanels actors={actors} />
         <EventTimeline events={events} />
         <UsageChart series={series} />

@@ -28,7 +28,7 @@ const MissionRow = memo(function MissionRow({ m, now }: { m: MissionSummary; now
           </span>
           {m.progress.done}/{m.progress.total}
         </span>
-        <span title="elapsed">⏱ {formatElapsed(missionElapsedMs(m.createdAt, m.updatedAt, finished, now))}</span>
+        <span title="elapsed time">{formatElapsed(missionElapsedMs(m.createdAt, m.updatedAt, finished, now))} <span className="muted">elapsed</span></span>
         <span title={`${m.usage.promptTokens} prompt + ${m.usage.completionTokens} completion tokens`}>
           {formatTokens(m.usage.promptTokens + m.usage.completionTokens)} tok
         </span>

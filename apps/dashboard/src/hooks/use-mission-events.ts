@@ -36,7 +36,7 @@ export interface MissionEvents {
 /**
  * Follows a mission's event stream over socket.io: subscribes with `after` = the last id
  * held, again on every reconnect, and again from before a hole when the stream skipped.
- * Incoming events are batched into one state update per frame.
+ * Incoming events are batched into one state update per ~100ms.
  */
 export function useMissionEvents(missionId: string, onAdded?: (added: Event[]) => void): MissionEvents {
   const store = useMemo(() => storeFor(missionId), [missionId]);

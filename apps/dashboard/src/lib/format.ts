@@ -24,11 +24,14 @@ export function formatCost(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-/** Local wall-clock time with seconds, for timelines. */
+let clockFormat: Intl.DateTimeFormat | undefined;
+
+/** Local wall-clock time with seconds, for timelines. One shared formatter: `toLocaleTimeString` builds one per call, which shows up at 50 events/s. */
 export function formatClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleTimeString(undefined, { hour12: false });
+  clockFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return clockFormat.format(d);
 }
 
 /** Milliseconds a mission has run: until `updatedAt` once finished, until `now` while live. */
