@@ -25,5 +25,18 @@ export const InboxItem = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('external'), eventId: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
   z.object({ kind: z.literal('operator'), eventId: z.string(), action: z.enum(['resume', 'cancel', 'approval']), note: z.string().optional() }),
   z.object({ kind: z.literal('tick'), eventId: z.string().optional(), reason: z.string() }),
+  /** The factory could not spawn: no live worker serves the task's bundles (issue 5). */
+  z.object({ kind: z.literal('blocked'), eventId: z.string().optional(), taskId: Id, reason: z.string() }),
+  /** A live worker now serves what a blocked task was waiting for. */
+  z.object({ kind: z.literal('unblocked'), eventId: z.string().optional(), taskId: Id }),
+  /** An operator resolved an approval a waiting actor asked for. */
+  z.object({
+    kind: z.literal('approval'),
+    eventId: z.string(),
+    approvalId: Id,
+    taskId: Id,
+    actorId: Id,
+    decision: z.enum(['approve', 'reject']),
+  }),
 ]);
 export type InboxItem = z.infer<typeof InboxItem>;
