@@ -53,6 +53,8 @@ export const EventData = {
     toolCall: ToolCall.optional(),
     observation: z.string().optional(),
     usage: TokenUsage.optional(),
+    /** The actor worker that ran this step (set on the first step of each run; issue 5 routing). */
+    workerId: z.string().optional(),
   }),
   'actor.progress': z.object({ status: z.string(), message: z.string() }),
   'actor.reported': z.object({ report: Report }),
