@@ -36,6 +36,12 @@ function checkTool(def: ToolDefinition<z.ZodType, unknown>): void {
   if (schema.type !== 'object') {
     fail('invalid_tool', `${where}: input must be a z.object({...}) (models pass tool arguments as a JSON object), got JSON Schema type ${JSON.stringify(schema.type ?? 'any')}`);
   }
+  if (def.inputJsonSchema !== undefined) {
+    const own = def.inputJsonSchema as unknown;
+    if (typeof own !== 'object' || own === null || Array.isArray(own) || (own as Record<string, unknown>).type !== 'object') {
+      fail('invalid_tool', `${where}: inputJsonSchema must be a JSON Schema object with type "object" when set`);
+    }
+  }
   if (def.output !== undefined && !(def.output instanceof z.ZodType)) {
     fail('invalid_tool', `${where}: output must be a zod schema when set`);
   }

@@ -2,8 +2,15 @@ import { z } from 'zod';
 import type { Bundle, ToolInfo } from '@aime/protocol';
 import type { BundleDefinition, ToolDefinition } from './types.ts';
 
-/** JSON Schema of what the model must send (`io: 'input'`: fields with defaults are optional). */
+/**
+ * JSON Schema of what the model must send: the tool's own `inputJsonSchema` when set, else
+ * derived from `input` (`io: 'input'`: fields with defaults are optional).
+ */
 export function inputJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  if (tool.inputJsonSchema !== undefined) {
+    const { $schema: _dialect, ...own } = tool.inputJsonSchema;
+    return own;
+  }
   const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   // The dialect marker is noise in a model's tool list, and some OpenAI-compatible servers reject it.
   delete schema.$schema;

@@ -44,6 +44,12 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
   description: string;
   /** Schema of the input; advertised to the model as JSON Schema. Must describe an object. */
   input: I;
+  /**
+   * The JSON Schema advertised to the model instead of the one derived from `input`. For
+   * tools whose schema is JSON Schema to begin with (MCP servers), so the model sees it
+   * exactly as written; `input` still validates the call. Must describe an object.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   /** When set, the output is validated against it. */
   output?: z.ZodType<O>;
   sideEffects: ToolSideEffects;

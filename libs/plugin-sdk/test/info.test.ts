@@ -40,3 +40,16 @@ describe('bundleInfo', () => {
     expect(bundleInfo(bundle).workers).toBe(0);
   });
 });
+
+describe('toolInfo with an own JSON Schema', () => {
+  it('advertises inputJsonSchema as written, without the dialect marker, instead of the derived one', () => {
+    const own = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { q: { type: 'string', format: 'uri' } }, required: ['q'] };
+    const tool = defineTool({ name: 'fetch_it', description: 'Fetches.', input: z.looseObject({}), inputJsonSchema: own, sideEffects: 'none', run: () => 'ok' });
+    expect(toolInfo(tool).inputSchema).toEqual({ type: 'object', properties: { q: { type: 'string', format: 'uri' } }, required: ['q'] });
+    expect(own).toHaveProperty('$schema');
+  });
+
+  it('refuses an inputJsonSchema that does not describe an object', () => {
+    expect(() => defineTool({ name: 'bad', description: 'Bad.', input: z.object({}), inputJsonSchema: { type: 'string' }, sideEffects: 'none', run: () => 'ok' })).toThrow(/inputJsonSchema/);
+  });
+});
