@@ -9,6 +9,13 @@ export const QUEUES = {
   actors: 'aime-actors',
 } as const;
 
+/**
+ * How the reason of a task blocked for want of a live worker starts (`waiting for a live worker
+ * serving bundle "x"`). The planner waits for such a task instead of replanning it; the Actor
+ * Factory unblocks it when a worker serving what it needs appears.
+ */
+export const CAPABILITY_WAIT_REASON = 'waiting for a live worker';
+
 export const PlannerJob = z.object({ missionId: Id, reason: z.string().max(200).default('wake') });
 export type PlannerJob = z.infer<typeof PlannerJob>;
 
