@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
+import { createMissionStore, type MissionStore } from '@aime/store';
+import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
+
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
+
+let store: MissionStore | undefined;
+afterEach(async () => {
+  if (!store) return;
+  const { items } = await store.listMissions({ limit: 100 });
+  for (const m of items) await store.deleteMission(m.id);
+  await store.close();
+  store = undefined;
+});
+
+/** A scripted planner model: answers from a queue, and can be held open to simulate a slow call. */
+function scripted(answers: Array<string | ((turns: ChatTurn[]) => string)>) {
+  const seen: ChatTurn[][] = [];
+  let gate: Promise<void> | null = null;
+  let open: () => void = () => undefined;
+  return {
+    seen,
+    hold() {
+      gate = new Promise((r) => (open = r));
+    },
+    release: () => open(),
+    call: async (_missionId: string, turns: ChatTurn[]) => {
+      seen.push(turns);
+      if (gate) await gate;
+      const next = answers.shift() ?? '{"thought":"wait","operations":[]}';
+      return typeof next === 'function' ? next(turns) : next;
+    },
+  };
+}
+
+function deps(s: MissionStore, call: PlannerDeps['callModel'], wakes: string[], factory: FactoryJob[]): PlannerDeps {
+  return {
+    store: s,
+    callModel: call,
+    enqueueFactory: async (j) => void factory.push(j),
+    wake: async (_id, reason) => void wakes.push(reason),
+    logger: pino({ level: 'silent' }),
+    holder: `test-${randomUUID().slice(0, 6)}`,
+  };
+}
+
+const plan = (ops: unknown[]) => JSON.stringify({ thought: 'plan', operations: ops });
+const add = (id: string, dependsOn: string[] = []) => ({ op: 'add', task: { id, title: id, dependsOn } });
+
+describe('a planner step', () => {
+  it('dispatches every ready independent task up to maxParallelActors', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxParallelActors: 2 } });
+    const m = scripted([plan([add('a'), add('b'), add('c'), add('d', ['a'])])]);
+    const factory: FactoryJob[] = [];
+    const out = await runPlannerStep(deps(store, m.call, [], factory), mission.id);
+    expect(out).toMatchObject({ kind: 'planned', dispatched: ['a', 'b'] });
+    expect(factory.map((j) => j.taskId)).toEqual(['a', 'b']);
+    const graph = await store.readGraph(mission.id);
+    expect(graph.tasks.find((t) => t.id === 'a')).toMatchObject({ status: 'running', actorId: 'a.1', attempts: 1 });
+    expect(graph.tasks.find((t) => t.id === 'c')?.status).toBe('ready');
+    expect((await store.getMission(mission.id))?.status).toBe('running');
+  });
+
+  it('loses no wake-up: news that arrives while a step runs causes another step that sees it', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const m = scripted([plan([add('a')])]);
+    const wakes: string[] = [];
+    const d = deps(store, m.call, wakes, []);
+    m.hold();
+    const first = runPlannerStep(d, mission.id);
+    while (m.seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // Meanwhile an outside event arrives and its wake-up job finds the lock taken.
+    const ev = await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: 'the Shinkansen sold out' } });
+    await store.pushInbox(mission.id, { kind: 'external', eventId: ev.id, message: 'the Shinkansen sold out' });
+    expect(await runPlannerStep(d, mission.id)).toEqual({ kind: 'busy' });
+    m.release();
+    await first;
+    expect(wakes).toContain('inbox');
+    // The wake-up's step hears of the event.
+    await runPlannerStep(d, mission.id);
+    const lastPrompt = m.seen.at(-1)!.find((t) => t.role === 'user')!.content;
+    expect(lastPrompt).toContain('Outside event: the Shinkansen sold out');
+  });
+
+  it('keeps the news when the planner model fails, and tells it on the next step', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const ev = await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: 'hotel closed' } });
+    await store.pushInbox(mission.id, { kind: 'external', eventId: ev.id, message: 'hotel closed' });
+    const failing = async () => {
+      throw new Error('model unavailable');
+    };
+    await expect(runPlannerStep(deps(store, failing, [], []), mission.id)).rejects.toThrow('model unavailable');
+    const m = scripted([plan([add('a')])]);
+    await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(m.seen[0]!.find((t) => t.role === 'user')!.content).toContain('Outside event: hotel closed');
+  });
+
+  it('gives an invalid answer one repair round with the errors, then fails the mission naming the violation', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const bad = plan([add('a', ['missing'])]);
+    const m = scripted([bad, bad]);
+    const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(out).toEqual({ kind: 'finished', status: 'failed' });
+    expect(m.seen).toHaveLength(2);
+    expect(m.seen[1]!.at(-1)!.content).toMatch(/rejected[\s\S]*missing/);
+    const record = await store.getMission(mission.id);
+    expect(record?.status).toBe('failed');
+    expect(record?.error).toMatchObject({ code: 'invalid_plan' });
+    expect(record?.error?.message).toContain('missing');
+  });
+
+  it('accepts a repaired answer after one rejection', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const m = scripted(['not json at all', plan([add('a')])]);
+    const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(out).toMatchObject({ kind: 'planned', dispatched: ['a'] });
+    const events = await store.readEvents(mission.id);
+    expect(events.filter((e) => e.type === 'plan.rejected')).toHaveLength(1);
+  });
+
+  it('refuses to step a mission past its planner-step budget', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxPlannerSteps: 1 } });
+    await store.addUsage(mission.id, { plannerSteps: 1 });
+    const m = scripted([plan([add('a')])]);
+    expect(await runPlannerStep(deps(store, m.call, [], []), mission.id)).toEqual({ kind: 'finished', status: 'failed' });
+    expect(m.seen).toHaveLength(0);
+    expect((await store.getMission(mission.id))?.error?.code).toBe('budget_exceeded');
+  });
+
+  it('applies a report and finishes with the answer once every task is done', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const m = scripted([plan([add('a')]), plan([{ op: 'finish', status: 'succeeded', answer: 'all done' }])]);
+    const d = deps(store, m.call, [], []);
+    await runPlannerStep(d, mission.id);
+    const rep = await store.appendEvent(mission.id, {
+      type: 'actor.reported',
+      taskId: 'a',
+      actorId: 'a.1',
+      data: { report: { status: 'succeeded', summary: 'did a', artifacts: [], references: ['x:1'] } },
+    });
+    await store.pushInbox(mission.id, { kind: 'report', eventId: rep.id, taskId: 'a', actorId: 'a.1' });
+    expect(await runPlannerStep(d, mission.id)).toEqual({ kind: 'finished', status: 'succeeded' });
+    expect(m.seen[1]!.find((t) => t.role === 'user')!.content).toContain('Report from task `a` (succeeded): did a');
+    const record = await store.getMission(mission.id);
+    expect(record).toMatchObject({ status: 'succeeded', result: { answer: 'all done' } });
+    const events = await store.readEvents(mission.id);
+    expect(events.filter((e) => e.type === 'mission.finished')).toHaveLength(1);
+  });
+});
