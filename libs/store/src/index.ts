@@ -7,5 +7,7 @@ export { createMissionStore } from './create-mission-store.ts';
 export type { CreateMissionStoreOptions } from './create-mission-store.ts';
 export { missionFromRecord, summarize, leafProgress } from './summary.ts';
 export { mergeBundles } from './worker-registry.ts';
+export { capabilityKey, capabilityQueue, routeActorJob } from './capability.ts';
+export type { ActorRoute } from './capability.ts';
 export { newMissionId, newArtifactId } from './ids.ts';
 export { StoreKeys } from './keys.ts';

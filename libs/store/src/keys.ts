@@ -28,6 +28,8 @@
  *   Pfeed                      stream {missionId, eventId, type} per event, MAXLEN ~ 10000
  *   Pworkers                   zset   workerId scored by advert expiry (ms)
  *   Pworker:<workerId>         string WorkerAdvert JSON with PX ttl (authoritative liveness)
+ *   Pbundles:known             hash   bundle name -> KnownBundle JSON (every bundle ever advertised)
+ *   Pcapability:waiting        hash   `<missionId>/<taskId>/<attempt>` -> CapabilityWait JSON
  */
 
 /** Builds every key the store uses; see the layout above. */
@@ -92,6 +94,12 @@ export class StoreKeys {
   }
   worker(workerId: string): string {
     return `${this.prefix}worker:${workerId}`;
+  }
+  get knownBundles(): string {
+    return `${this.prefix}bundles:known`;
+  }
+  get capabilityWaits(): string {
+    return `${this.prefix}capability:waiting`;
   }
 }
 

@@ -12,7 +12,7 @@ import { listMissionPage } from './mission-list.ts';
 import { MissionLocks } from './mission-locks.ts';
 import * as lua from './scripts.ts';
 import { summarize } from './summary.ts';
-import type { CreateMissionInput, FeedEntry, ListMissionsOptions, LockLease, MissionRecord, MissionStore, UsageDelta, WorkerAdvert } from './types.ts';
+import type { CapabilityWait, CreateMissionInput, FeedEntry, KnownBundle, ListMissionsOptions, LockLease, MissionRecord, MissionStore, UsageDelta, WorkerAdvert } from './types.ts';
 import { WorkerRegistry } from './worker-registry.ts';
 
 /** How long `tailEvents` / `tailFeed` wait when no blockMs is given. @default 5000 */
@@ -380,6 +380,18 @@ export class RedisMissionStore implements MissionStore {
   }
   listBundles(): Promise<Bundle[]> {
     return this.registry.bundles();
+  }
+  listKnownBundles(): Promise<KnownBundle[]> {
+    return this.registry.known();
+  }
+  putCapabilityWait(wait: CapabilityWait): Promise<void> {
+    return this.registry.putWait(wait);
+  }
+  listCapabilityWaits(): Promise<CapabilityWait[]> {
+    return this.registry.waits();
+  }
+  removeCapabilityWait(wait: Pick<CapabilityWait, 'missionId' | 'taskId' | 'attempt'>): Promise<boolean> {
+    return this.registry.removeWait(wait);
   }
 
   // ---- lifecycle ----

@@ -77,6 +77,26 @@ export interface WorkerAdvert {
   startedAt: string;
 }
 
+/** A bundle some worker advertised at some time, live or not. */
+export interface KnownBundle extends Bundle {
+  /** When a worker last advertised it (ISO time). */
+  lastSeen: string;
+}
+
+/**
+ * A task the Actor Factory could not spawn because no live worker serves what it needs; the
+ * factory's watcher unblocks it when one appears.
+ */
+export interface CapabilityWait {
+  missionId: string;
+  taskId: string;
+  attempt: number;
+  /** The bundles the actor needs. */
+  bundles: string[];
+  reason: string;
+  since: string;
+}
+
 /** Thrown by `writeGraph` when the stored version is not the expected one. Code: `stale_write`. */
 export interface StaleWriteInfo {
   expected: number;
@@ -176,6 +196,13 @@ export interface MissionStore {
   listWorkers(): Promise<WorkerAdvert[]>;
   /** Bundles served by live workers, merged by name, `workers` = how many serve each. */
   listBundles(): Promise<Bundle[]>;
+  /** Every bundle any worker ever advertised (its latest description), `workers` = 0, sorted by name. */
+  listKnownBundles(): Promise<KnownBundle[]>;
+  /** Records (or replaces) the wait of one task attempt. */
+  putCapabilityWait(wait: CapabilityWait): Promise<void>;
+  listCapabilityWaits(): Promise<CapabilityWait[]>;
+  /** Removes one wait; true only for the caller that removed it (so one factory of many unblocks). */
+  removeCapabilityWait(wait: Pick<CapabilityWait, 'missionId' | 'taskId' | 'attempt'>): Promise<boolean>;
 
   /** Deletes every key of the mission. */
   deleteMission(id: string): Promise<void>;

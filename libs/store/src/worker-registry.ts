@@ -3,7 +3,7 @@ import type { Bundle, ToolInfo } from '@aime/protocol';
 import type { Redis } from 'ioredis';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
-import type { WorkerAdvert } from './types.ts';
+import type { CapabilityWait, KnownBundle, WorkerAdvert } from './types.ts';
 
 /**
  * Live capability registry. The advert key's PX ttl is the truth about liveness; the
@@ -19,12 +19,41 @@ export class WorkerRegistry {
   async advertise(worker: WorkerAdvert, ttlMs: number): Promise<void> {
     if (!Id.safeParse(worker.workerId).success) throw new StoreError('invalid', `workerId must match the protocol Id pattern, got ${JSON.stringify(worker.workerId)}`);
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new StoreError('invalid', `ttlMs must be a positive integer, got ${ttlMs}`);
-    // Two keys in different slots: a pipeline, not MULTI, so it also works on a cluster.
-    await this.redis
+    const lastSeen = new Date().toISOString();
+    // Keys in different slots: a pipeline, not MULTI, so it also works on a cluster.
+    const pipe = this.redis
       .pipeline()
       .set(this.keys.worker(worker.workerId), JSON.stringify(worker), 'PX', ttlMs)
-      .zadd(this.keys.workers, Date.now() + ttlMs, worker.workerId)
-      .exec();
+      .zadd(this.keys.workers, Date.now() + ttlMs, worker.workerId);
+    // Remembered after the worker is gone, so a task needing it can wait for it rather than fail.
+    if (worker.bundles.length > 0) {
+      pipe.hset(this.keys.knownBundles, Object.fromEntries(worker.bundles.map((b) => [b.name, JSON.stringify({ ...b, workers: 0, lastSeen } satisfies KnownBundle)])));
+    }
+    await pipe.exec();
+  }
+
+  async known(): Promise<KnownBundle[]> {
+    const all = await this.redis.hgetall(this.keys.knownBundles);
+    return Object.values(all)
+      .map((json) => JSON.parse(json) as KnownBundle)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async putWait(wait: CapabilityWait): Promise<void> {
+    if (!Id.safeParse(wait.missionId).success || !Id.safeParse(wait.taskId).success) throw new StoreError('invalid', 'a capability wait needs a valid missionId and taskId');
+    if (!Number.isInteger(wait.attempt) || wait.attempt <= 0) throw new StoreError('invalid', `attempt must be a positive integer, got ${wait.attempt}`);
+    await this.redis.hset(this.keys.capabilityWaits, waitField(wait), JSON.stringify(wait));
+  }
+
+  async waits(): Promise<CapabilityWait[]> {
+    const all = await this.redis.hgetall(this.keys.capabilityWaits);
+    return Object.values(all)
+      .map((json) => JSON.parse(json) as CapabilityWait)
+      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  }
+
+  async removeWait(wait: Pick<CapabilityWait, 'missionId' | 'taskId' | 'attempt'>): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.capabilityWaits, waitField(wait))) === 1;
   }
 
   async remove(workerId: string): Promise<void> {
@@ -52,6 +81,8 @@ export class WorkerRegistry {
     return mergeBundles(await this.list());
   }
 }
+
+const waitField = (w: Pick<CapabilityWait, 'missionId' | 'taskId' | 'attempt'>): string => `${w.missionId}/${w.taskId}/${w.attempt}`;
 
 /**
  * Bundles merged by name across workers: tools are the union by tool name (the first
