@@ -24,13 +24,13 @@ export interface TestStack extends AllInOneHandle {
 }
 
 /** The whole stack in this process on a fresh key prefix, against the real Redis, with the sim model over HTTP. */
-export async function startStack(opts: { actorConcurrency?: number } = {}): Promise<TestStack> {
+export async function startStack(opts: { actorConcurrency?: number; /** Built dashboard to serve at `/`. @default null */ dashboardDir?: string | null } = {}): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
   const app = await startAll({
     redisUrl: REDIS_URL,
     prefix,
     port: 0,
-    dashboardDir: null,
+    dashboardDir: opts.dashboardDir ?? null,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.actorConcurrency ? { actorConcurrency: opts.actorConcurrency } : {}),
   });

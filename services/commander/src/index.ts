@@ -3,3 +3,4 @@ export { runPlannerStep, parsePlannerAnswer, MissionFailure, type PlannerDeps, t
 export { plannerSystemPrompt, plannerUserPrompt, redactContext, PLANNER_RESPONSE_NAME } from './planner/prompt.ts';
 export { startPlannerWorker, wakePlanner, jobKey } from './planner/worker.ts';
 export { parseApiKeys, type AuthConfig } from './api/index.ts';
+export type { GatewayHandle, GatewayServer } from './gateway/index.ts';

@@ -8,7 +8,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { modelInfo, type ModelsConfig } from '@aime/models';
 import { createMissionStore, type MissionStore } from '@aime/store';
 import { buildApi, parseApiKeys, type AuthConfig } from './api/index.ts';
-import { attachGateway } from './gateway/index.ts';
+import { attachGateway, type GatewayHandle } from './gateway/index.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
 import type { PlannerModelCall } from './planner/step.ts';
@@ -44,6 +44,8 @@ export interface CommanderHandle {
   /** Base URL of the API, e.g. http://127.0.0.1:7400 */
   url: string | null;
   store: MissionStore;
+  /** The socket.io gateway (its `io` server), or null when `api` is false. Tests use it to drop sockets server-side. */
+  gateway: GatewayHandle | null;
   readonly state: ServiceState;
   wake(missionId: string, reason: string): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
 
   let url: string | null = null;
   let closeApi: () => Promise<void> = async () => undefined;
+  let gatewayHandle: GatewayHandle | null = null;
   if (opts.api !== false) {
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -106,6 +109,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       },
     });
     const gateway = attachGateway(app.server, { store, auth, logger });
+    gatewayHandle = gateway;
     const host = opts.host ?? '127.0.0.1';
     const address = await app.listen({ host, port: opts.port ?? 7400 });
     url = address.replace('[::1]', '127.0.0.1');
@@ -121,6 +125,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   return {
     url,
     store,
+    gateway: gatewayHandle,
     get state() {
       return state;
     },

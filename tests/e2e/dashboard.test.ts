@@ -1,0 +1,230 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Event, Mission } from '@aime/protocol';
+import { FIRST_SHINKANSEN, REFERENCE_CONTEXT, REFERENCE_GOAL, type TestStack } from '../helpers/stack.ts';
+import {
+  DESKTOP,
+  PHONE,
+  gatewayOf,
+  hasSubsequence,
+  installRecorder,
+  launchBrowser,
+  openPage,
+  recorded,
+  saveScreenshot,
+  startDashboardStack,
+  taskRow,
+  timelineEventIds,
+  type WatchedPage,
+} from './helpers.ts';
+
+const FINISHED = '[data-testid="mission-status"][data-status="succeeded"], [data-testid="mission-status"][data-status="failed"], [data-testid="mission-status"][data-status="cancelled"]';
+/** Slows every model call of a mission, so there is time to watch and click. */
+const SLOW = (ms: number) => `${REFERENCE_GOAL} [[sim-fault:latency;ms=${ms}]]`;
+
+let stack: TestStack;
+let browser: Browser;
+let current: WatchedPage | undefined;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startDashboardStack(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+/** A fresh page for this test; its console errors are checked by `expectNoErrors`. */
+async function open(viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
+  current = await openPage(browser, viewport);
+  await installRecorder(current.page);
+  return current.page;
+}
+
+function expectNoErrors(): void {
+  expect(current?.errors ?? []).toEqual([]);
+}
+
+async function openMission(page: Page, id: string): Promise<void> {
+  await page.goto(`${stack.url}/#/missions/${id}`);
+  await page.getByTestId('mission-status').waitFor();
+}
+
+describe('the live dashboard', () => {
+  it('runs the reference mission submitted from the form, with tasks turning pending → running → succeeded live', async () => {
+    const page = await open();
+    await page.goto(`${stack.url}/`);
+    const { loadId } = await recorded(page);
+    await page.getByRole('button', { name: 'Use the travel example' }).click();
+    await expect.poll(() => page.getByTestId('goal-input').inputValue()).toBe(REFERENCE_GOAL);
+    await page.getByTestId('btn-submit').click();
+
+    await page.waitForURL(/#\/missions\/m_/);
+    const id = decodeURIComponent(page.url().split('#/missions/')[1] ?? '');
+    expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.goal).toBe(REFERENCE_GOAL);
+    await expect.poll(() => page.getByTestId('model-badge').textContent()).toContain('simulated model');
+
+    await page.locator('[data-testid="task-row"][data-status="succeeded"]').first().waitFor({ timeout: 60_000 });
+    await saveScreenshot(page, 'mission-running-1280x800');
+    await page.locator(FINISHED).waitFor({ timeout: 90_000 });
+    await expect.poll(() => page.getByTestId('mission-status').getAttribute('data-status')).toBe('succeeded');
+    await page.getByTestId('final-answer').waitFor();
+    await expect.poll(() => page.getByTestId('final-answer').textContent()).toMatch(/Itinerary/);
+
+    const log = await recorded(page);
+    expect(log.loadId, 'the page never reloaded').toBe(loadId);
+    const lived = Object.entries(log.tasks).filter(([, seq]) => hasSubsequence(seq, ['running', 'succeeded']));
+    expect(lived.length, `tasks seen running then succeeded: ${JSON.stringify(log.tasks)}`).toBeGreaterThan(0);
+    const fromPending = Object.values(log.tasks).some((seq) => hasSubsequence(seq, ['pending', 'running', 'succeeded']));
+    expect(fromPending, `a task seen pending, running, succeeded: ${JSON.stringify(log.tasks)}`).toBe(true);
+    expect(hasSubsequence(log.mission, ['running', 'succeeded'])).toBe(true);
+
+    const mission = (await stack.api<Mission>(`/v1/missions/${id}`)).body;
+    const rows = await page.getByTestId('task-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-task-id'), e.getAttribute('data-status')]));
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(mission.tasks.map((t) => [t.id, t.status])));
+    await page.getByTestId('graph-node').first().waitFor();
+    expect(await page.getByTestId('graph-node').count()).toBe(mission.tasks.length);
+    expect(await page.getByTestId('actor-panel').count()).toBeGreaterThan(0);
+    await saveScreenshot(page, 'mission-finished-1280x800');
+    await saveScreenshot(page, 'mission-finished-1280x800-full', true);
+    expectNoErrors();
+  });
+
+  it('replans after the sold-out disruption is injected from the UI', async () => {
+    const id = await stack.submit({ goal: SLOW(300), context: REFERENCE_CONTEXT });
+    const page = await open();
+    await openMission(page, id);
+
+    await page.locator(taskRow('find-train-tokyo-kyoto', 'succeeded')).waitFor({ timeout: 60_000 });
+    await page.getByTestId('inject-message').fill('The 09:00 Nozomi sold out');
+    await page.getByTestId('inject-data').fill(JSON.stringify({ disruption: { kind: 'sell_out_train', trainId: FIRST_SHINKANSEN } }));
+    await page.getByTestId('btn-inject').click();
+    await page.getByText(/^sent as \d+-\d+$/).waitFor();
+
+    await page.locator(taskRow('find-train-tokyo-kyoto-2')).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="graph-node"][data-task-id="find-train-tokyo-kyoto-2"]').waitFor();
+    await page.locator(FINISHED).waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('mission-status').getAttribute('data-status')).toBe('succeeded');
+    await page.getByTestId('final-answer').waitFor();
+    expect(await page.getByTestId('final-answer').textContent()).not.toContain(FIRST_SHINKANSEN);
+
+    const events = (await stack.api<{ items: Event[] }>(`/v1/missions/${id}/events?limit=1000`)).body.items;
+    const world = events.find((e) => e.type === 'world.event');
+    expect(world?.data).toMatchObject({ message: 'The 09:00 Nozomi sold out' });
+    await saveScreenshot(page, 'mission-replanned-1280x800');
+    expectNoErrors();
+  });
+
+  it('cancels a running mission from the UI and then disables the controls, saying why', async () => {
+    const id = await stack.submit({ goal: SLOW(400), context: REFERENCE_CONTEXT });
+    const page = await open();
+    await openMission(page, id);
+    await page.locator('[data-testid="task-row"][data-status="running"]').first().waitFor({ timeout: 60_000 });
+
+    await page.getByTestId('btn-cancel').click();
+    await page.locator('[data-testid="mission-status"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.status).toBe('cancelled');
+    for (const button of ['btn-pause', 'btn-resume', 'btn-cancel', 'btn-inject']) {
+      const b = page.getByTestId(button);
+      await expect.poll(() => b.isDisabled(), button).toBe(true);
+      expect(await b.getAttribute('title'), button).toMatch(/finished \(cancelled\)/);
+    }
+    expectNoErrors();
+  });
+
+  it('shows every event exactly once after the server drops the socket mid-mission', async () => {
+    const id = await stack.submit({ goal: SLOW(250), context: REFERENCE_CONTEXT });
+    const page = await open();
+    await openMission(page, id);
+    await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor();
+    await page.locator('[data-testid="task-row"][data-status="running"]').first().waitFor({ timeout: 60_000 });
+
+    // Twice, so the second resubscription starts from an `after` the first one produced.
+    for (let drop = 1; drop <= 2; drop++) {
+      const before = (await recorded(page)).connection.length;
+      gatewayOf(stack).disconnectSockets(true);
+      await expect.poll(async () => (await recorded(page)).connection.slice(before), { timeout: 15_000 }).toEqual(['reconnecting', 'live']);
+      await page.waitForTimeout(700);
+    }
+    expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.status, 'the drops happened mid-mission').not.toMatch(/succeeded|failed|cancelled/);
+
+    await page.locator(FINISHED).waitFor({ timeout: 90_000 });
+    const server = (await stack.api<{ items: Event[] }>(`/v1/missions/${id}/events?limit=1000`)).body.items.map((e) => e.id);
+    expect(server.at(-1) && server.length).toBeGreaterThan(20);
+    // The last events may still be in the page's 100 ms batch.
+    await expect.poll(() => page.locator('.timeline .card-title-row .muted').textContent()).toBe(String(server.length));
+    await page.getByLabel('follow').uncheck();
+    await page.getByTestId('filter-type').selectOption('');
+    await page.getByTestId('filter-task').selectOption('');
+    const shown = await timelineEventIds(page);
+    expect(shown.duplicates).toEqual([]);
+    expect(new Set(shown.ids)).toEqual(new Set(server));
+    expect(shown.ids.length).toBe(server.length);
+    expectNoErrors();
+  });
+
+  it('fits a 390 px wide screen without horizontal scrolling, controls in reach', async () => {
+    const id = await stack.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT });
+    await stack.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 90_000);
+    const page = await open(PHONE);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+    await page.goto(`${stack.url}/`);
+    await page.getByTestId('goal-input').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    for (const testId of ['goal-input', 'btn-submit']) {
+      await page.getByTestId(testId).scrollIntoViewIfNeeded();
+      expect(await page.getByTestId(testId).isVisible(), testId).toBe(true);
+      const box = await page.getByTestId(testId).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${testId} inside the screen: ${JSON.stringify(box)}`).toBe(true);
+    }
+
+    await openMission(page, id);
+    await page.getByTestId('final-answer').waitFor();
+    await page.getByTestId('graph-node').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    for (const testId of ['btn-pause', 'btn-resume', 'btn-cancel', 'connection-state', 'btn-inject']) {
+      const el = page.getByTestId(testId);
+      await el.scrollIntoViewIfNeeded();
+      const box = await el.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${testId} inside the screen: ${JSON.stringify(box)}`).toBe(true);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await saveScreenshot(page, 'mission-390x844');
+    await saveScreenshot(page, 'mission-390x844-full', true);
+    expectNoErrors();
+  });
+
+  it('can be driven from the keyboard: Tab reaches the goal and the submit button, Enter submits', async () => {
+    const page = await open();
+    await page.goto(`${stack.url}/`);
+    await page.getByTestId('goal-input').waitFor();
+
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+    const tabTo = async (testId: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focused()) === testId) return;
+      }
+      throw new Error(`Tab never reached ${testId}`);
+    };
+    await tabTo('goal-input');
+    await page.keyboard.type(SLOW(400));
+    await tabTo('btn-submit');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/missions\/m_/);
+    await page.locator('[data-testid="mission-status"][data-status="running"]').waitFor({ timeout: 30_000 });
+
+    // The mission's controls are reachable too: cancel it with the keyboard.
+    await tabTo('btn-cancel');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="mission-status"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    expectNoErrors();
+  });
+});
