@@ -55,7 +55,8 @@ export interface CommanderHandle {
 export function defaultDashboardDir(): string | null {
   try {
     const require = createRequire(import.meta.url);
-    const dir = join(dirname(require.resolve('@aime/dashboard/package.json')), 'dist');
+    // The package exports only its source entry (src/index.ts); dist/ sits beside src/.
+    const dir = join(dirname(dirname(require.resolve('@aime/dashboard'))), 'dist');
     return existsSync(join(dir, 'index.html')) ? dir : null;
   } catch {
     return null;

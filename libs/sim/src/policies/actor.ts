@@ -95,6 +95,8 @@ export function parseIntent(taskText: string): Intent {
 // ---------- reading tool results tolerantly ----------
 
 const isError = (text: string): boolean => /^\s*error\b/i.test(text);
+/** The runtime's observation for a call an operator rejected (`Rejected by operator: <note>`). */
+const isRejected = (text: string): boolean => /^\s*rejected by (?:the )?operator\b/i.test(text);
 /** The error text without the `Error:` prefix and a leading `code:` tag, without a final period. */
 function errorText(text: string): string {
   return text
@@ -348,6 +350,11 @@ function book(ctx: Ctx, i: Extract<Intent, { kind: 'book' }>): SimAnswer {
   if (!ctx.tools.includes(tool)) return report(ctx, 'blocked', `I cannot book ${id}: the tool ${tool} is not available to me.`, [`${i.what}:${id}`]);
   const past = lastResult(ctx, tool);
   if (!past?.result) return act(ctx, `I will book ${i.what} ${id}.`, [call(tool, args)]);
+  if (isRejected(past.result)) {
+    // A human said no: not a glitch to retry, and not for the actor to work around.
+    const why = past.result.replace(/^\s*rejected by (?:the )?operator:?\s*/i, '').trim().replace(/\.$/, '');
+    return report(ctx, 'blocked', `The booking of ${i.what} ${id} was rejected by the operator${why ? `: ${why}` : ''}. It was not booked.`, [`${i.what}:${id}`]);
+  }
   if (isError(past.result)) {
     if (retryable(ctx, tool, past.result)) return act(ctx, `Retrying ${tool}.`, [call(tool, args)]);
     const next = i.what === 'train' ? 'A later train is needed.' : i.what === 'flight' ? 'Another flight is needed.' : 'Another hotel is needed.';
@@ -372,7 +379,9 @@ function budgetJpy(system: string): number | undefined {
   const text = [section(system, /goal/i), section(system, /knowledge/i), system].filter(Boolean).join('\n');
   const ctxKey = /"[A-Za-z]*budget[A-Za-z]*"\s*:\s*(\d+(?:\.\d+)?)/i.exec(text);
   if (ctxKey) return Number(ctxKey[1]);
-  const yen = /¥\s?([\d,]+)/.exec(text) ?? /([\d,]{4,})\s*(?:JPY|yen)\b/i.exec(text);
+  // Only the goal states a budget in prose: the knowledge is full of prices of earlier reports.
+  const goal = section(system, /goal/i) ?? '';
+  const yen = /¥\s?([\d,]+)/.exec(goal) ?? /([\d,]{4,})\s*(?:JPY|yen)\b/i.exec(goal);
   return yen ? Number(yen[1]!.replace(/,/g, '')) : undefined;
 }
 
