@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { definePlugin, PluginError, ToolError, type PluginDefinition } from '@aime/plugin-sdk';
+import { definePlugin, PluginError, ToolError, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
 import type { Disruption } from './disruptions.ts';
 import { createTravelBundles } from './tools.ts';
 import { TravelWorld } from './world.ts';
@@ -8,6 +8,25 @@ import { TravelWorld } from './world.ts';
 export interface TravelPluginOptions {
   /** Use this world instead of opening a Redis connection in `setup` (tests, embedding). */
   world?: TravelWorld;
+  /**
+   * Names of tools that need an operator's approval before each call (e.g. `['book_train']`).
+   * A tool's approval flag is fixed when the plugin is defined, so this is a per-plugin
+   * choice, not a per-mission one.
+   * @default [] (no tool needs approval)
+   */
+  requireApproval?: string[];
+}
+
+/** The bundles with `requiresApproval` set on the named tools. @throws PluginError invalid_option for an unknown name */
+function withApprovals(bundles: BundleDefinition[], names: string[]): BundleDefinition[] {
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new PluginError('invalid_option', 'travel plugin: requireApproval must be an array of tool names');
+  }
+  const known = bundles.flatMap((b) => b.tools.map((t) => t.name));
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new PluginError('invalid_option', `travel plugin: requireApproval names unknown tool(s) ${unknown.join(', ')}; tools: ${known.join(', ')}`);
+  if (!names.length) return bundles;
+  return bundles.map((b) => ({ ...b, tools: b.tools.map((t) => (names.includes(t.name) ? { ...t, requiresApproval: true } : t)) }));
 }
 
 /** The travel plugin plus access to its world (for the runtime's disruption API and tests). */
@@ -39,7 +58,7 @@ export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlu
   const plugin = definePlugin({
     name: 'travel',
     version: '0.1.0',
-    bundles: createTravelBundles(getWorld),
+    bundles: withApprovals(createTravelBundles(getWorld), options.requireApproval ?? []),
     async setup(ctx) {
       if (world) return;
       if (typeof ctx.redisUrl !== 'string' || ctx.redisUrl === '') throw new PluginError('invalid_setup', 'travel plugin: setup needs a redisUrl such as redis://127.0.0.1:6379');

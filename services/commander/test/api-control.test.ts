@@ -135,7 +135,7 @@ describe('approvals', () => {
     expect(resolved.resolvedAt).toBeTypeOf('string');
     expect((await h.store.getApproval('ap-1'))?.status).toBe('approved');
     expect((await h.store.readEvents(id)).at(-1)).toMatchObject({ type: 'approval.resolved', taskId: 't1', actorId: 'a1', data: { approval: { status: 'approved' } } });
-    expect(await h.store.drainInbox(id)).toMatchObject([{ kind: 'operator', action: 'approval', note: 'fine' }]);
+    expect(await h.store.drainInbox(id)).toEqual([{ kind: 'approval', eventId: expect.any(String), approvalId: 'ap-1', taskId: 't1', actorId: 'a1', decision: 'approve' }]);
     expect(h.wakes).toEqual([{ missionId: id, reason: 'approval' }]);
 
     const again = await post('/v1/approvals/ap-1', KEYS.alice, { decision: 'reject' });
@@ -153,5 +153,19 @@ describe('approvals', () => {
     const op = await post('/v1/approvals/ap-bob', KEYS.operator, { decision: 'reject' });
     expect(op.status).toBe(200);
     expect(((await op.json()) as Approval).status).toBe('rejected');
+  });
+
+  it('refuses a decision once the mission has ended, leaving the approval pending and the inbox empty', async () => {
+    h = await startApi();
+    const id = await createMission(h, KEYS.alice);
+    await pendingApproval(id, 'ap-late');
+    expect((await post(`/v1/missions/${id}/cancel`, KEYS.alice)).status).toBe(202);
+    await h.store.drainInbox(id);
+
+    const res = await post('/v1/approvals/ap-late', KEYS.alice, { decision: 'approve' });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('conflict');
+    expect((await h.store.getApproval('ap-late'))?.status).toBe('pending');
+    expect(await h.store.drainInbox(id)).toEqual([]);
   });
 });

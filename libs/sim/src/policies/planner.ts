@@ -178,7 +178,40 @@ function answerFrom(view: PlannerView, finalTaskIds: string[]): string {
   return `All tasks are done.\n\n${view.progress}`;
 }
 
+const REJECTED = /rejected by (?:the )?operator/i;
+
+/**
+ * Tasks whose actor reports that an operator rejected its call: a human decision, so the task
+ * is given up (not replaced or retried) together with what depends on it.
+ */
+function giveUpRejected(view: PlannerView): { ids: Set<string>; ops: Op[] } {
+  const ids = new Set<string>();
+  const ops: Op[] = [];
+  for (const n of view.news) {
+    if (n.kind !== 'report' || n.status === 'succeeded' || !REJECTED.test(n.summary)) continue;
+    const t = view.tasks.find((x) => x.id === n.taskId);
+    if (!t || !['failed', 'blocked'].includes(t.status) || ids.has(t.id)) continue;
+    ids.add(t.id);
+    ops.push({ op: 'skip', id: t.id, reason: `rejected by the operator: ${n.summary}`.slice(0, 500) });
+  }
+  const dropped = new Set(ids);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of view.tasks) {
+      if (dropped.has(t.id) || !['pending', 'ready', 'blocked'].includes(t.status) || !t.dependsOn.some((d) => dropped.has(d))) continue;
+      dropped.add(t.id);
+      grew = true;
+      ops.push({ op: 'skip', id: t.id, reason: `it depends on ${t.dependsOn.filter((d) => dropped.has(d)).join(', ')}, which the operator rejected` });
+    }
+  }
+  return { ids, ops };
+}
+
 function replan(view: PlannerView): Plan {
+  const rejected = giveUpRejected(view);
+  if (rejected.ops.length) {
+    return { thought: `The operator rejected ${[...rejected.ids].join(', ')}: give it up with what depends on it, and finish once nothing runs.`, operations: rejected.ops };
+  }
   const ops: Op[] = [];
   const notes: string[] = [];
   const handled = new Set<string>();
@@ -221,6 +254,11 @@ function replan(view: PlannerView): Plan {
   const open = view.tasks.filter((t) => ['pending', 'ready', 'running', 'blocked'].includes(t.status));
   if (!open.length && view.tasks.length) {
     const finals = view.tasks.filter((t) => !view.tasks.some((o) => o.dependsOn.includes(t.id)) && !view.tasks.some((c) => c.parentId === t.id)).map((t) => t.id);
+    const dropped = view.tasks.filter((t) => finals.includes(t.id) && t.status === 'skipped');
+    if (dropped.length) {
+      // A final deliverable was given up (an operator rejected what it needed): not a success.
+      return { thought: 'Every task is finished, but the final result was given up.', operations: [{ op: 'finish', status: 'failed', answer: `The mission could not be completed: ${dropped.map((t) => `${t.id} (${t.title})`).join(', ')} was given up.\n\n${view.progress}` }] };
+    }
     return { thought: 'Every task is finished: report the result.', operations: [{ op: 'finish', status: 'succeeded', answer: answerFrom(view, finals) }] };
   }
   const running = open.filter((t) => t.status === 'running').length;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval, ApprovalDecisionRequest, Id, ListApprovalsResponse } from '@aime/protocol';
+import { Approval, ApprovalDecisionRequest, Id, isTerminalMissionStatus, ListApprovalsResponse } from '@aime/protocol';
 import { canAccess, loadMission, principalOfRequest } from './context.ts';
 import { conflict, notFound } from './errors.ts';
 import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-context.ts';
@@ -42,6 +42,8 @@ export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
       // A foreign mission's approval looks exactly like a missing one.
       if (!mission || !canAccess(who, mission)) throw notFound(`approval ${approvalId}`);
       if (approval.status !== 'pending') throw conflict(`approval ${approvalId} is already ${approval.status}`);
+      // A decision after the mission ended would have no effect: say so instead of accepting it.
+      if (isTerminalMissionStatus(mission.status)) throw conflict(`approval ${approvalId} belongs to mission ${mission.id}, which is ${mission.status}`);
       const { decision, note } = request.body;
       // Two operators deciding at once: only the first decision may count. The store has no
       // compare-and-set for approvals, so a write-once marker decides the race.
@@ -60,7 +62,8 @@ export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
         actorId: approval.actorId,
         data: { approval: resolved },
       });
-      await store.pushInbox(approval.missionId, note === undefined ? { kind: 'operator', eventId: event.id, action: 'approval' } : { kind: 'operator', eventId: event.id, action: 'approval', note });
+      // The planner resumes the waiting actor and tells the planner model.
+      await store.pushInbox(approval.missionId, { kind: 'approval', eventId: event.id, approvalId, taskId: approval.taskId, actorId: approval.actorId, decision });
       await ctx.wake(approval.missionId, 'approval');
       request.log.info({ missionId: approval.missionId, approvalId, decision, principal: who.principal }, 'approval resolved');
       return resolved;

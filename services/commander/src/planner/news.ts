@@ -1,5 +1,6 @@
 import type { InboxItem, Report, SystemOperation, TaskGraph } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
+import type { ActorResume } from './approvals.ts';
 import type { PlannerNews } from './prompt.ts';
 
 /** The stream id just before `id`, so that reading "after" it starts at `id` itself. */
@@ -20,11 +21,13 @@ export interface DigestedInbox {
   ops: SystemOperation[];
   /** Reports that no longer match a running task (a late duplicate, a cancelled attempt). */
   stale: string[];
+  /** Actors whose pending call an operator decided: to be re-enqueued. */
+  resumes: ActorResume[];
 }
 
 /** Turns inbox items into graph operations (reports) and news for the planner model. */
 export async function digestInbox(store: MissionStore, missionId: string, graph: TaskGraph, items: InboxItem[]): Promise<DigestedInbox> {
-  const out: DigestedInbox = { news: [], ops: [], stale: [] };
+  const out: DigestedInbox = { news: [], ops: [], stale: [], resumes: [] };
   const reported = new Set<string>();
   for (const item of items) {
     switch (item.kind) {
@@ -59,6 +62,14 @@ export async function digestInbox(store: MissionStore, missionId: string, graph:
       case 'operator':
         out.news.push({ kind: 'operator', action: item.action, ...(item.note ? { note: item.note } : {}) });
         break;
+      case 'approval': {
+        const approval = await store.getApproval(item.approvalId);
+        const decided = item.decision === 'approve' ? 'approved' : 'rejected';
+        const note = approval?.note ? ` (${approval.note.replace(/\s+/g, ' ')})` : '';
+        out.news.push({ kind: 'approval', summary: `${approval?.tool ?? 'a tool call'} for task ${item.taskId}: ${decided}${note}` });
+        out.resumes.push({ approvalId: item.approvalId, taskId: item.taskId, actorId: item.actorId });
+        break;
+      }
       case 'created':
       case 'tick':
         break;

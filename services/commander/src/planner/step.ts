@@ -8,6 +8,7 @@ import {
 } from '@aime/core';
 import {
   PlannerOutput,
+  type ActorJob,
   type ArtifactRef,
   type FactoryJob,
   type GraphOperation,
@@ -19,6 +20,7 @@ import {
 } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
+import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
 import { digestInbox } from './news.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
 
@@ -34,6 +36,8 @@ export interface PlannerDeps {
   store: MissionStore;
   callModel: PlannerModelCall;
   enqueueFactory(job: FactoryJob): Promise<void>;
+  /** Re-enqueues an actor whose pending call was decided (approvals); without it such actors are not resumed. */
+  resumeActor?(job: ActorJob, approvalId: string): Promise<void>;
   wake(missionId: string, reason: string): Promise<void>;
   logger: Logger;
   /** Who holds the lock (worker id). */
@@ -132,6 +136,9 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
       graph = { ...applied.graph, version };
     }
   }
+  // Approvals: decided calls resume their actors; the status says whether any still waits.
+  if (digest.resumes.length) await resumeDecidedActors(deps, missionId, graph, digest.resumes);
+  await syncApprovalStatus(store, missionId, graph);
 
   // 2. Budget.
   const now = (deps.now ?? (() => new Date()))();
@@ -340,6 +347,7 @@ async function closeMission(
   }
   const events = [...(extra.planEvent ? [extra.planEvent] : []), ...statusEvents(graph, closed)];
   if (events.length) await store.writeGraph(mission.id, graph.version, closed, events);
+  await expirePendingApprovals(store, mission.id, status);
   if (status !== 'cancelled') {
     const from: MissionStatus[] = ['queued', 'planning', 'running', 'paused', 'awaiting_approval'];
     const changed = await store.setMissionStatus(mission.id, status, {

@@ -1,7 +1,8 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { PlannerJob, QUEUES, type FactoryJob } from '@aime/protocol';
+import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
+import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
 import { runPlannerStep, type PlannerModelCall } from './step.ts';
 
 export interface PlannerWorkerOptions {
@@ -51,13 +52,25 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       removeOnFail: 1000,
     });
   };
+  // Actor queues are per capability (routing); one Queue object per name, opened on first use.
+  const actorQueues = new Map<string, Queue>();
+  const resumeActor = async (job: ActorJob, approvalId: string) => {
+    const name = await resumeQueue(store, job);
+    let queue = actorQueues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: opts.connection, prefix: opts.bullPrefix });
+      actorQueues.set(name, queue);
+    }
+    await queue.add('actor', job, { ...RESUME_JOB_OPTIONS, jobId: resumeJobId(job.missionId, job.actorId, approvalId) });
+    logger.info({ ...job, approvalId, queue: name }, 'actor resumed after an approval decision');
+  };
   const worker = new Worker(
     QUEUES.planner,
     async (job: Job) => {
       const { missionId } = PlannerJob.parse(job.data);
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await runPlannerStep(
-        { store, callModel: opts.callModel, enqueueFactory, wake, logger: logger.child({ missionId }), holder: opts.workerId },
+        { store, callModel: opts.callModel, enqueueFactory, resumeActor, wake, logger: logger.child({ missionId }), holder: opts.workerId },
         missionId,
         { finalAttempt },
       );
@@ -83,7 +96,7 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     async close() {
       clearInterval(reaper);
       await worker.close();
-      await Promise.all([plannerQueue.close(), factoryQueue.close()]);
+      await Promise.all([plannerQueue.close(), factoryQueue.close(), ...[...actorQueues.values()].map((q) => q.close())]);
     },
   };
 }

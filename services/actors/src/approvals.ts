@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Approval } from '@aime/protocol';
+import type { MissionStore } from '@aime/store';
+import { wakePlanner } from './report.ts';
+
+/** What the actor does with a call of a tool that `requiresApproval`. */
+export type ApprovalGate =
+  /** The operator approved: run the call (once; its idempotency key is that of the step and call). */
+  | { kind: 'approved'; approval: Approval }
+  /** The operator rejected: the call is not run, the model reads `observation` instead. */
+  | { kind: 'rejected'; approval: Approval; observation: string }
+  /** No decision yet: the actor checkpoints and ends its job; the planner re-enqueues it on a decision. */
+  | { kind: 'wait'; approval: Approval };
+
+export interface ApprovalDeps {
+  store: MissionStore;
+  planner: Queue;
+  now?: () => Date;
+}
+
+export interface ApprovalCall {
+  missionId: string;
+  taskId: string;
+  actorId: string;
+  step: number;
+  callIndex: number;
+  tool: string;
+  args: unknown;
+}
+
+const MAX_ID = 128;
+
+/**
+ * The approval id of one call: the same on every retry of the step (so a retried job finds
+ * its approval instead of asking again), and unique in the store, whose approval index spans
+ * all missions. Too long an id is shortened with a hash.
+ */
+export function approvalIdOf(missionId: string, actorId: string, step: number, callIndex: number): string {
+  const id = `${missionId}.${actorId}.${step}.${callIndex}`;
+  if (id.length <= MAX_ID) return id;
+  const hash = createHash('sha1').update(`${actorId}\n${step}\n${callIndex}`).digest('hex').slice(0, 24);
+  return `${missionId}.ap-${hash}`.slice(0, MAX_ID);
+}
+
+/** The observation of a call the operator rejected; the model decides what to do next. */
+export function rejectedObservation(note: string | undefined): string {
+  const why = note?.trim();
+  return `Rejected by operator: ${why ? why : 'no reason given'}`;
+}
+
+const requestedKey = (approvalId: string): string => `approval:${approvalId}:requested`;
+
+/**
+ * Looks up the decision on a call, or asks for one. Asking is idempotent (a retried job finds
+ * the approval it made): the mission goes to `awaiting_approval` first, then the approval is
+ * stored and `approval.requested` appended. In that order an operator can only decide after
+ * the status change, so the planner's switch back to `running` always comes after it.
+ */
+export async function approvalGate(deps: ApprovalDeps, call: ApprovalCall): Promise<ApprovalGate> {
+  const { store } = deps;
+  const id = approvalIdOf(call.missionId, call.actorId, call.step, call.callIndex);
+  const found = await store.getApproval(id);
+  const existing = found && found.missionId === call.missionId ? found : null;
+  if (existing?.status === 'approved') return { kind: 'approved', approval: existing };
+  if (existing?.status === 'rejected') return { kind: 'rejected', approval: existing, observation: rejectedObservation(existing.note) };
+
+  await store.setMissionStatus(call.missionId, 'awaiting_approval', { from: ['running', 'planning'], reason: `${call.tool} needs an operator's approval` });
+  const approval: Approval = existing ?? {
+    id,
+    missionId: call.missionId,
+    taskId: call.taskId,
+    actorId: call.actorId,
+    tool: call.tool,
+    args: call.args,
+    status: 'pending',
+    requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+  };
+  if (!existing) await store.putApproval(approval);
+  // Once per approval; a crash between the event and the marker repeats the event, never loses it.
+  if ((await store.getJson(call.missionId, requestedKey(id))) === null) {
+    const event = await store.appendEvent(call.missionId, { type: 'approval.requested', taskId: call.taskId, actorId: call.actorId, data: { approval } });
+    await store.putJson(call.missionId, requestedKey(id), { eventId: event.id });
+  }
+  // The planner keeps the mission status in line with the pending approvals (it repairs a
+  // race with a decision on another approval of the mission).
+  await wakePlanner(deps.planner, call.missionId, `approval requested by ${call.actorId}`);
+  return { kind: 'wait', approval };
+}
