@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createUsageCallback, modelInfo, type ModelsConfig } from '@aime/models';
 import { ActorSpec, isTerminalMissionStatus, type ActorJob, type Bundle, type FactoryJob } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import { mergeBundles, routeActorJob, type MissionStore } from '@aime/store';
 import { chooseActor } from './choose-actor.ts';
 import { buildKnowledge } from './knowledge.ts';
 import { BUILTIN_TOOLS, OUTPUT_FORMAT, composeSystemPrompt, type ToolLine } from './prompt.ts';
@@ -21,6 +21,12 @@ export function actorJobId(missionId: string, actorId: string): string {
   return `${part(missionId)}:${part(actorId)}:actor`;
 }
 
+/**
+ * Where the queue an actor was routed to is recorded (`{ queue }`): the planner re-enqueues a
+ * resumed actor (after an approval decision) there when no live worker can take it right then.
+ */
+export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
+
 /** BullMQ options of an actor job. */
 export const ACTOR_JOB_OPTIONS = {
   attempts: 3,
@@ -32,13 +38,18 @@ export const ACTOR_JOB_OPTIONS = {
 export interface BuildSpecDeps {
   store: MissionStore;
   models: ModelsConfig;
-  actors: Queue;
+  /** The BullMQ queue of that name (actor jobs go to the queue of a worker serving their bundles). */
+  actorQueue(name: string): Queue;
+  /** Wakes the planner after a task was blocked; without it the blocked task waits for the next wake-up. */
+  wake?(missionId: string, reason: string): Promise<void>;
   logger: Logger;
   maxSteps: number;
   now?: () => Date;
 }
 
-export type BuildSpecOutcome = { spawned: true; spec: ActorSpec; reused: boolean } | { spawned: false; reason: string };
+export type BuildSpecOutcome =
+  | { spawned: true; spec: ActorSpec; reused: boolean; queue: string }
+  | { spawned: false; reason: string; blocked?: { bundles: string[] } };
 
 function permissions(bundles: Bundle[]): string[] {
   const tools = bundles.flatMap((b) => b.tools);
@@ -53,9 +64,25 @@ function permissions(bundles: Bundle[]): string[] {
 }
 
 /**
+ * The task cannot run now: no live worker serves what its actor needs. The planner hears it
+ * (`blocked` in its inbox, so the task shows `blocked` with the reason) before the wait is
+ * recorded, so the watcher's `unblocked` always comes after it.
+ */
+async function block(deps: BuildSpecDeps, job: FactoryJob, bundles: string[], reason: string): Promise<BuildSpecOutcome> {
+  const { store } = deps;
+  await store.pushInbox(job.missionId, { kind: 'blocked', taskId: job.taskId, reason });
+  await store.putCapabilityWait({ ...job, bundles, reason, since: new Date().toISOString() });
+  await deps.wake?.(job.missionId, `task ${job.taskId} blocked`);
+  deps.logger.info({ ...job, bundles, reason }, 'task waits for a live worker');
+  return { spawned: false, reason, blocked: { bundles } };
+}
+
+/**
  * Handles one factory job: builds the ActorSpec of the task's attempt, stores it, appends
- * `actor.spawned`, counts the actor and enqueues its actor job. Skips quietly when the
- * mission finished or the task is no longer running with that attempt.
+ * `actor.spawned`, counts the actor and enqueues its actor job on the queue of live workers
+ * serving all its bundles. Skips quietly when the mission finished or the task is no longer
+ * running with that attempt. When no live worker serves the chosen bundles (the model may
+ * choose known bundles whose workers are gone), it blocks the task instead of spawning.
  */
 export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<BuildSpecOutcome> {
   const { store, logger } = deps;
@@ -77,13 +104,20 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
   const existing = await store.getActorSpec(missionId, actorId);
   if (existing) {
     // A retried factory job: the actor exists, only make sure its job is queued (same job id).
-    await deps.actors.add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
-    return { spawned: true, spec: existing, reused: true };
+    const route = routeActorJob(await store.listWorkers(), existing.bundles);
+    if (!route.ok) return block(deps, job, existing.bundles, route.reason);
+    await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
+    await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
+    return { spawned: true, spec: existing, reused: true, queue: route.queue };
   }
 
-  const live = await store.listBundles();
+  const workers = await store.listWorkers();
+  const live = mergeBundles(workers);
+  const offline = (await store.listKnownBundles()).filter((k) => !live.some((b) => b.name === k.name));
   const usage = createUsageCallback({ role: 'factory', model: modelInfo(deps.models).factory, missionId, taskId, actorId }, usageSink(store));
-  const choice = await chooseActor({ models: deps.models, goal: mission.goal, task, bundles: live, callbacks: [usage], logger: log });
+  const choice = await chooseActor({ models: deps.models, goal: mission.goal, task, bundles: live, offline, callbacks: [usage], logger: log });
+  const route = routeActorJob(workers, choice.bundles);
+  if (!route.ok) return block(deps, job, choice.bundles, route.reason);
   const chosen = live.filter((b) => choice.bundles.includes(b.name));
   const toolLines: ToolLine[] = [...chosen.flatMap((b) => b.tools.map((t) => ({ name: t.name, description: t.description }))), ...BUILTIN_TOOLS];
 
@@ -114,7 +148,8 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     data: { persona: spec.persona, bundles: spec.bundles, tools: spec.tools, attempt },
   });
   await store.addUsage(missionId, { actors: 1 });
-  await deps.actors.add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
-  log.info({ bundles: spec.bundles, persona: spec.persona.name, source: choice.source }, 'actor spawned');
-  return { spawned: true, spec, reused: false };
+  await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
+  await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
+  log.info({ bundles: spec.bundles, persona: spec.persona.name, source: choice.source, queue: route.queue }, 'actor spawned');
+  return { spawned: true, spec, reused: false, queue: route.queue };
 }

@@ -2,9 +2,10 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
-import { FactoryJob, QUEUES } from '@aime/protocol';
+import { FactoryJob, QUEUES, type PlannerJob } from '@aime/protocol';
 import { createMissionStore, type MissionStore } from '@aime/store';
 import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
+import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
 
 /** Lifecycle of a long-running service. */
@@ -23,6 +24,8 @@ export interface ActorFactoryOptions {
   logger?: Logger;
   /** Step limit written into each ActorSpec. @default 24 */
   maxSteps?: number;
+  /** How often tasks waiting for a live worker are checked (and unblocked). @default 2000 */
+  capabilityPollMs?: number;
 }
 
 export interface ActorFactoryHandle {
@@ -45,6 +48,8 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const maxSteps = opts.maxSteps ?? 24;
   checkInt('concurrency', concurrency, 1, 256);
   checkInt('maxSteps', maxSteps, 1, 1000);
+  const capabilityPollMs = opts.capabilityPollMs ?? 2_000;
+  checkInt('capabilityPollMs', capabilityPollMs, 10, 600_000);
   if (!opts.models) throw new FactoryError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   const prefix = opts.prefix ?? 'aime:';
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -60,12 +65,26 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const queueConn = connect();
   const workerConn = connect();
   const bullPrefix = `${prefix}bull`;
-  const actors = new Queue(QUEUES.actors, { connection: queueConn, prefix: bullPrefix });
+  // One queue object per actor queue (`aime-actors-<capKey>`), made on first use.
+  const actorQueues = new Map<string, Queue>();
+  const actorQueue = (name: string): Queue => {
+    let q = actorQueues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: queueConn, prefix: bullPrefix });
+      actorQueues.set(name, q);
+    }
+    return q;
+  };
+  const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
+  const wake = async (missionId: string, reason: string): Promise<void> => {
+    const job: PlannerJob = { missionId, reason };
+    await planner.add('wake', job, { removeOnComplete: true, removeOnFail: 1000 });
+  };
 
   const handle = async (job: Job): Promise<BuildSpecOutcome> => {
     const parsed = FactoryJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid factory job ${job.id}: ${parsed.error.message}`);
-    const outcome = await buildSpec({ store, models: opts.models, actors, logger, maxSteps }, parsed.data);
+    const outcome = await buildSpec({ store, models: opts.models, actorQueue, wake, logger, maxSteps }, parsed.data);
     if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
     return outcome;
   };
@@ -73,6 +92,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'factory job failed'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'factory worker error'));
   await worker.waitUntilReady();
+  const watch = startCapabilityWatch({ store, wake, logger }, capabilityPollMs);
   state = 'running';
   logger.info({ concurrency, queue: QUEUES.factory, prefix }, 'actor factory running');
 
@@ -85,7 +105,8 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
       closing ??= (async () => {
         state = 'draining';
         await worker.close();
-        await actors.close();
+        await watch.stop();
+        await Promise.all([...actorQueues.values(), planner].map((q) => q.close()));
         await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
         if (!opts.store) await store.close();
         state = 'closed';

@@ -3,9 +3,11 @@ export type { ActorFactoryOptions, ActorFactoryHandle, ServiceState } from './fa
 export { buildSpec, actorIdOf, actorJobId, ACTOR_JOB_OPTIONS } from './build-spec.ts';
 export type { BuildSpecDeps, BuildSpecOutcome } from './build-spec.ts';
 export { chooseActor, FactoryAnswer } from './choose-actor.ts';
+export { checkCapabilityWaits, startCapabilityWatch } from './capability-watch.ts';
+export type { CapabilityWatch, CapabilityWatchDeps } from './capability-watch.ts';
 export type { ActorChoice, ChooseActorInput } from './choose-actor.ts';
 export { buildKnowledge, withoutSecrets } from './knowledge.ts';
-export { composeSystemPrompt, factoryUserPrompt, FACTORY_SYSTEM_PROMPT, OUTPUT_FORMAT, BUILTIN_TOOLS, ACTOR_SPEC_RESPONSE_NAME } from './prompt.ts';
+export { composeSystemPrompt, factoryUserPrompt, NO_LIVE_WORKER, FACTORY_SYSTEM_PROMPT, OUTPUT_FORMAT, BUILTIN_TOOLS, ACTOR_SPEC_RESPONSE_NAME } from './prompt.ts';
 export type { ToolLine } from './prompt.ts';
 export { keywordSpec } from './keyword-bundles.ts';
 export { FactoryError } from './errors.ts';

@@ -16,8 +16,15 @@ export const FACTORY_SYSTEM_PROMPT = `You are the Actor Factory of a multi-agent
 For one task you design the actor that will do it: a persona (name, role, a few traits) and the smallest set of tool bundles it needs.
 Choose bundles only from the list you are given, by name. Answer with one JSON object {"persona":{"name","role","traits":[]},"bundles":[]} and nothing else.`;
 
-/** The user message of the factory model: the task, the mission goal and the bundles live workers serve. */
-export function factoryUserPrompt(goal: string, task: Task, bundles: Bundle[]): string {
+/** The marker of a known bundle that no live worker serves now (choosing it makes the task wait). */
+export const NO_LIVE_WORKER = '(no live worker)';
+
+/**
+ * The user message of the factory model: the task, the mission goal, the bundles live workers
+ * serve and, marked {@link NO_LIVE_WORKER}, known bundles no live worker serves now.
+ */
+export function factoryUserPrompt(goal: string, task: Task, bundles: Bundle[], offline: Bundle[] = []): string {
+  const line = (b: Bundle, mark: string): string => `- ${b.name}${mark}: ${b.description} (tools: ${b.tools.map((t) => t.name).join(', ')})`;
   return [
     '## Task',
     `id: ${task.id}`,
@@ -26,7 +33,8 @@ export function factoryUserPrompt(goal: string, task: Task, bundles: Bundle[]): 
     `completion criteria: ${task.completionCriteria}`,
     '',
     '## Available bundles',
-    ...(bundles.length ? bundles.map((b) => `- ${b.name}: ${b.description} (tools: ${b.tools.map((t) => t.name).join(', ')})`) : ['(none)']),
+    ...(bundles.length || offline.length ? [...bundles.map((b) => line(b, '')), ...offline.map((b) => line(b, ` ${NO_LIVE_WORKER}`))] : ['(none)']),
+    ...(offline.length ? ['', `A bundle marked ${NO_LIVE_WORKER} has no worker now: choose it only if the task cannot be done without it; the task then waits until a worker serving it starts.`] : []),
     '',
     '## Mission goal, for context',
     goal,

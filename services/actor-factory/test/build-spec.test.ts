@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Queue } from 'bullmq';
 import { bundleInfo } from '@aime/plugin-sdk';
 import { createTravelPlugin } from '@aime/plugin-travel';
 import { QUEUES } from '@aime/protocol';
@@ -18,13 +19,19 @@ const specPolicy = (name: string, content: string): SimPolicy => ({
   answer: () => ({ content }),
 });
 
-async function world(policies?: SimPolicy[]): Promise<{ env: TestEnv; deps: BuildSpecDeps }> {
+/** The queue the advertised travel worker consumes. */
+const TRAVEL_QUEUE = `${QUEUES.actors}-travel`;
+
+async function world(policies?: SimPolicy[]): Promise<{ env: TestEnv; deps: BuildSpecDeps; actors: Queue }> {
   env = await setupEnv(policies);
   await env.store.advertiseWorker(
-    { workerId: 'w-1', queue: QUEUES.actors, bundles: createTravelPlugin().bundles.map((b) => bundleInfo(b)), startedAt: new Date().toISOString() },
+    { workerId: 'w-1', queue: TRAVEL_QUEUE, bundles: createTravelPlugin().bundles.map((b) => bundleInfo(b)), startedAt: new Date().toISOString() },
     30_000,
   );
-  return { env, deps: { store: env.store, models: env.models, actors: env.queue(QUEUES.actors), logger: silent, maxSteps: 7 } };
+  const queues = new Map<string, Queue>();
+  const e = env;
+  const actorQueue = (name: string): Queue => queues.get(name) ?? queues.set(name, e.queue(name)).get(name)!;
+  return { env, deps: { store: env.store, models: env.models, actorQueue, logger: silent, maxSteps: 7 }, actors: actorQueue(TRAVEL_QUEUE) };
 }
 
 describe('buildSpec', { timeout: 30_000 }, () => {
@@ -85,7 +92,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
   });
 
   it('skips a task that is no longer running with that attempt, and a finished mission', async () => {
-    const { env, deps } = await world(defaultPolicies);
+    const { env, deps, actors } = await world(defaultPolicies);
     const t1 = task('t1', 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.', { attempts: 2, actorId: 't1.2' });
     const missionId = await runningMission(env, 'Trip', [t1]);
     expect(await buildSpec(deps, { missionId, taskId: 't1', attempt: 1 })).toMatchObject({ spawned: false });
@@ -94,11 +101,11 @@ describe('buildSpec', { timeout: 30_000 }, () => {
     expect(await env.store.getActorSpec(missionId, 't1.1')).toBeNull();
     expect(await env.store.getActorSpec(missionId, 't1.2')).toBeNull();
     expect(await eventsOf(env.store, missionId, 'actor.spawned')).toHaveLength(0);
-    expect(await deps.actors.getJobs(['waiting', 'delayed', 'prioritized'])).toEqual([]);
+    expect(await actors.getJobs(['waiting', 'delayed', 'prioritized'])).toEqual([]);
   });
 
   it('spawns an actor once when the factory job runs twice', async () => {
-    const { env, deps } = await world(defaultPolicies);
+    const { env, deps, actors } = await world(defaultPolicies);
     const t1 = task('t1', 'Search hotels in Kyoto from 2026-12-02 to 2026-12-04 for 2 guests.');
     const missionId = await runningMission(env, 'Trip', [t1]);
     const first = await buildSpec(deps, { missionId, taskId: 't1', attempt: 1 });
@@ -107,7 +114,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
     expect(second).toMatchObject({ spawned: true, reused: true });
     expect(await eventsOf(env.store, missionId, 'actor.spawned')).toHaveLength(1);
     expect((await env.store.getMission(missionId))?.usage.actors).toBe(1);
-    const jobs = await deps.actors.getJobs(['waiting']);
+    const jobs = await actors.getJobs(['waiting']);
     expect(jobs.map((j) => j.data)).toEqual([{ missionId, taskId: 't1', actorId: 't1.1' }]);
     expect(jobs[0]?.opts.attempts).toBe(3);
   });
