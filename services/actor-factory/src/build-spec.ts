@@ -27,6 +27,12 @@ export function actorJobId(missionId: string, actorId: string): string {
  */
 export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
 
+/**
+ * The mission kv key where the factory records the queue it routed an actor to (`{ queue }`):
+ * a resumed actor (after an approval) goes back there when no live worker can take it now.
+ */
+export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
+
 /** BullMQ options of an actor job. */
 export const ACTOR_JOB_OPTIONS = {
   attempts: 3,
@@ -106,6 +112,7 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     // A retried factory job: the actor exists, only make sure its job is queued (same job id).
     const route = routeActorJob(await store.listWorkers(), existing.bundles);
     if (!route.ok) return block(deps, job, existing.bundles, route.reason);
+    await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
     await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
     await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
     return { spawned: true, spec: existing, reused: true, queue: route.queue };
@@ -148,6 +155,7 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     data: { persona: spec.persona, bundles: spec.bundles, tools: spec.tools, attempt },
   });
   await store.addUsage(missionId, { actors: 1 });
+  await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
   await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
   await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
   log.info({ bundles: spec.bundles, persona: spec.persona.name, source: choice.source, queue: route.queue }, 'actor spawned');

@@ -4,7 +4,7 @@ import { bundleInfo, defineBundle, defineTool } from '@aime/plugin-sdk';
 import type { SimPolicy } from '@aime/sim';
 import { capabilityQueue, type WorkerAdvert } from '@aime/store';
 import { z } from 'zod';
-import { buildSpec, checkCapabilityWaits, type BuildSpecDeps } from '../src/index.ts';
+import { actorQueueKey, buildSpec, checkCapabilityWaits, type BuildSpecDeps } from '../src/index.ts';
 import { eventsOf, runningMission, setupEnv, silent, task, type TestEnv } from './fixtures.ts';
 
 let env: TestEnv | undefined;
@@ -53,6 +53,8 @@ describe('capability routing', { timeout: 30_000 }, () => {
     expect(out).toMatchObject({ spawned: true, queue: b.queue });
     expect((await queue(b.queue).getJobs(['waiting'])).map((j) => j.data)).toEqual([{ missionId, taskId: 't1', actorId: 't1.1' }]);
     expect(await queue(a.queue).getJobs(['waiting'])).toEqual([]);
+    // Recorded for a resumed actor (after an approval) when no live worker can take it then.
+    expect(await env.store.getJson(missionId, actorQueueKey('t1.1'))).toEqual({ queue: b.queue });
   });
 
   it('blocks a task whose chosen bundle is known but has no live worker, and tells the planner', async () => {
