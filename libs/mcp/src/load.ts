@@ -8,7 +8,7 @@ import { mcpTool, safeToolName, type McpCall, type McpToolInfo } from './tools.t
 
 /** Options of `loadMcpPlugin`. */
 export interface LoadMcpPluginOptions {
-  /** Receives connection events and the server's stderr lines. @default silent */
+  /** Receives connection events and the server's stderr lines (messages only, so a pino logger works too). @default silent */
   logger?: ToolLogger;
   /** Limit for starting, connecting and listing tools. @default 10000 */
   timeoutMs?: number;
@@ -135,7 +135,8 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
 
   const version = current.client.getServerVersion();
   const description = (current.client.getInstructions()?.trim() || version?.title || `Tools of the MCP server ${version?.name ?? config.name}`).slice(0, MAX_DESCRIPTION_CHARS);
-  logger.info(`mcp ${config.name}: connected, ${definitions.length} tool(s)`, { server: describeServer(config), tools: [...taken] });
+  // Message-only log calls: callers pass a ToolLogger or a pino logger, whose second argument means different things.
+  logger.info(`mcp ${config.name}: connected to ${describeServer(config)}, tools: ${[...taken].join(', ')}`);
 
   return definePlugin({
     name: `mcp-${config.name}`,
