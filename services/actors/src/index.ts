@@ -11,3 +11,9 @@ export type { StepEntry, StoredAi, StoredToolCall, StoredResult } from './transc
 export { observationOf, unknownToolObservation, invalidArgsObservation, truncate, EVENT_OBSERVATION_CHARS } from './observation.ts';
 export { ActorError } from './errors.ts';
 export type { ActorErrorCode } from './errors.ts';
+export { approvalGate, approvalIdOf, rejectedObservation } from './approvals.ts';
+export type { ApprovalGate, ApprovalDeps, ApprovalCall } from './approvals.ts';
+export { loadConfig, ConfigError, AimeConfigFile, PluginEntry, McpServerEntry, DEFAULT_PLUGINS, CONFIG_FILE_NAMES } from './config.ts';
+export type { AimeConfig, ResolvedPluginEntry, LoadConfigOptions } from './config.ts';
+export { loadPlugins, pluginOrigin, PluginLoadError } from './plugin-loader.ts';
+export type { PluginLoadFailure, PluginOrigin, LoadPluginsOptions } from './plugin-loader.ts';

@@ -1,17 +1,15 @@
 import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
-import travel from '@aime/plugin-travel';
 import { startActorWorker } from './worker.ts';
 
 const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
 
 async function main(): Promise<void> {
-  // Plugins are fixed for now; a config file will list them.
+  // Plugins come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
   const worker = await startActorWorker({
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
     models: modelsConfigFromEnv(process.env),
-    plugins: [travel],
     logger,
   });
   const stop = (signal: string): void => {

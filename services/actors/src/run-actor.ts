@@ -5,6 +5,7 @@ import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type
 import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
+import { approvalGate } from './approvals.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
 import { ActorError } from './errors.ts';
 import { MissionWatch } from './mission-watch.ts';
@@ -38,10 +39,15 @@ export interface RunActorDeps {
   logger: Logger;
   pollMs: number;
   hooks?: ActorHooks;
+  /** Recorded on the first `actor.step` of each run, so one can tell where an actor ran. */
+  workerId?: string;
 }
 
-/** How an actor job ended. */
-export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up';
+/**
+ * How an actor job ended. `awaiting_approval`: a call waits for an operator's decision; the
+ * step is checkpointed and the planner re-enqueues the actor once it is decided.
+ */
+export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up' | 'awaiting_approval';
 
 /** The step being worked on, saved after the model call and after each tool call. */
 interface PendingStep {
@@ -127,6 +133,13 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
     await deps.hooks?.afterCheckpoint?.({ missionId, actorId, ...info });
   };
 
+  let unsignedWorker = deps.workerId;
+  const ranOn = (): { workerId?: string } => {
+    const workerId = unsignedWorker;
+    unsignedWorker = undefined;
+    return workerId ? { workerId } : {};
+  };
+
   await watch.poll();
   watch.start();
   try {
@@ -156,7 +169,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
       }
 
       if (ai.tool_calls.length === 0) {
-        await store.appendEvent(missionId, { type: 'actor.step', taskId, actorId, data: { step, thought: ai.content, ...(usage ? { usage } : {}) } });
+        await store.appendEvent(missionId, { type: 'actor.step', taskId, actorId, data: { step, thought: ai.content, ...(usage ? { usage } : {}), ...ranOn() } });
       }
       let report: Report | undefined;
       for (let i = 0; i < ai.tool_calls.length; i++) {
@@ -175,10 +188,22 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         if (call.invalidArgs !== undefined) observation = invalidArgsObservation(call.name, call.invalidArgs, call.invalidReason);
         else if (!tool) observation = unknownToolObservation(call.name, toolNames);
         else {
-          const result = await runTool(tool, call.args, toolContext(ctxBase, step, i));
-          if (watch.signal.aborted) return 'cancelled';
-          observation = observationOf(result);
-          if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;
+          // A risky call waits for an operator without holding a worker slot: the pending step
+          // (model answer and done calls) is already saved, so the job just ends.
+          const gate = tool.requiresApproval
+            ? await approvalGate({ store, planner: deps.planner }, { ...ids, step, callIndex: i, tool: call.name, args: call.args })
+            : undefined;
+          if (gate?.kind === 'wait') {
+            log.info({ step, tool: call.name, approvalId: gate.approval.id }, 'actor waits for an approval');
+            return 'awaiting_approval';
+          }
+          if (gate?.kind === 'rejected') observation = gate.observation;
+          else {
+            const result = await runTool(tool, call.args, toolContext(ctxBase, step, i));
+            if (watch.signal.aborted) return 'cancelled';
+            observation = observationOf(result);
+            if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;
+          }
         }
         results = [...results, { toolCallId: call.id, name: call.name, observation }];
         await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
@@ -192,6 +217,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
             toolCall: { id: call.id, name: call.name, args: call.invalidArgs ?? call.args },
             observation: truncate(observation),
             ...(i === 0 && usage ? { usage } : {}),
+            ...ranOn(),
           },
         });
         await checkpoint({ step, phase: 'tool', callIndex: i, toolName: call.name });

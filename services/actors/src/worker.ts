@@ -5,8 +5,10 @@ import { pino, type Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
 import { ActorJob, QUEUES } from '@aime/protocol';
-import { createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
+import { capabilityQueue, createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
+import { loadConfig, type AimeConfig } from './config.ts';
 import { ActorError } from './errors.ts';
+import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
@@ -22,8 +24,10 @@ export interface ActorWorkerOptions {
   /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
   store?: MissionStore;
   models: ModelsConfig;
-  /** The plugins whose bundles this worker serves. */
-  plugins: PluginDefinition[];
+  /** The plugins whose bundles this worker serves; when omitted they are loaded from `config`. */
+  plugins?: PluginDefinition[];
+  /** Where the plugins come from when `plugins` is omitted. @default await loadConfig() */
+  config?: AimeConfig;
   /** Actor jobs run at once. @default 4 */
   concurrency?: number;
   /** @default `actors-<random>` */
@@ -39,6 +43,10 @@ export interface ActorWorkerOptions {
 
 export interface ActorWorkerHandle {
   readonly workerId: string;
+  /** The actor queue it consumes: `aime-actors-<capKey>` of its bundles. */
+  readonly queue: string;
+  /** The names of the bundles it serves. */
+  readonly bundles: string[];
   readonly state: ServiceState;
   /** Removes the advert, drains running actors, runs plugin teardowns, closes what it opened. */
   close(): Promise<void>;
@@ -67,9 +75,12 @@ function collectBundles(plugins: PluginDefinition[]): Map<string, BundleDefiniti
 }
 
 /**
- * Starts an actor worker: sets up the plugins, advertises their bundles in the live registry
- * (refreshed on a heartbeat) and runs actor jobs from `QUEUES.actors`.
- * @throws ActorError `invalid_option`, `duplicate_tool`, or `plugin_setup_failed` (naming the plugin and cause).
+ * Starts an actor worker: loads the configured plugins (unless given), sets them up,
+ * advertises their bundles in the live registry (refreshed on a heartbeat) and runs actor
+ * jobs from the queue of its bundle set (`capabilityQueue`), where the factory routes them.
+ * @throws ActorError `invalid_option`, `duplicate_tool`, or `plugin_setup_failed` (a plugin passed
+ * in failed to set up); PluginLoadError `plugin_load_failed` (a configured plugin failed to load
+ * or set up); ConfigError `invalid_config`. Each names the plugin and the cause.
  */
 export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorWorkerHandle> {
   const concurrency = opts.concurrency ?? 4;
@@ -79,13 +90,29 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   checkInt('heartbeatMs', heartbeatMs, 10, 600_000);
   checkInt('pollMs', pollMs, 10, 60_000);
   if (!opts.models) throw new ActorError('invalid_option', 'models is required (see modelsConfigFromEnv)');
-  if (!Array.isArray(opts.plugins)) throw new ActorError('invalid_option', 'plugins must be an array of PluginDefinition');
-  const bundles = collectBundles(opts.plugins);
+  if (opts.plugins !== undefined && !Array.isArray(opts.plugins)) throw new ActorError('invalid_option', 'plugins must be an array of PluginDefinition');
   const prefix = opts.prefix ?? 'aime:';
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const workerId = opts.workerId ?? `actors-${randomUUID().slice(0, 8)}`;
   const logger = (opts.logger ?? pino({ name: 'aime' })).child({ component: 'actors', workerId });
   let state: ServiceState = 'starting';
+
+  let plugins: PluginDefinition[];
+  if (opts.plugins) plugins = opts.plugins;
+  else {
+    const config = opts.config ?? (await loadConfig());
+    plugins = await loadPlugins(config, { logger });
+    logger.info({ plugins: config.plugins.map((p) => p.module), mcpServers: config.mcpServers.map((s) => s.name), config: config.source, from: config.pluginsFrom }, 'plugins loaded');
+  }
+  let bundles: Map<string, BundleDefinition>;
+  try {
+    bundles = collectBundles(plugins);
+  } catch (err) {
+    // Loaded MCP plugins hold a connection already.
+    if (!opts.plugins) for (const p of plugins) await Promise.resolve(p.teardown?.()).catch(() => undefined);
+    throw err;
+  }
+  const queue = capabilityQueue([...bundles.keys()]);
 
   const setUp: PluginDefinition[] = [];
   const teardown = async (): Promise<void> => {
@@ -97,13 +124,16 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       }
     }
   };
-  for (const p of opts.plugins) {
+  for (const p of plugins) {
     try {
       await p.setup?.({ redisUrl, keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: p.name })), config: {} });
       setUp.push(p);
     } catch (err) {
       await teardown();
+      if (!opts.plugins) for (const rest of plugins.slice(plugins.indexOf(p) + 1)) await Promise.resolve(rest.teardown?.()).catch(() => undefined);
       const cause = err instanceof Error ? err.message : String(err);
+      const origin = pluginOrigin(p);
+      if (origin) throw new PluginLoadError(origin.specifier, 'setup_failed', `plugin "${origin.specifier}" (${p.name}) failed to set up: ${cause}`, { cause: err });
       throw new ActorError('plugin_setup_failed', `plugin "${p.name}" failed to set up: ${cause}`, { cause: err });
     }
   }
@@ -121,7 +151,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
 
   const advert: WorkerAdvert = {
     workerId,
-    queue: QUEUES.actors,
+    queue,
     bundles: [...bundles.values()].map((b) => bundleInfo(b)),
     startedAt: new Date().toISOString(),
   };
@@ -138,7 +168,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     if (!parsed.success) throw new UnrecoverableError(`invalid actor job ${job.id}: ${parsed.error.message}`);
     const data = parsed.data;
     try {
-      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
+      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -157,18 +187,20 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     }
   };
 
-  const worker = new Worker(QUEUES.actors, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
+  const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
   worker.on('error', (err) => logger.error({ err: err.message }, 'actor worker error'));
   await worker.waitUntilReady();
   await advertise();
   const beat = setInterval(() => void advertise(), heartbeatMs);
   beat.unref();
   state = 'running';
-  logger.info({ bundles: [...bundles.keys()], concurrency, prefix }, 'actor worker running');
+  logger.info({ bundles: [...bundles.keys()], queue, concurrency, prefix }, 'actor worker running');
 
   let closing: Promise<void> | undefined;
   return {
     workerId,
+    queue,
+    bundles: [...bundles.keys()],
     get state() {
       return state;
     },

@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { QUEUES } from '@aime/protocol';
+import { capabilityQueue } from '@aime/store';
 import { startActorWorker, type ActorWorkerHandle } from '../src/index.ts';
 import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, type TestEnv } from './fixtures.ts';
+
+/** The queue a worker serving the travel plugin's bundles consumes. */
+const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
 
 let env: TestEnv;
 let travel: TravelPlugin;
@@ -25,7 +29,7 @@ async function start(): Promise<void> {
 }
 
 async function enqueue(missionId: string, taskId: string, actorId = `${taskId}.1`, attempts = 3): Promise<Job> {
-  return env.queue(QUEUES.actors).add('actor', { missionId, taskId, actorId }, { jobId: `${missionId}:${actorId}:actor`, attempts, backoff: { type: 'fixed', delay: 200 } });
+  return env.queue(ACTORS).add('actor', { missionId, taskId, actorId }, { jobId: `${missionId}:${actorId}:actor`, attempts, backoff: { type: 'fixed', delay: 200 } });
 }
 
 describe('actor loop', { timeout: 30_000 }, () => {
@@ -52,6 +56,9 @@ describe('actor loop', { timeout: 30_000 }, () => {
     expect(steps[1]!.data.observation).toContain('NOZOMI-0600-2026-12-02');
     expect(steps[0]!.data.usage?.promptTokens).toBeGreaterThan(0);
     expect(steps[1]!.data.usage).toBeUndefined();
+    // The first step of the run says which worker ran it.
+    expect(steps[0]!.data.workerId).toBe(worker!.workerId);
+    expect(steps.slice(1).map((st) => st.data.workerId)).toEqual([undefined, undefined]);
 
     const progress = await eventsOf(env.store, missionId, 'actor.progress');
     expect(progress).toHaveLength(1);
@@ -130,7 +137,7 @@ describe('actor loop', { timeout: 30_000 }, () => {
       return s === 'completed' || s === 'failed' ? s : undefined;
     });
     expect(state).toBe('completed');
-    expect((await env.queue(QUEUES.actors).getJob(job.id!))?.returnvalue).toBe('skipped');
+    expect((await env.queue(ACTORS).getJob(job.id!))?.returnvalue).toBe('skipped');
     expect(await eventsOf(env.store, missionId, 'actor.step')).toHaveLength(0);
   });
 
@@ -173,7 +180,7 @@ describe('actor loop', { timeout: 30_000 }, () => {
     expect(reported.data.report.status).toBe('failed');
     expect(reported.data.report.summary).toMatch(/^The actor failed: the actor model failed at step 0/);
     const failed = await waitFor('the job to fail', async () => {
-      const j = await env.queue(QUEUES.actors).getJob(job.id!);
+      const j = await env.queue(ACTORS).getJob(job.id!);
       return (await j?.getState()) === 'failed' ? j : undefined;
     });
     expect(failed.attemptsMade).toBe(2);

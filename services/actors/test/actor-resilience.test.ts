@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
-import { QUEUES } from '@aime/protocol';
+import { capabilityQueue } from '@aime/store';
 import { startActorWorker, type ActorHooks, type ActorWorkerHandle, type StepEntry } from '../src/index.ts';
 import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, type TestEnv } from './fixtures.ts';
+
+/** The queue a worker serving the travel plugin's bundles consumes. */
+const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
 
 let env: TestEnv;
 let travel: TravelPlugin;
@@ -25,12 +28,12 @@ async function start(hooks?: ActorHooks): Promise<void> {
 }
 
 async function enqueue(missionId: string, taskId: string): Promise<Job> {
-  return env.queue(QUEUES.actors).add('actor', { missionId, taskId, actorId: `${taskId}.1` }, { jobId: `${missionId}:${taskId}.1:actor`, attempts: 3, backoff: { type: 'fixed', delay: 200 } });
+  return env.queue(ACTORS).add('actor', { missionId, taskId, actorId: `${taskId}.1` }, { jobId: `${missionId}:${taskId}.1:actor`, attempts: 3, backoff: { type: 'fixed', delay: 200 } });
 }
 
 async function finished(job: Job): Promise<{ state: string; value: unknown }> {
   return waitFor('the job to finish', async () => {
-    const fresh = await env.queue(QUEUES.actors).getJob(job.id!);
+    const fresh = await env.queue(ACTORS).getJob(job.id!);
     const state = await fresh?.getState();
     return state === 'completed' || state === 'failed' ? { state, value: fresh?.returnvalue } : undefined;
   });
@@ -105,7 +108,7 @@ describe('actor resilience', { timeout: 30_000 }, () => {
     ]);
     const done = await finished(job);
     expect(done).toEqual({ state: 'completed', value: 'reported' });
-    expect((await env.queue(QUEUES.actors).getJob(job.id!))?.attemptsMade).toBeGreaterThanOrEqual(1);
+    expect((await env.queue(ACTORS).getJob(job.id!))?.attemptsMade).toBeGreaterThanOrEqual(1);
   });
 
   it('resumes after a crash between steps by rebuilding the conversation from the transcript', async () => {

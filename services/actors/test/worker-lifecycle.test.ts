@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definePlugin, defineBundle, defineTool } from '@aime/plugin-sdk';
 import { createTravelPlugin } from '@aime/plugin-travel';
-import { QUEUES } from '@aime/protocol';
+import { capabilityQueue } from '@aime/store';
 import { z } from 'zod';
-import { ActorError, startActorWorker } from '../src/index.ts';
+import { ActorError, PluginLoadError, loadConfig, startActorWorker } from '../src/index.ts';
 import { setupEnv, silent, type TestEnv } from './fixtures.ts';
+import { pluginDir, SHOUT_PLUGIN } from './plugin-dir.ts';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -22,7 +23,10 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
     expect(worker.state).toBe('running');
     expect(worker.workerId).toBe('w-1');
     const workers = await env.store.listWorkers();
-    expect(workers.map((w) => [w.workerId, w.queue])).toEqual([['w-1', QUEUES.actors]]);
+    // Its queue is named after its bundle set, so the factory can route by capability.
+    const queue = capabilityQueue(['currency', 'flights', 'hotels', 'itinerary', 'trains', 'weather']);
+    expect(workers.map((w) => [w.workerId, w.queue])).toEqual([['w-1', queue]]);
+    expect(worker.queue).toBe(queue);
     const bundles = await env.store.listBundles();
     expect(bundles.map((b) => b.name).sort()).toEqual(['currency', 'flights', 'hotels', 'itinerary', 'trains', 'weather']);
     expect(bundles.find((b) => b.name === 'trains')?.tools.map((t) => t.name)).toEqual(['search_trains', 'book_train']);
@@ -70,5 +74,45 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
     expect(clash.code).toBe('duplicate_tool');
     expect(clash.message).toMatch(/tool "echo" is in bundles "a" and "b"/);
     expect(await env.store.listWorkers()).toEqual([]);
+  });
+
+  it('loads its plugins from the config file when none are passed in, and advertises them', async () => {
+    const project = await pluginDir({ 'shout.mjs': SHOUT_PLUGIN, 'aime.config.json': JSON.stringify({ plugins: [{ module: './shout.mjs', config: { greeting: 'hi' } }] }) });
+    try {
+      const config = await loadConfig({ cwd: project.dir, env: {} });
+      const worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, config, logger: silent, workerId: 'w-cfg' });
+      expect(worker.bundles).toEqual(['shouting']);
+      const bundles = await env.store.listBundles();
+      expect(bundles.map((b) => [b.name, b.workers, b.tools.map((t) => t.name)])).toEqual([['shouting', 1, ['shout']]]);
+      await worker.close();
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  it('fails to start, naming the configured plugin, when it fails to load or to set up', async () => {
+    const broken = SHOUT_PLUGIN.replace("greeting = String(ctx.config.greeting ?? 'none');", "throw new Error('no licence key');").replaceAll('shout', 'whisper');
+    const project = await pluginDir({ 'shout.mjs': SHOUT_PLUGIN, 'broken.mjs': broken, 'empty.mjs': 'export const nothing = 1;\n' });
+    try {
+      const start = async (plugins: string[]) => {
+        const config = await loadConfig({ cwd: project.dir, env: { AIME_PLUGINS: plugins.join(',') } });
+        return startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, config, logger: silent }).then(
+          async (w) => {
+            await w.close();
+            throw new Error('the worker started');
+          },
+          (e: unknown) => e as PluginLoadError,
+        );
+      };
+      const setup = await start(['./shout.mjs', './broken.mjs']);
+      expect(setup).toBeInstanceOf(PluginLoadError);
+      expect(setup).toMatchObject({ code: 'plugin_load_failed', failure: 'setup_failed', specifier: './broken.mjs' });
+      expect(setup.message).toBe('plugin "./broken.mjs" (whispering) failed to set up: no licence key');
+      const load = await start(['./shout.mjs', './empty.mjs']);
+      expect(load).toMatchObject({ code: 'plugin_load_failed', failure: 'no_export', specifier: './empty.mjs' });
+      expect(await env.store.listWorkers()).toEqual([]);
+    } finally {
+      await project.cleanup();
+    }
   });
 });
