@@ -22,12 +22,6 @@ export function actorJobId(missionId: string, actorId: string): string {
 }
 
 /**
- * Where the queue an actor was routed to is recorded (`{ queue }`): the planner re-enqueues a
- * resumed actor (after an approval decision) there when no live worker can take it right then.
- */
-export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
-
-/**
  * The mission kv key where the factory records the queue it routed an actor to (`{ queue }`):
  * a resumed actor (after an approval) goes back there when no live worker can take it now.
  */
@@ -114,7 +108,6 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     if (!route.ok) return block(deps, job, existing.bundles, route.reason);
     await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
     await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
-    await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
     return { spawned: true, spec: existing, reused: true, queue: route.queue };
   }
 
@@ -157,7 +150,6 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
   await store.addUsage(missionId, { actors: 1 });
   await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
   await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
-  await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
   log.info({ bundles: spec.bundles, persona: spec.persona.name, source: choice.source, queue: route.queue }, 'actor spawned');
   return { spawned: true, spec, reused: false, queue: route.queue };
 }
