@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startAll, type AllInOneHandle } from '@aime/aime';
+import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { Event, Mission } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
 
@@ -24,7 +25,13 @@ export interface TestStack extends AllInOneHandle {
 }
 
 /** The whole stack in this process on a fresh key prefix, against the real Redis, with the sim model over HTTP. */
-export async function startStack(opts: { actorConcurrency?: number; /** Built dashboard to serve at `/`. @default null */ dashboardDir?: string | null } = {}): Promise<TestStack> {
+export async function startStack(
+  opts: {
+    actorConcurrency?: number;
+    /** Built dashboard to serve at `/`. @default null */ dashboardDir?: string | null;
+    /** The actor worker's plugins. @default the all-in-one's (travel) */ plugins?: PluginDefinition[];
+  } = {},
+): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
   const app = await startAll({
     redisUrl: REDIS_URL,
@@ -33,7 +40,13 @@ export async function startStack(opts: { actorConcurrency?: number; /** Built da
     dashboardDir: opts.dashboardDir ?? null,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.actorConcurrency ? { actorConcurrency: opts.actorConcurrency } : {}),
+    ...(opts.plugins ? { plugins: opts.plugins } : {}),
   });
+  return withHelpers(app, prefix);
+}
+
+/** The test helpers over a running stack on `prefix` (the all-in-one, or services a test composed itself); `close` also deletes the prefix. */
+export function withHelpers(app: AllInOneHandle, prefix: string): TestStack {
   const store = app.commander.store;
   const api: TestStack['api'] = async (path, init = {}) => {
     const res = await fetch(`${app.url}${path}`, {
