@@ -29,6 +29,8 @@ export interface DigestedInbox {
 export async function digestInbox(store: MissionStore, missionId: string, graph: TaskGraph, items: InboxItem[]): Promise<DigestedInbox> {
   const out: DigestedInbox = { news: [], ops: [], stale: [], resumes: [] };
   const reported = new Set<string>();
+  // Task statuses as the ops gathered so far leave them, to tell a stale blocked/unblocked notice.
+  const status = new Map(graph.tasks.map((t) => [t.id, t.status]));
   for (const item of items) {
     switch (item.kind) {
       case 'report': {
@@ -45,6 +47,7 @@ export async function digestInbox(store: MissionStore, missionId: string, graph:
           break;
         }
         reported.add(item.taskId);
+        status.set(item.taskId, report.status);
         out.ops.push({ op: 'report', id: item.taskId, report });
         out.news.push({
           kind: 'report',
@@ -70,6 +73,21 @@ export async function digestInbox(store: MissionStore, missionId: string, graph:
         out.resumes.push({ approvalId: item.approvalId, taskId: item.taskId, actorId: item.actorId });
         break;
       }
+      case 'blocked': {
+        // From the Actor Factory: no live worker serves what the task needs. A late duplicate
+        // (the task already moved on) changes nothing.
+        if (!['pending', 'ready', 'running'].includes(status.get(item.taskId) ?? '')) break;
+        status.set(item.taskId, 'blocked');
+        out.ops.push({ op: 'block', id: item.taskId, reason: item.reason });
+        out.news.push({ kind: 'blocked', taskId: item.taskId, reason: item.reason });
+        break;
+      }
+      case 'unblocked':
+        if (status.get(item.taskId) !== 'blocked') break;
+        status.set(item.taskId, 'pending');
+        out.ops.push({ op: 'unblock', id: item.taskId });
+        out.news.push({ kind: 'unblocked', taskId: item.taskId });
+        break;
       case 'created':
       case 'tick':
         break;

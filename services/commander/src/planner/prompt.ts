@@ -5,7 +5,9 @@ export type PlannerNews =
   | { kind: 'report'; taskId: string; status: string; summary: string; references: string[]; artifacts: string[] }
   | { kind: 'external'; message: string; data?: Record<string, unknown> }
   | { kind: 'operator'; action: string; note?: string }
-  | { kind: 'approval'; summary: string };
+  | { kind: 'approval'; summary: string }
+  | { kind: 'blocked'; taskId: string; reason: string }
+  | { kind: 'unblocked'; taskId: string };
 
 export interface PlannerPromptInput {
   goal: string;
@@ -50,6 +52,8 @@ function taskLine(t: Task): string {
   parts.push(`depends on: ${t.dependsOn.length ? t.dependsOn.join(', ') : '-'}`);
   parts.push(`attempts: ${t.attempts}`);
   if (t.report?.references.length) parts.push(`refs: ${t.report.references.join(', ')}`);
+  // Fields are "; "-separated, so the reason must not hold one.
+  if (t.status === 'blocked' && t.reason) parts.push(`reason: ${t.reason.replace(/\s+/g, ' ').replace(/;\s*/g, ', ')}`);
   parts.push(`title: ${t.title}`);
   parts.push(`description: ${t.description.replace(/\s+/g, ' ')}`);
   return `- ${parts.join('; ')}`;
@@ -72,6 +76,10 @@ function newsLine(n: PlannerNews): string {
       return `- Operator: ${n.action}${n.note ? ` (${n.note})` : ''}`;
     case 'approval':
       return `- Approval: ${n.summary}`;
+    case 'blocked':
+      return `- Task \`${n.taskId}\` is blocked: ${n.reason.replace(/\s+/g, ' ')}. It resumes by itself when such a worker starts: wait for it, do not retry it.`;
+    case 'unblocked':
+      return `- Task \`${n.taskId}\` is unblocked: a live worker now serves what it needs, and it will be dispatched again.`;
   }
 }
 

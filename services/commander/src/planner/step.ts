@@ -7,6 +7,7 @@ import {
   statusFingerprint,
 } from '@aime/core';
 import {
+  CAPABILITY_WAIT_REASON,
   PlannerOutput,
   type ActorJob,
   type ArtifactRef,
@@ -58,6 +59,17 @@ const HISTORY_KEY = 'planner:history';
 const FINISHED_KEY = 'finished';
 const OPEN: Task['status'][] = ['pending', 'ready', 'running', 'blocked'];
 
+/**
+ * Whether the task waits for a live worker (blocked by the Actor Factory). Like a running
+ * task, it is work in progress: the factory unblocks it, so the planner neither loops nor
+ * declares a stall while it waits.
+ */
+export function awaitsWorker(t: Task): boolean {
+  return t.status === 'blocked' && (t.reason ?? '').startsWith(CAPABILITY_WAIT_REASON);
+}
+
+const inProgress = (t: Task): boolean => t.status === 'running' || awaitsWorker(t);
+
 /** A mission failure the planner declares (budget, invalid plans, stall, model errors). */
 export class MissionFailure extends Error {
   constructor(readonly code: string, message: string) {
@@ -106,7 +118,7 @@ export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts:
 async function idleAgain(deps: PlannerDeps, missionId: string): Promise<boolean> {
   const [mission, graph] = await Promise.all([deps.store.getMission(missionId), deps.store.readGraph(missionId)]);
   if (!mission || ['paused', 'succeeded', 'failed', 'cancelled'].includes(mission.status)) return false;
-  return !graph.tasks.some((t) => t.status === 'running');
+  return !graph.tasks.some(inProgress);
 }
 
 async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAttempt?: boolean }): Promise<StepOutcome> {
@@ -149,7 +161,7 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
     return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', `the planner used all ${mission.budget.maxPlannerSteps} planner steps (budget.maxPlannerSteps)`));
   }
   // A wake-up with nothing new while actors work (the reaper, a duplicate) needs no planner call.
-  if (!pending.length && graph.tasks.some((t) => t.status === 'running')) {
+  if (!pending.length && graph.tasks.some(inProgress)) {
     return { kind: 'skipped', reason: 'nothing new while tasks run' };
   }
 
@@ -322,7 +334,7 @@ async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph
   history.push({ step, graphVersion: graph.version, statusFingerprint: statusFingerprint(graph) });
   const recent = history.slice(-20);
   await deps.store.putJson(missionId, HISTORY_KEY, recent);
-  if (graph.tasks.some((t) => t.status === 'running')) return null;
+  if (graph.tasks.some(inProgress)) return null;
   const stall = detectStall(recent);
   return stall.stalled ? new MissionFailure('stalled', `the mission stopped making progress: ${stall.reason}`) : null;
 }
