@@ -169,6 +169,19 @@ describe('actorPolicy', () => {
     expect(r.references).toEqual(['train:NOZOMI-0900-2026-12-02']);
   });
 
+  it('reports an operator-rejected booking as blocked, quoting the note, without retrying it', () => {
+    const knowledge = '#### Task `t2` (search trains): succeeded\nReferences: train:NOZOMI-0900-2026-12-02';
+    const sys = system('Book the train chosen by task t2 for 2 passengers.', knowledge);
+    const first = actorPolicy.answer(request(sys));
+    const answer = actorPolicy.answer(request(sys, then([], first, ['{}', 'Rejected by operator: over budget'])));
+    expect(names(answer)).toEqual(['submit_report']);
+    expect(reportOf(answer)).toEqual({
+      status: 'blocked',
+      summary: 'The booking of train NOZOMI-0900-2026-12-02 was rejected by the operator: over budget. It was not booked.',
+      references: ['train:NOZOMI-0900-2026-12-02'],
+    });
+  });
+
   it('assembles a day-by-day itinerary with total and remaining budget as an artifact', () => {
     const sys = system('Assemble the final itinerary from all bookings, with the total cost in JPY.');
     const first = actorPolicy.answer(request(sys));
