@@ -19,6 +19,7 @@ type Intent =
   | { kind: 'weather'; places: Array<{ city: string; date: string }> }
   | { kind: 'book'; what: 'flight' | 'train' | 'hotel'; fromTask: string; passengers: number; checkIn?: string; checkOut?: string; rooms: number }
   | { kind: 'assemble' }
+  | { kind: 'call'; tool: string; args: Obj }
   | { kind: 'generic' };
 
 const DATE = '(\\d{4}-\\d{2}-\\d{2})';
@@ -57,8 +58,36 @@ function pastCalls(req: SimRequest): PastCall[] {
   return calls;
 }
 
+/** The JSON object at the start of `text` (balanced braces, strings respected), if it parses. */
+function leadingObject(text: string): Obj | undefined {
+  if (!text.startsWith('{')) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      try {
+        const v: unknown = JSON.parse(text.slice(0, i + 1));
+        return isObj(v) ? v : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 export function parseIntent(taskText: string): Intent {
   const t = taskText.replace(/\s+/g, ' ');
+  // Any plugin's tool: "Call `<tool>` with {json}".
+  const generic = /\bCall `([a-zA-Z0-9_-]{1,64})` with (\{.*)$/i.exec(t);
+  const args = generic ? leadingObject(generic[2]!) : undefined;
+  if (generic && args) return { kind: 'call', tool: generic[1]!, args };
   let m = new RegExp(`Search flights from (.+?) to (.+?) on ${DATE} for (\\d+) passengers?`, 'i').exec(t);
   if (m) return { kind: 'search-flights', from: m[1]!, to: m[2]!, date: m[3]!, passengers: Number(m[4]) };
   m = new RegExp(`Search trains from (.+?) to (.+?) on ${DATE} for (\\d+) passengers?(?:, departing after (\\d{1,2}:\\d{2}))?(?:, excluding ([^.]+))?`, 'i').exec(t);
@@ -438,6 +467,15 @@ function assemble(ctx: Ctx): SimAnswer {
   });
 }
 
+/** A named tool called with the given arguments; the report quotes its result. */
+function callTool(ctx: Ctx, i: Extract<Intent, { kind: 'call' }>): SimAnswer {
+  const what = `call ${i.tool}`;
+  return oneTool(ctx, i.tool, i.args, `I will call ${i.tool} with ${JSON.stringify(i.args)}.`, what, (res) => {
+    const text = typeof res === 'string' ? res : JSON.stringify(res);
+    return report(ctx, 'succeeded', `Called ${i.tool} with ${JSON.stringify(i.args)}. Result: ${text.length > 1000 ? `${text.slice(0, 1000)}…` : text}`, [`tool:${i.tool}`]);
+  });
+}
+
 function generic(ctx: Ctx): SimAnswer {
   if (!ctx.calls.some((c) => c.name === 'update_progress') && ctx.tools.includes('update_progress')) {
     return act(ctx, `Working on: ${ctx.title}.`, []);
@@ -491,6 +529,8 @@ function answer(req: SimRequest): SimAnswer {
       return book(ctx, intent);
     case 'assemble':
       return assemble(ctx);
+    case 'call':
+      return callTool(ctx, intent);
     case 'generic':
       return generic(ctx);
   }

@@ -65,20 +65,37 @@ function section(text: string, title: RegExp): string | undefined {
   return (end < 0 ? rest : rest.slice(0, end)).join('\n');
 }
 
-/** Bundle names listed as `- <name>: ...` lines. */
-function listedBundles(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(/^\s*[-*]\s+`?([A-Za-z0-9_.-]+)`?\s*[:(—-]/gm)) {
-    if (m[1] && !names.includes(m[1])) names.push(m[1]);
-  }
-  return names;
+/** A bundle as the factory prompt lists it: `- <name>[ (no live worker)]: <description> (tools: a, b)`. */
+export interface ListedBundle {
+  name: string;
+  tools: string[];
+  /** Known, but no live worker serves it now. */
+  offline: boolean;
 }
 
+/** The bundles listed as `- <name>: ...` lines, with their tools when the line names them. */
+function listedBundles(text: string): ListedBundle[] {
+  const out: ListedBundle[] = [];
+  for (const m of text.matchAll(/^\s*[-*]\s+`?([A-Za-z0-9_.-]+)`?\s*(\(no live worker\))?\s*[:(—-](.*)$/gm)) {
+    if (!m[1] || out.some((b) => b.name === m[1])) continue;
+    const tools = /\(tools: ([^)]*)\)\s*$/.exec(m[3] ?? '')?.[1]?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
+    out.push({ name: m[1], tools, offline: !!m[2] });
+  }
+  return out;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Picks the actor's persona and bundles from the task text, among the listed bundles only.
+ * Picks the actor's persona and bundles from the task text, among the listed bundles only:
+ * the keyword rules of the demo world, then any bundle whose name (any case) or one of whose
+ * tool names (exact case) the task mentions, which is how a plugin's bundle gets chosen.
+ * A bundle listed as having no live worker is chosen the same way (the task then waits for one).
  * Exported for tests and for callers that want the same keyword rules.
  */
-export function chooseActorSpec(taskText: string, available: string[]): { persona: Persona; bundles: string[] } {
+export function chooseActorSpec(taskText: string, listed: Array<string | ListedBundle>): { persona: Persona; bundles: string[] } {
+  const all = listed.map((b) => (typeof b === 'string' ? { name: b, tools: [], offline: false } : b));
+  const available = all.map((b) => b.name);
   const bundles: string[] = [];
   let persona: Persona | undefined;
   for (const rule of RULES) {
@@ -87,6 +104,11 @@ export function chooseActorSpec(taskText: string, available: string[]): { person
     if (usable.length === 0) continue;
     persona ??= rule.persona;
     for (const b of usable) if (!bundles.includes(b)) bundles.push(b);
+  }
+  for (const b of all) {
+    if (bundles.includes(b.name)) continue;
+    const named = new RegExp(`\\b${escapeRe(b.name)}\\b`, 'i').test(taskText);
+    if (named || b.tools.some((t) => new RegExp(`(?<![A-Za-z0-9_-])${escapeRe(t)}(?![A-Za-z0-9_-])`).test(taskText))) bundles.push(b.name);
   }
   return { persona: persona ?? GENERIC_PERSONA, bundles };
 }

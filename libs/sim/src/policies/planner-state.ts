@@ -8,6 +8,8 @@ export interface TableTask {
   dependsOn: string[];
   attempts: number;
   refs: string[];
+  /** Why the task is blocked, when it is. */
+  reason?: string;
   title: string;
   description: string;
 }
@@ -53,6 +55,7 @@ function parseTaskLine(line: string): TableTask | null {
     dependsOn: list(fields.get('depends on')),
     attempts: Number(fields.get('attempts') ?? 0),
     refs: list(fields.get('refs')),
+    ...(fields.get('reason') ? { reason: fields.get('reason')! } : {}),
     title: fields.get('title') ?? '',
     description: descAt >= 0 ? line.slice(descAt + '; description: '.length) : '',
   };

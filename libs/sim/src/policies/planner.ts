@@ -1,3 +1,4 @@
+import { CAPABILITY_WAIT_REASON } from '@aime/protocol';
 import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
 import { readPlannerView, type News, type PlannerView, type TableTask } from './planner-state.ts';
 
@@ -207,6 +208,9 @@ function giveUpRejected(view: PlannerView): { ids: Set<string>; ops: Op[] } {
   return { ids, ops };
 }
 
+/** Blocked by the runtime until a live worker serves what it needs: waited for, not replanned. */
+const waitsForWorker = (t: TableTask): boolean => t.status === 'blocked' && (t.reason ?? '').startsWith(CAPABILITY_WAIT_REASON);
+
 function replan(view: PlannerView): Plan {
   const rejected = giveUpRejected(view);
   if (rejected.ops.length) {
@@ -218,8 +222,9 @@ function replan(view: PlannerView): Plan {
   const soldOut = view.news.map(disruptionTarget).filter((x): x is string => !!x);
   for (const n of view.news) if (n.kind === 'report' && n.status !== 'succeeded') soldOut.push(...n.references.map((r) => r.split(':')[1] ?? '').filter((x) => /^[A-Z]/.test(x) && /sold out|cancel/i.test(n.summary)));
 
-  // Failed or blocked tasks: replace a leg that cannot be booked, retry others once.
-  for (const t of view.tasks.filter((x) => x.status === 'failed' || x.status === 'blocked')) {
+  // Failed or blocked tasks: replace a leg that cannot be booked, retry others once. A task
+  // blocked for want of a live worker is not failing: it resumes when one starts.
+  for (const t of view.tasks.filter((x) => x.status === 'failed' || (x.status === 'blocked' && !waitsForWorker(x)))) {
     const r = /^(find|book)-(train|flight)-/.test(t.id) ? replaceLeg(view, t, soldOut) : null;
     if (r) {
       const key = /^(?:find|book)-((?:train|flight)-[a-z0-9]+-[a-z0-9]+)/.exec(t.id)![1]!;
@@ -262,9 +267,10 @@ function replan(view: PlannerView): Plan {
     return { thought: 'Every task is finished: report the result.', operations: [{ op: 'finish', status: 'succeeded', answer: answerFrom(view, finals) }] };
   }
   const running = open.filter((t) => t.status === 'running').length;
+  const waiting = open.filter(waitsForWorker).map((t) => t.id);
   const events = view.news.filter((n) => n.kind === 'external').map((n) => (n.kind === 'external' ? n.message : ''));
   return {
-    thought: `${events.length ? `Noted outside events (${events.join('; ')}); no change to the plan is needed. ` : ''}Waiting for ${running} running task(s).`,
+    thought: `${events.length ? `Noted outside events (${events.join('; ')}); no change to the plan is needed. ` : ''}Waiting for ${running} running task(s)${waiting.length ? ` and for live workers for ${waiting.join(', ')}` : ''}.`,
     operations: [],
   };
 }
