@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Event, Mission } from '@aime/protocol';
+import { compareEventIds, type Event, type Mission } from '@aime/protocol';
 import { FIRST_SHINKANSEN, REFERENCE_CONTEXT, REFERENCE_GOAL, type TestStack } from '../helpers/stack.ts';
 import {
   DESKTOP,
@@ -97,7 +97,8 @@ describe('the live dashboard', () => {
   });
 
   it('replans after the sold-out disruption is injected from the UI', async () => {
-    const id = await stack.submit({ goal: SLOW(300), context: REFERENCE_CONTEXT });
+    // The model latency leaves the booking actor a few seconds behind the search: time to see the search succeed and send the event.
+    const id = await stack.submit({ goal: SLOW(700), context: REFERENCE_CONTEXT });
     const page = await open();
     await openMission(page, id);
 
@@ -109,6 +110,8 @@ describe('the live dashboard', () => {
 
     await page.locator(taskRow('find-train-tokyo-kyoto-2')).waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="graph-node"][data-task-id="find-train-tokyo-kyoto-2"]').waitFor();
+    await page.locator(taskRow('find-train-tokyo-kyoto-2')).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'mission-replanning-1280x800');
     await page.locator(FINISHED).waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('mission-status').getAttribute('data-status')).toBe('succeeded');
     await page.getByTestId('final-answer').waitFor();
@@ -132,27 +135,31 @@ describe('the live dashboard', () => {
     expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.status).toBe('cancelled');
     for (const button of ['btn-pause', 'btn-resume', 'btn-cancel', 'btn-inject']) {
       const b = page.getByTestId(button);
-      await expect.poll(() => b.isDisabled(), button).toBe(true);
+      // The badge and the buttons render from the same snapshot.
+      expect(await b.isDisabled(), button).toBe(true);
       expect(await b.getAttribute('title'), button).toMatch(/finished \(cancelled\)/);
     }
     expectNoErrors();
   });
 
   it('shows every event exactly once after the server drops the socket mid-mission', async () => {
-    const id = await stack.submit({ goal: SLOW(250), context: REFERENCE_CONTEXT });
+    const id = await stack.submit({ goal: SLOW(500), context: REFERENCE_CONTEXT });
     const page = await open();
     await openMission(page, id);
     await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor();
     await page.locator('[data-testid="task-row"][data-status="running"]').first().waitFor({ timeout: 60_000 });
+    const rowsShown = () => page.getByTestId('event-row').count();
 
-    // Twice, so the second resubscription starts from an `after` the first one produced.
+    // Twice, with live events in between, so the second resubscription starts from an `after` the first one produced.
     for (let drop = 1; drop <= 2; drop++) {
       const before = (await recorded(page)).connection.length;
+      const lastShown = (await stack.events(id)).at(-1)?.id;
       gatewayOf(stack).disconnectSockets(true);
       await expect.poll(async () => (await recorded(page)).connection.slice(before), { timeout: 15_000 }).toEqual(['reconnecting', 'live']);
-      await page.waitForTimeout(700);
+      await stack.waitForEvent(id, (e) => lastShown !== undefined && compareEventIds(e.id, lastShown) > 0 && e.type === 'actor.step', 30_000);
     }
     expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.status, 'the drops happened mid-mission').not.toMatch(/succeeded|failed|cancelled/);
+    expect(await rowsShown()).toBeGreaterThan(0);
 
     await page.locator(FINISHED).waitFor({ timeout: 90_000 });
     const server = (await stack.api<{ items: Event[] }>(`/v1/missions/${id}/events?limit=1000`)).body.items.map((e) => e.id);
@@ -173,7 +180,7 @@ describe('the live dashboard', () => {
     const id = await stack.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT });
     await stack.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 90_000);
     const page = await open(PHONE);
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
     await page.goto(`${stack.url}/`);
     await page.getByTestId('goal-input').waitFor();
@@ -195,7 +202,7 @@ describe('the live dashboard', () => {
       const box = await el.boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${testId} inside the screen: ${JSON.stringify(box)}`).toBe(true);
     }
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await saveScreenshot(page, 'mission-390x844');
     await saveScreenshot(page, 'mission-390x844-full', true);
     expectNoErrors();
@@ -206,7 +213,7 @@ describe('the live dashboard', () => {
     await page.goto(`${stack.url}/`);
     await page.getByTestId('goal-input').waitFor();
 
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+    const focused = () => page.evaluate<string>(`document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? ''`);
     const tabTo = async (testId: string) => {
       for (let i = 0; i < 40; i++) {
         await page.keyboard.press('Tab');

@@ -134,17 +134,18 @@ export function hasSubsequence(seq: readonly string[], want: readonly string[]):
  * is a duplicate row.
  */
 export async function timelineEventIds(page: Page): Promise<{ ids: string[]; duplicates: string[] }> {
-  return page.evaluate(async () => {
+  // A string, not a function: tsx/vitest may wrap named inner functions in a `__name` helper the page lacks.
+  return page.evaluate(`(async () => {
     const scroller = document.querySelector('.timeline-scroll');
     if (!(scroller instanceof HTMLElement)) throw new Error('no .timeline-scroll on the page');
-    const offsets = new Map<string, Set<string>>();
-    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+    const offsets = new Map();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
     const collect = () => {
       for (const el of scroller.querySelectorAll('[data-testid="event-row"]')) {
         const id = el.getAttribute('data-event-id');
         if (!id) continue;
-        const set = offsets.get(id) ?? new Set<string>();
-        set.add((el as HTMLElement).style.transform);
+        const set = offsets.get(id) || new Set();
+        set.add(el.style.transform);
         offsets.set(id, set);
       }
     };
@@ -162,5 +163,5 @@ export async function timelineEventIds(page: Page): Promise<{ ids: string[]; dup
       ids: [...offsets.keys()],
       duplicates: [...offsets].filter(([, s]) => s.size > 1).map(([id]) => id),
     };
-  });
+  })()`);
 }
