@@ -1,10 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { startActorFactory } from '@aime/actor-factory';
-import { startActorWorker } from '@aime/actors';
+import { loadConfig, startActorWorker, type AimeConfig } from '@aime/actors';
 import { startCommander, type CommanderHandle } from '@aime/commander';
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
-import travel from '@aime/plugin-travel';
 import { startSimServer } from '@aime/sim';
 import { ensureRedis } from './redis.ts';
 
@@ -18,7 +17,13 @@ export interface AllInOneOptions {
   /** @default Number(process.env.AIME_PORT ?? 7400) */
   port?: number;
   models?: ModelsConfig;
+  /** The actor worker's plugins; when omitted they are loaded from `config`. */
   plugins?: PluginDefinition[];
+  /**
+   * Where the plugins come from when `plugins` is omitted: `AIME_CONFIG`, `aime.config.*` in the
+   * working directory, `AIME_PLUGINS`, else the default plugins. @default await loadConfig()
+   */
+  config?: AimeConfig;
   apiKeys?: string;
   logger?: Logger;
   /** Actor jobs run at once in this process. @default 4 */
@@ -59,7 +64,9 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     const prefix = opts.prefix ?? process.env.AIME_PREFIX ?? 'aime:';
     const common = { redisUrl: redis.url, prefix, models, logger };
 
-    const workers = await startActorWorker({ ...common, plugins: opts.plugins ?? [travel], concurrency: opts.actorConcurrency ?? 4 });
+    // A plugin that fails to load stops the start here, before the API answers anything.
+    const plugins = opts.plugins ? { plugins: opts.plugins } : { config: opts.config ?? (await loadConfig()) };
+    const workers = await startActorWorker({ ...common, ...plugins, concurrency: opts.actorConcurrency ?? 4 });
     closers.push(() => workers.close());
     const factory = await startActorFactory(common);
     closers.push(() => factory.close());
