@@ -3,14 +3,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAll } from '@aime/aime';
+import { loadConfig } from '@aime/actors';
 import { loadMcpPlugin } from '@aime/mcp';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import travel from '@aime/plugin-travel';
 import type { Bundle, Event } from '@aime/protocol';
 import hello from '../../docs/examples/hello-plugin/index.ts';
 import { ranOk, toolSteps } from '../helpers/approval-checks.ts';
-import { startStack, type TestStack } from '../helpers/stack.ts';
+import { REDIS_URL, startStack, withHelpers, type TestStack } from '../helpers/stack.ts';
 
 const require = createRequire(import.meta.url);
 const sdkModule = (path: string) => pathToFileURL(require.resolve(`@modelcontextprotocol/sdk/${path}`)).href;
@@ -88,5 +92,39 @@ describe('tools from plugins in a mission', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(JSON.parse(calls[0]!.observation)).toEqual({ phrase: 'thank you', language: 'ko', text: '감사합니다', romanized: 'gamsahamnida' });
     expect(toolSteps(await stack.events(id), 'echo')).toHaveLength(0);
+  });
+});
+
+describe('plugins and MCP servers from aime.config.json', () => {
+  it('loads the builtin plugin with its config and the MCP server, advertises both, and serves a call', async () => {
+    await writeFile(
+      join(dir, 'aime.config.json'),
+      JSON.stringify({
+        plugins: [{ module: '@aime/plugin-builtin', config: { http: { allowHosts: ['127.0.0.1'] } } }],
+        mcpServers: [{ name: 'from-config', command: process.execPath, args: ['server.mjs'], cwd: '.' }],
+      }),
+    );
+    const prefix = `test-${randomUUID()}:`;
+    const app = await startAll({
+      redisUrl: REDIS_URL,
+      prefix,
+      port: 0,
+      dashboardDir: null,
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      config: await loadConfig({ cwd: dir, env: {} }),
+    });
+    const configured = withHelpers(app, prefix);
+    try {
+      const tools = await configured.api<{ bundles: Bundle[] }>('/v1/tools');
+      expect(tools.body.bundles.map((b) => b.name).sort()).toEqual(['files', 'http', 'math', 'mcp-from-config']);
+
+      const id = await configured.submit({ goal: 'Call `evaluate` with {"expression":"(129000 + 2 * 14170) / 2"}' });
+      expect((await configured.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 60_000)).status).toBe('succeeded');
+      const calls = stepsOf(await configured.events(id), 'evaluate');
+      expect(calls.length).toBeGreaterThan(0);
+      expect(JSON.parse(calls[0]!.observation)).toMatchObject({ result: 78670 });
+    } finally {
+      await configured.close();
+    }
   });
 });
