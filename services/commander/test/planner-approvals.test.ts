@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { renderProgressMarkdown } from '@aime/core';
 import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type ActorJob, type Approval, type Task, type TaskGraph } from '@aime/protocol';
 import { planFor, type SimRequest } from '@aime/sim/policies';
 import { createMissionStore, type MissionStore } from '@aime/store';
@@ -143,7 +144,7 @@ describe('the planner on approval decisions', () => {
 });
 
 function simRequest(graph: TaskGraph, news: PlannerNews[]): SimRequest {
-  const user = plannerUserPrompt({ goal: 'Plan a trip Tokyo → Kyoto', budget: DEFAULT_BUDGET, usage: EMPTY_USAGE, elapsedMs: 1000, graph, progressMarkdown: '', news, now: '2026-11-29T00:00:00.000Z', step: 3 });
+  const user = plannerUserPrompt({ goal: 'Plan a trip Tokyo → Kyoto', budget: DEFAULT_BUDGET, usage: EMPTY_USAGE, elapsedMs: 1000, graph, progressMarkdown: renderProgressMarkdown(graph), news, now: '2026-11-29T00:00:00.000Z', step: 3 });
   return {
     model: 'sim',
     messages: [
@@ -171,9 +172,24 @@ describe('the simulated planner on an operator rejection', () => {
   });
 
   it('finishes failed, not succeeded, once everything else is done and the final task was given up', () => {
-    const tasks = [task('find-train-tokyo-kyoto', 'succeeded'), task('book-hotel-kyoto', 'succeeded'), task('book-train-tokyo-kyoto', 'skipped'), task('itinerary', 'skipped', { dependsOn: ['book-train-tokyo-kyoto', 'book-hotel-kyoto'] })];
+    const tasks = [
+      task('find-train-tokyo-kyoto', 'succeeded'),
+      task('book-hotel-kyoto', 'succeeded'),
+      task('book-train-tokyo-kyoto', 'skipped', { reason: 'rejected by the operator: no' }),
+      task('itinerary', 'skipped', { dependsOn: ['book-train-tokyo-kyoto', 'book-hotel-kyoto'], reason: 'it depends on book-train-tokyo-kyoto, which the operator rejected' }),
+    ];
     const out = PlannerOutput.parse(planFor(simRequest({ version: 6, tasks }, [])));
     expect(out.operations).toMatchObject([{ op: 'finish', status: 'failed', answer: expect.stringContaining('itinerary') }]);
     expect(out.operations).toHaveLength(1);
+  });
+
+  it('still finishes succeeded when a final-looking task was only skipped because it was replaced', () => {
+    const tasks = [
+      task('book-train-tokyo-kyoto', 'skipped', { reason: 'replaced by book-train-tokyo-kyoto-2: sold out' }),
+      task('book-train-tokyo-kyoto-2', 'succeeded'),
+      task('itinerary', 'succeeded', { dependsOn: ['book-train-tokyo-kyoto-2'] }),
+    ];
+    const out = PlannerOutput.parse(planFor(simRequest({ version: 6, tasks }, [])));
+    expect(out.operations).toMatchObject([{ op: 'finish', status: 'succeeded' }]);
   });
 });

@@ -259,10 +259,12 @@ function replan(view: PlannerView): Plan {
   const open = view.tasks.filter((t) => ['pending', 'ready', 'running', 'blocked'].includes(t.status));
   if (!open.length && view.tasks.length) {
     const finals = view.tasks.filter((t) => !view.tasks.some((o) => o.dependsOn.includes(t.id)) && !view.tasks.some((c) => c.parentId === t.id)).map((t) => t.id);
+    // A final deliverable given up because an operator rejected what it needed is no success
+    // (a task skipped because it was replaced is: its replacement carries on). The skip reasons
+    // are in the progress list.
     const dropped = view.tasks.filter((t) => finals.includes(t.id) && t.status === 'skipped');
-    if (dropped.length) {
-      // A final deliverable was given up (an operator rejected what it needed): not a success.
-      return { thought: 'Every task is finished, but the final result was given up.', operations: [{ op: 'finish', status: 'failed', answer: `The mission could not be completed: ${dropped.map((t) => `${t.id} (${t.title})`).join(', ')} was given up.\n\n${view.progress}` }] };
+    if (dropped.length && /reason: (?:rejected by the operator|it depends on .*which the operator rejected)/i.test(view.progress)) {
+      return { thought: 'Every task is finished, but the operator rejected what the result needed.', operations: [{ op: 'finish', status: 'failed', answer: `The mission could not be completed: the operator rejected a step it needed, so ${dropped.map((t) => `${t.id} (${t.title})`).join(', ')} was given up.\n\n${view.progress}` }] };
     }
     return { thought: 'Every task is finished: report the result.', operations: [{ op: 'finish', status: 'succeeded', answer: answerFrom(view, finals) }] };
   }
