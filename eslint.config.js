@@ -2,6 +2,29 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const workspaces = ['libs', 'services', 'plugins', 'apps']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => `${group}/${name}`))
+  .concat(['tests'])
+  .filter((dir) => existsSync(join(root, dir, 'package.json')));
+
+// Every package declares what its code imports (workspace links would hide a missing one);
+// tests, benches and configs may also use the root's dev tools (vitest, fast-check, playwright).
+const declaredDependencies = workspaces.flatMap((dir) => [
+  {
+    files: [`${dir}/src/**/*.{ts,tsx}`],
+    rules: { 'import-x/no-extraneous-dependencies': ['error', { packageDir: [join(root, dir)], devDependencies: false, includeTypes: true }] },
+  },
+  {
+    files: [`${dir}/**/*.{ts,tsx}`],
+    ignores: [`${dir}/src/**`],
+    rules: { 'import-x/no-extraneous-dependencies': ['error', { packageDir: [join(root, dir), root], devDependencies: true, includeTypes: true }] },
+  },
+]);
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', 'test-artifacts/**', '.aime/**'] },
@@ -20,6 +43,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/libs/*/src/**', '**/services/*/src/**', '**/plugins/*/src/**'], message: 'Import other packages by name (@aime/...), not by path.' }] }],
     },
   },
+  ...declaredDependencies,
   {
     files: ['libs/protocol/**', 'apps/dashboard/**'],
     rules: {
