@@ -98,7 +98,7 @@ describe('the live dashboard', () => {
 
   it('replans after the sold-out disruption is injected from the UI', async () => {
     // The model latency leaves the booking actor a few seconds behind the search: time to see the search succeed and send the event.
-    const id = await stack.submit({ goal: SLOW(700), context: REFERENCE_CONTEXT });
+    const id = await stack.submit({ goal: SLOW(1000), context: REFERENCE_CONTEXT });
     const page = await open();
     await openMission(page, id);
 
@@ -108,7 +108,16 @@ describe('the live dashboard', () => {
     await page.getByTestId('btn-inject').click();
     await page.getByText(/^sent as \d+-\d+$/).waitFor();
 
-    await page.locator(taskRow('find-train-tokyo-kyoto-2')).waitFor({ timeout: 60_000 });
+    await page
+      .locator(taskRow('find-train-tokyo-kyoto-2'))
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        // Say whether the booking beat the injected event (a race, not a UI bug) or the planner ignored it.
+        const order = (await stack.events(id))
+          .filter((e) => e.type === 'world.event' || e.type === 'mission.finished' || (e.type === 'actor.step' && JSON.stringify(e.data).includes('"book_train"')))
+          .map((e) => `${e.id} ${e.type} ${JSON.stringify(e.data).slice(0, 120)}`);
+        throw new Error(`no replacement task appeared; events: ${order.join(' | ')}`, { cause: err });
+      });
     await page.locator('[data-testid="graph-node"][data-task-id="find-train-tokyo-kyoto-2"]').waitFor();
     await page.locator(taskRow('find-train-tokyo-kyoto-2')).scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'mission-replanning-1280x800');
