@@ -2,11 +2,13 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
-import { FactoryJob, QUEUES, type PlannerJob } from '@aime/protocol';
+import { FactoryJob, QUEUES } from '@aime/protocol';
+import { wakePlanner } from '@aime/queues';
 import { createMissionStore, type MissionStore } from '@aime/store';
 import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
+import { reportUnbuiltActor } from './failure.ts';
 
 /** Lifecycle of a long-running service. */
 export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
@@ -76,10 +78,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
     return q;
   };
   const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
-  const wake = async (missionId: string, reason: string): Promise<void> => {
-    const job: PlannerJob = { missionId, reason };
-    await planner.add('wake', job, { removeOnComplete: true, removeOnFail: 1000 });
-  };
+  const wake = (missionId: string, reason: string): Promise<void> => wakePlanner(planner, missionId, reason);
 
   const handle = async (job: Job): Promise<BuildSpecOutcome> => {
     const parsed = FactoryJob.safeParse(job.data);
@@ -89,7 +88,13 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
     return outcome;
   };
   const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
-  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'factory job failed'));
+  worker.on('failed', (job, err) => {
+    logger.error({ jobId: job?.id, err: err.message }, 'factory job failed');
+    const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
+    if (final) {
+      reportUnbuiltActor({ store, planner }, job.data, err).catch((e: unknown) => logger.error({ jobId: job.id, err: (e as Error).message }, 'could not report the unbuilt actor'));
+    }
+  });
   worker.on('error', (err) => logger.error({ err: err.message }, 'factory worker error'));
   await worker.waitUntilReady();
   const watch = startCapabilityWatch({ store, wake, logger }, capabilityPollMs);

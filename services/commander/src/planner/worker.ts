@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
+import { wakePlanner } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
@@ -31,10 +32,6 @@ export interface PlannerWorkerHandle {
 /** Job ids may not contain ':' in BullMQ, mission and task ids may. */
 export const jobKey = (...parts: Array<string | number>): string => parts.join('~').replace(/:/g, '_');
 
-/** Adds a planner wake-up job. Any number of them is safe: steps of one mission are serialised by its lock. */
-export function wakePlanner(queue: Queue, missionId: string, reason: string): Promise<unknown> {
-  return queue.add('wake', { missionId, reason: reason.slice(0, 200) }, { removeOnComplete: true, removeOnFail: 1000, attempts: 3, backoff: { type: 'exponential', delay: 500 } });
-}
 
 export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHandle {
   const { store, logger } = opts;

@@ -1,0 +1,39 @@
+import type { Queue } from 'bullmq';
+import { Report } from '@aime/protocol';
+import { wakePlanner } from './wake.ts';
+import type { MissionStore } from '@aime/store';
+
+/** Where an actor's report goes: the event stream, the planner inbox, and a planner wake-up. */
+export interface ReportDeps {
+  store: MissionStore;
+  planner: Queue;
+}
+
+const reportedKey = (actorId: string): string => `actor:${actorId}:reported`;
+
+/** Whether this actor already handed in its report (a retried job must not report twice). */
+export async function alreadyReported(store: MissionStore, missionId: string, actorId: string): Promise<boolean> {
+  return (await store.getJson(missionId, reportedKey(actorId))) !== null;
+}
+
+
+/**
+ * Hands in a report: appends `actor.reported`, pushes it to the planner's inbox, marks the
+ * actor as reported and wakes the planner. Returns the event id, or null when it had
+ * reported already.
+ */
+export async function submitReport(
+  deps: ReportDeps,
+  ids: { missionId: string; taskId: string; actorId: string },
+  input: Report,
+): Promise<string | null> {
+  const { store } = deps;
+  const { missionId, taskId, actorId } = ids;
+  if (await alreadyReported(store, missionId, actorId)) return null;
+  const report = Report.parse(input);
+  const event = await store.appendEvent(missionId, { type: 'actor.reported', taskId, actorId, data: { report } });
+  await store.pushInbox(missionId, { kind: 'report', eventId: event.id, taskId, actorId });
+  await store.putJson(missionId, reportedKey(actorId), { eventId: event.id, at: event.ts });
+  await wakePlanner(deps.planner, missionId, `report from ${taskId}`);
+  return event.id;
+}

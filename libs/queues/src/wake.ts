@@ -1,0 +1,31 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { PlannerJob } from '@aime/protocol';
+
+/** BullMQ keys live beside the store's: `<store prefix>bull:<queue>:…`. */
+export const bullPrefix = (storePrefix: string): string => `${storePrefix}bull`;
+
+/** A connection as BullMQ workers need it (blocking commands never time out client-side). */
+export function bullConnection(redisUrl: string, onError?: (err: Error) => void): Redis {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  if (onError) redis.on('error', onError);
+  return redis;
+}
+
+/**
+ * Options of a planner wake-up job. A step that fails (a stale graph write, a model outage)
+ * is retried, so the wake-up is not lost; any number of wake-ups is safe because steps of one
+ * mission are serialised by its lock and each step drains the whole inbox.
+ */
+export const WAKE_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: 1000,
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 500 },
+};
+
+/** Wakes the planner of a mission. */
+export async function wakePlanner(queue: Queue, missionId: string, reason: string): Promise<void> {
+  const job: PlannerJob = { missionId, reason: reason.slice(0, 200) };
+  await queue.add('wake', job, WAKE_JOB_OPTIONS);
+}
