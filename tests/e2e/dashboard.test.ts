@@ -76,6 +76,9 @@ describe('the live dashboard', () => {
     await expect.poll(() => page.getByTestId('mission-status').getAttribute('data-status')).toBe('succeeded');
     await page.getByTestId('final-answer').waitFor();
     await expect.poll(() => page.getByTestId('final-answer').textContent()).toMatch(/Itinerary/);
+    // The answer's Markdown is rendered, not shown as raw text.
+    expect(await page.getByTestId('final-answer').locator('h1').first().textContent()).toBe('Itinerary');
+    expect(await page.getByTestId('final-answer').textContent()).not.toContain('# Itinerary');
 
     const log = await recorded(page);
     expect(log.loadId, 'the page never reloaded').toBe(loadId);

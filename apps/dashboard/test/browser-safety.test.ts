@@ -9,6 +9,7 @@ const BROWSER_PACKAGES = [
   'react',
   'react-dom',
   'socket.io-client',
+  'react-markdown',
   '@xyflow/react',
   '@dagrejs/dagre',
   '@tanstack/react-query',

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import Markdown from 'react-markdown';
 import type { FinalResult } from '../lib/result.ts';
 
 /** The mission's answer and artifacts once it has finished. */
@@ -13,7 +14,12 @@ export const FinalAnswer = memo(function FinalAnswer({ result }: { result: Final
           <span className="mono">{result.error.code}</span>: {result.error.message}
         </p>
       ) : null}
-      {result.answer ? <div className="answer">{result.answer}</div> : null}
+      {/* Answers are Markdown (an itinerary has headings and lists); react-markdown renders no raw HTML. */}
+      {result.answer ? (
+        <div className="answer markdown">
+          <Markdown>{result.answer}</Markdown>
+        </div>
+      ) : null}
       {result.artifacts.length > 0 ? (
         <>
           <h3>Artifacts</h3>
