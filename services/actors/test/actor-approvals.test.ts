@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { capabilityQueue } from '@aime/store';
 import { approvalIdOf, startActorWorker, type ActorHooks, type ActorWorkerHandle, type StoredAi, type StoredResult } from '../src/index.ts';
-import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, type TestEnv } from './fixtures.ts';
+import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitForEvent, jobFinished, type TestEnv } from './fixtures.ts';
 
 const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
 const TRAIN = 'NOZOMI-1100-2026-12-02';
@@ -31,13 +31,7 @@ async function enqueue(missionId: string, suffix: string): Promise<Job> {
   return env.queue(ACTORS).add('actor', { missionId, taskId: 't2', actorId: 't2.1' }, { jobId: `${missionId}:t2.1:${suffix}`, attempts: 3, backoff: { type: 'fixed', delay: 200 } });
 }
 
-async function finished(job: Job): Promise<{ state: string; value: unknown }> {
-  return waitFor('the job to finish', async () => {
-    const fresh = await env.queue(ACTORS).getJob(job.id!);
-    const state = await fresh?.getState();
-    return state === 'completed' || state === 'failed' ? { state, value: fresh?.returnvalue } : undefined;
-  });
-}
+const finished = (job: Job) => jobFinished(env.queue(ACTORS), job.id!);
 
 /** A running mission whose task t2 books the train chosen by the finished search t1. */
 async function bookingMission(): Promise<string> {

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { capabilityQueue } from '@aime/store';
 import { startActorWorker, type ActorHooks, type ActorWorkerHandle, type StepEntry } from '../src/index.ts';
-import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, type TestEnv } from './fixtures.ts';
+import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, jobFinished, type TestEnv } from './fixtures.ts';
 
 /** The queue a worker serving the travel plugin's bundles consumes. */
 const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
@@ -31,13 +31,7 @@ async function enqueue(missionId: string, taskId: string): Promise<Job> {
   return env.queue(ACTORS).add('actor', { missionId, taskId, actorId: `${taskId}.1` }, { jobId: `${missionId}:${taskId}.1:actor`, attempts: 3, backoff: { type: 'fixed', delay: 200 } });
 }
 
-async function finished(job: Job): Promise<{ state: string; value: unknown }> {
-  return waitFor('the job to finish', async () => {
-    const fresh = await env.queue(ACTORS).getJob(job.id!);
-    const state = await fresh?.getState();
-    return state === 'completed' || state === 'failed' ? { state, value: fresh?.returnvalue } : undefined;
-  });
-}
+const finished = (job: Job) => jobFinished(env.queue(ACTORS), job.id!);
 
 describe('actor resilience', { timeout: 30_000 }, () => {
   it('stops a cancelled mission\'s actor during its model call, with no tool call and no report', async () => {

@@ -144,4 +144,14 @@ export async function waitForEvent<T extends KnownEventType>(store: MissionStore
 }
 
 export const isEvent = (e: Event): e is KnownEvent => isKnownEvent(e);
+
+/** Waits until a job has completed or failed, with its return value. */
+export async function jobFinished(queue: Queue, jobId: string): Promise<{ state: string; value: unknown }> {
+  return waitFor('the job to finish', async () => {
+    // State first: a job read while still active has no return value yet.
+    const state = await queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') return undefined;
+    return { state, value: (await queue.getJob(jobId))?.returnvalue };
+  });
+}
 export { QUEUES };
