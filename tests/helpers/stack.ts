@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { deleteKeys } from '@aime/testing';
 import { startAll, type AllInOneHandle } from '@aime/aime';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { Event, Mission } from '@aime/protocol';
@@ -99,19 +99,8 @@ export function withHelpers(app: AllInOneHandle, prefix: string): TestStack {
   };
 }
 
-export async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+/** Removes every key under a test's prefix (store, BullMQ, plugin state). */
+export const deletePrefix = deleteKeys;
 
 /** Intervals [first step, report] per actor, from a mission's events. */
 export function actorIntervals(events: Event[]): Map<string, { start: number; end: number }> {

@@ -11,3 +11,4 @@ export { capabilityKey, capabilityQueue, routeActorJob } from './capability.ts';
 export type { ActorRoute } from './capability.ts';
 export { newMissionId, newArtifactId } from './ids.ts';
 export { StoreKeys } from './keys.ts';
+export { recordModelUsage, usageSink, type ModelUsage } from './usage.ts';

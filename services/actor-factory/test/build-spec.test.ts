@@ -23,7 +23,7 @@ const specPolicy = (name: string, content: string): SimPolicy => ({
 const TRAVEL_QUEUE = `${QUEUES.actors}-travel`;
 
 async function world(policies?: SimPolicy[]): Promise<{ env: TestEnv; deps: BuildSpecDeps; actors: Queue }> {
-  env = await setupEnv(policies);
+  env = await setupEnv({ policies, maxRetries: 0 });
   await env.store.advertiseWorker(
     { workerId: 'w-1', queue: TRAVEL_QUEUE, bundles: createTravelPlugin().bundles.map((b) => bundleInfo(b)), startedAt: new Date().toISOString() },
     30_000,
@@ -76,7 +76,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
     const missionId = await runningMission(env, 'Plan my Kyoto trip under ¥300,000', [t1, t2], context);
     await buildSpec(deps, { missionId, taskId: 't2', attempt: 1 });
     const spec = (await env.store.getActorSpec(missionId, 't2.1'))!;
-    expect(spec.knowledge).toContain('#### Task `t1` (Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passen): succeeded');
+    expect(spec.knowledge).toContain('#### Task `t1` (Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.): succeeded');
     expect(spec.knowledge).toContain('References: train:NOZOMI-0900-2026-12-02');
     expect(spec.knowledge).toContain('Artifacts: options.json (artifact:a_1)');
     expect(spec.knowledge).toContain('"city": "Kyoto"');

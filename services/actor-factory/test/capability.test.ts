@@ -33,7 +33,7 @@ function picks(bundles: string[], seen: string[] = []): SimPolicy {
 }
 
 async function world(policies: SimPolicy[]): Promise<{ env: TestEnv; deps: BuildSpecDeps; wakes: string[]; queue(name: string): Queue }> {
-  const e = (env = await setupEnv(policies));
+  const e = (env = await setupEnv({ policies, maxRetries: 0 }));
   const queues = new Map<string, Queue>();
   const queue = (name: string): Queue => queues.get(name) ?? queues.set(name, e.queue(name)).get(name)!;
   const wakes: string[] = [];

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('actor factory service', { timeout: 30_000 }, () => {
   it('turns a factory job into a spawned actor that a live worker runs to its report', async () => {
-    env = await setupEnv();
+    env = await setupEnv({ maxRetries: 0 });
     // Serves trains and weather only: the factory must not hand out anything else.
     const travel = createTravelPlugin();
     const lite = { ...travel, name: 'travel-lite', bundles: travel.bundles.filter((b) => b.name === 'trains' || b.name === 'weather') };
@@ -51,7 +51,7 @@ describe('actor factory service', { timeout: 30_000 }, () => {
   });
 
   it('rejects bad options with a clear message', async () => {
-    env = await setupEnv();
+    env = await setupEnv({ maxRetries: 0 });
     const err = await startActorFactory({ prefix: env.prefix, store: env.store, models: env.models, concurrency: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FactoryError);
     expect(err).toMatchObject({ code: 'invalid_option', message: 'concurrency must be an integer 1..256, got 0' });

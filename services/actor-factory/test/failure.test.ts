@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('a factory job that failed for good', () => {
   it('hands in a failed report in the actor name, so the planner hears of it', async () => {
-    env = await setupEnv();
+    env = await setupEnv({ maxRetries: 0 });
     const missionId = await runningMission(env, 'g', [task('search', 'Search trains')]);
     const planner = env.queue(QUEUES.planner);
     const eventId = await reportUnbuiltActor({ store: env.store, planner }, { missionId, taskId: 'search', attempt: 1 }, new Error('redis went away'));
@@ -25,7 +25,7 @@ describe('a factory job that failed for good', () => {
   });
 
   it('reports nothing when the task has moved on to another attempt', async () => {
-    env = await setupEnv();
+    env = await setupEnv({ maxRetries: 0 });
     const missionId = await runningMission(env, 'g', [task('search', 'Search trains', { attempts: 2, actorId: 'search.2' })]);
     const planner = env.queue(QUEUES.planner);
     expect(await reportUnbuiltActor({ store: env.store, planner }, { missionId, taskId: 'search', attempt: 1 }, new Error('x'))).toBeNull();

@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
-import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type ModelsConfig, type UsageRecord } from '@aime/models';
+import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
 import { ActorError } from './errors.ts';
@@ -56,18 +56,6 @@ interface PendingStep {
   results: StoredResult[];
 }
 const pendingKey = (actorId: string): string => `actor:${actorId}:pending`;
-
-function usageSink(store: MissionStore): (u: UsageRecord) => Promise<void> {
-  return async (u) => {
-    await store.addUsage(u.missionId, { promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd });
-    await store.appendEvent(u.missionId, {
-      type: 'usage',
-      ...(u.taskId ? { taskId: u.taskId } : {}),
-      ...(u.actorId ? { actorId: u.actorId } : {}),
-      data: { role: u.role, model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd },
-    });
-  };
-}
 
 /** The plugin tools of the spec's bundles. @throws ActorError `bundle_unavailable` when this worker lacks one. */
 function pluginTools(spec: ActorSpec, bundles: Map<string, BundleDefinition>): ToolDefinition[] {

@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { createChatModel, createUsageCallback, type ModelsConfig } from '@aime/models';
-import type { MissionStore } from '@aime/store';
+import { usageSink, type MissionStore } from '@aime/store';
 import { PLANNER_JSON_SCHEMA, PLANNER_RESPONSE_NAME } from './prompt.ts';
 import type { ChatTurn, PlannerModelCall } from './step.ts';
 
@@ -24,13 +24,7 @@ export function langchainPlannerModel(cfg: ModelsConfig, store: MissionStore): P
   const model = createChatModel(cfg, 'planner');
   const modelName = cfg.models.planner.spec;
   return async (missionId, turns, signal) => {
-    const callback = createUsageCallback({ role: 'planner', model: modelName, missionId }, async (u) => {
-      await store.addUsage(missionId, { promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd });
-      await store.appendEvent(missionId, {
-        type: 'usage',
-        data: { role: 'planner', model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd },
-      });
-    });
+    const callback = createUsageCallback({ role: 'planner', model: modelName, missionId }, usageSink(store));
     const res = await model.invoke(toMessages(turns), {
       callbacks: [callback],
       ...(signal ? { signal } : {}),
