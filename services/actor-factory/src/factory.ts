@@ -1,9 +1,9 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { FactoryJob, QUEUES } from '@aime/protocol';
-import { wakePlanner } from '@aime/queues';
+import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
 import { createMissionStore, type MissionStore } from '@aime/store';
 import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
@@ -59,14 +59,10 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
 
   let state: ServiceState = 'starting';
   const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
-  const connect = (): Redis => {
-    const r = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-    return r;
-  };
+  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
-  const bullPrefix = `${prefix}bull`;
+  const bullPrefix = bullPrefixOf(prefix);
   // One queue object per actor queue (`aime-actors-<capKey>`), made on first use.
   const actorQueues = new Map<string, Queue>();
   const actorQueue = (name: string): Queue => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
@@ -12,6 +12,7 @@ import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
+import { bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
 
 /** Lifecycle of a long-running service. */
 export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
@@ -139,14 +140,10 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   }
 
   const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
-  const connect = (): Redis => {
-    const r = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    r.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-    return r;
-  };
+  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
-  const bullPrefix = `${prefix}bull`;
+  const bullPrefix = bullPrefixOf(prefix);
   const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
 
   const advert: WorkerAdvert = {

@@ -1,4 +1,5 @@
 import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { section } from './markdown.ts';
 
 /** A marker in the actor's system prompt that makes it call a missing tool once (fault drill). */
 export const UNKNOWN_TOOL_MARKER = '[[sim:unknown-tool-once]]';
@@ -27,14 +28,6 @@ const TASK_ID = '([A-Za-z0-9_.:-]*[A-Za-z0-9_:-])';
 
 // ---------- reading the request ----------
 
-function section(text: string, title: RegExp): string | undefined {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => /^##\s/.test(l) && title.test(l));
-  if (start < 0) return undefined;
-  const rest = lines.slice(start + 1);
-  const end = rest.findIndex((l) => /^##\s/.test(l));
-  return (end < 0 ? rest : rest.slice(0, end)).join('\n');
-}
 
 /** Every tool call the assistant made so far, with the tool's answer when there is one. */
 function pastCalls(req: SimRequest): PastCall[] {

@@ -1,4 +1,5 @@
 import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { section } from './markdown.ts';
 
 /** The response-format name the Actor Factory asks for. */
 export const ACTOR_SPEC_RESPONSE_NAME = 'actor_spec';
@@ -55,15 +56,6 @@ const GENERIC_PERSONA: Persona = {
   traits: ['thorough', 'honest'],
 };
 
-/** The text between a `## <title>` heading and the next level-2 heading, or undefined. */
-function section(text: string, title: RegExp): string | undefined {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => /^##\s/.test(l) && title.test(l));
-  if (start < 0) return undefined;
-  const rest = lines.slice(start + 1);
-  const end = rest.findIndex((l) => /^##\s/.test(l));
-  return (end < 0 ? rest : rest.slice(0, end)).join('\n');
-}
 
 /** A bundle as the factory prompt lists it: `- <name>[ (no live worker)]: <description> (tools: a, b)`. */
 export interface ListedBundle {
