@@ -78,7 +78,7 @@ describe('the live dashboard', () => {
     await expect.poll(() => page.getByTestId('final-answer').textContent()).toMatch(/Itinerary/);
     // The answer's Markdown is rendered, not shown as raw text.
     expect(await page.getByTestId('final-answer').locator('h1').first().textContent()).toBe('Itinerary');
-    expect(await page.getByTestId('final-answer').textContent()).not.toContain('# Itinerary');
+    expect(await page.getByTestId('final-answer').locator('.answer').textContent()).not.toContain('# Itinerary');
 
     const log = await recorded(page);
     expect(log.loadId, 'the page never reloaded').toBe(loadId);
