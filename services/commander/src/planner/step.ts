@@ -152,14 +152,11 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
   if (digest.resumes.length) await resumeDecidedActors(deps, missionId, graph, digest.resumes);
   await syncApprovalStatus(store, missionId, graph);
 
-  // 2. Budget.
+  // 2. Budget (tokens, cost, wall time, planner steps).
   const now = (deps.now ?? (() => new Date()))();
   const elapsedMs = now.getTime() - Date.parse(mission.createdAt);
   const budget = checkBudget(mission.budget, mission.usage, elapsedMs);
   if (!budget.ok) return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', budget.message));
-  if (mission.usage.plannerSteps >= mission.budget.maxPlannerSteps) {
-    return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', `the planner used all ${mission.budget.maxPlannerSteps} planner steps (budget.maxPlannerSteps)`));
-  }
   // A wake-up with nothing new while actors work (the reaper, a duplicate) needs no planner call.
   if (!pending.length && graph.tasks.some(inProgress)) {
     return { kind: 'skipped', reason: 'nothing new while tasks run' };
