@@ -9,9 +9,10 @@ import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
 import { reportUnbuiltActor } from './failure.ts';
+import type { ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
-export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+export type { ServiceState };
 
 export interface ActorFactoryOptions {
   /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */

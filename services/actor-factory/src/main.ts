@@ -1,31 +1,14 @@
 import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
+import { runService } from '@aime/service';
 import { startActorFactory } from './factory.ts';
 
 const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
-
-async function main(): Promise<void> {
-  const factory = await startActorFactory({
+await runService('actor factory', logger, () =>
+  startActorFactory({
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
     models: modelsConfigFromEnv(process.env),
     logger,
-  });
-  const stop = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    factory.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((err: unknown) => {
-  logger.error({ err: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown }).code }, 'actor factory failed to start');
-  process.exit(1);
-});
+  }),
+);

@@ -13,9 +13,10 @@ import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
 import { bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
+import type { ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
-export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+export type { ServiceState };
 
 export interface ActorWorkerOptions {
   /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */

@@ -12,8 +12,9 @@ import { attachGateway, type GatewayHandle } from './gateway/index.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
 import type { PlannerModelCall } from './planner/step.ts';
+import type { ServiceState } from '@aime/service';
 
-export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
+export type { ServiceState };
 
 export interface CommanderOptions {
   /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
