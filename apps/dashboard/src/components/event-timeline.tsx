@@ -66,28 +66,8 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
         </span>
       </div>
       <div className="filters">
-        <label className="inline-label">
-          Type
-          <select value={type} onChange={(e) => setType(e.target.value)} data-testid="filter-type">
-            <option value="">all</option>
-            {options.types.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-label">
-          Task
-          <select value={taskId} onChange={(e) => setTaskId(e.target.value)} data-testid="filter-task">
-            <option value="">all</option>
-            {options.taskIds.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Type" value={type} onChange={setType} options={options.types} testId="filter-type" />
+        <FilterSelect label="Task" value={taskId} onChange={setTaskId} options={options.taskIds} testId="filter-task" />
         <label className="inline-label">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
         </label>
@@ -109,3 +89,20 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
     </section>
   );
 });
+
+/** A labelled filter: "all" (empty value) or one of the options. */
+function FilterSelect(props: { label: string; value: string; onChange: (v: string) => void; options: readonly string[]; testId: string }) {
+  return (
+    <label className="inline-label">
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)} data-testid={props.testId}>
+        <option value="">all</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
