@@ -55,6 +55,10 @@ export const EventData = {
     usage: TokenUsage.optional(),
     /** The actor worker that ran this step (set on the first step of each run; issue 5 routing). */
     workerId: z.string().optional(),
+    /** The call repeated an earlier one with the same arguments (3 in a row): a loop the model was told of. */
+    stall: z.boolean().optional(),
+    /** What the runtime did about the model's behaviour at this step (a forced tool call, text taken as the report, a step-limit warning). */
+    note: z.string().optional(),
   }),
   'actor.progress': z.object({ status: z.string(), message: z.string() }),
   'actor.reported': z.object({ report: Report }),
