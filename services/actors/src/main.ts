@@ -3,6 +3,11 @@ import { modelsConfigFromEnv } from '@aime/models';
 import { runService } from '@aime/service';
 import { startActorWorker } from './worker.ts';
 
+/** An integer setting from the environment; a malformed one is passed on as NaN, which the worker rejects by name. */
+const intEnv = (name: string): number | undefined => (process.env[name]?.trim() ? Number(process.env[name]) : undefined);
+const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
+const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
+
 const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
 // Plugins come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
 await runService('actor worker', logger, () =>
@@ -10,6 +15,8 @@ await runService('actor worker', logger, () =>
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
     models: modelsConfigFromEnv(process.env),
+    ...(maxObservationChars !== undefined ? { maxObservationChars } : {}),
+    ...(historyTokens !== undefined ? { historyTokens } : {}),
     logger,
   }),
 );

@@ -1,18 +1,20 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AIMessage, BaseMessage } from '@langchain/core/messages';
+import { HumanMessage, type AIMessage } from '@langchain/core/messages';
 import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
+import { contextMessages, DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
 import { MissionWatch } from './mission-watch.ts';
-import { invalidArgsObservation, observationOf, truncate, unknownToolObservation } from './observation.ts';
+import { REPEAT_LIMIT, repeatCount, repeatNote, stepLimitReport, stepsLeftMessage, TEXT_ONLY_LIMIT, textOnlyStreak, textReport } from './loop-guard.ts';
+import { cappedObservation, DEFAULT_MAX_OBSERVATION_CHARS, invalidArgsObservation, observationOf, truncate, unknownToolObservation } from './observation.ts';
 import { alreadyReported, submitReport } from './report.ts';
 import { toolContext, toolLogger, worldEventReader, type ToolContextBase } from './tool-context.ts';
-import { readSteps, rebuildMessages, stepMessages, storeAi, type StepEntry, type StoredAi, type StoredResult } from './transcript.ts';
+import { readSteps, storeAi, type StepEntry, type StoredAi, type StoredResult } from './transcript.ts';
 
 /** Where a checkpoint was taken; for fault-injection hooks in tests and drills. */
 export interface CheckpointInfo {
@@ -41,6 +43,10 @@ export interface RunActorDeps {
   hooks?: ActorHooks;
   /** Recorded on the first `actor.step` of each run, so one can tell where an actor ran. */
   workerId?: string;
+  /** Characters of one tool observation the model sees; the rest is stored and read in pages. @default 4000 */
+  maxObservationChars?: number;
+  /** Tokens (characters / 4) of step history sent to the model; older steps are shortened. @default 12000 */
+  historyTokens?: number;
 }
 
 /**
@@ -91,7 +97,13 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
     await store.setProgress(missionId, taskId, { status: status.slice(0, 200), message: message.slice(0, 4000), at: new Date().toISOString() });
     await store.appendEvent(missionId, { type: 'actor.progress', taskId, actorId, data: { status, message } });
   };
-  const tools = [...pluginTools(spec, deps.bundles), ...builtinTools({ progress })];
+  const maxObservationChars = deps.maxObservationChars ?? DEFAULT_MAX_OBSERVATION_CHARS;
+  const historyTokens = deps.historyTokens ?? DEFAULT_HISTORY_TOKENS;
+  const readArtifact = async (artifactId: string): Promise<{ name: string; content: string } | null> => {
+    const a = await store.getArtifact(missionId, artifactId);
+    return a ? { name: a.ref.name, content: a.content } : null;
+  };
+  const tools = [...pluginTools(spec, deps.bundles), ...builtinTools({ progress, readArtifact, maxObservationChars })];
   const byName = new Map(tools.map((t) => [t.name, t]));
   const toolNames = tools.map((t) => t.name);
   const model = createChatModel(deps.models, 'actor').bindTools(
@@ -110,8 +122,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
     worldEvents: worldEventReader(store, missionId),
   };
 
+  // Every step so far; what the model is sent is cut from it to fit the context (contextMessages).
   const entries = readSteps(await store.readTranscript(missionId, actorId));
-  const messages: BaseMessage[] = rebuildMessages(spec.systemPrompt, entries);
   let step = entries.length ? entries[entries.length - 1]!.step + 1 : 0;
   const saved = await store.getJson<PendingStep>(missionId, pendingKey(actorId));
   let pending: PendingStep | undefined = saved && saved.step === step ? saved : undefined;
@@ -137,13 +149,19 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
       let ai: StoredAi;
       let results: StoredResult[];
       let usage: TokenUsage | undefined;
+      // Small models drift into prose: after two text-only answers a tool call is required.
+      const forced = textOnlyStreak(entries) >= TEXT_ONLY_LIMIT;
+      const stepsLeft = stepsLeftMessage(step, spec.maxSteps);
       if (pending) {
         ({ ai, results } = pending);
         pending = undefined;
       } else {
+        const { messages, elided, dropped } = contextMessages(spec.systemPrompt, entries, historyTokens);
+        if (dropped.length || elided.length) log.debug({ step, elided: elided.length, dropped: dropped.length }, 'older steps shortened to fit the context');
+        if (stepsLeft) messages.push(new HumanMessage(stepsLeft));
         let msg: AIMessage;
         try {
-          msg = await model.invoke(messages, { signal: watch.signal, callbacks: [usageCallback] });
+          msg = await model.invoke(messages, { signal: watch.signal, callbacks: [usageCallback], ...(forced ? { tool_choice: 'required' as const } : {}) });
         } catch (err) {
           if (watch.signal.aborted) return 'cancelled';
           throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -156,8 +174,22 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
       }
 
+      const notes = [
+        ...(forced ? [`a tool call was required after ${TEXT_ONLY_LIMIT} answers without one`] : []),
+        ...(stepsLeft ? [`told the model: ${stepsLeft}`] : []),
+      ];
       if (ai.tool_calls.length === 0) {
-        await store.appendEvent(missionId, { type: 'actor.step', taskId, actorId, data: { step, thought: ai.content, ...(usage ? { usage } : {}), ...ranOn() } });
+        const accepted = forced ? '; the model still answered with text only, so its text is taken as the report (succeeded)' : '';
+        const note = notes.length ? `${notes.join('; ')}${accepted}` : undefined;
+        await store.appendEvent(missionId, { type: 'actor.step', taskId, actorId, data: { step, thought: ai.content, ...(note ? { note } : {}), ...(usage ? { usage } : {}), ...ranOn() } });
+        if (forced) {
+          await store.appendTranscript(missionId, actorId, { step, ai, results } satisfies StepEntry);
+          await checkpoint({ step, phase: 'step' });
+          const report = textReport(ai.content);
+          await submitReport({ store, planner: deps.planner }, ids, report);
+          log.info({ status: report.status, steps: step + 1 }, 'actor reported with its text answer (a tool call was required)');
+          return 'reported';
+        }
       }
       let report: Report | undefined;
       for (let i = 0; i < ai.tool_calls.length; i++) {
@@ -193,6 +225,14 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
             if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;
           }
         }
+        // A report's observation is read back on resume, so it is never cut (and it ends the loop).
+        if (observation.length > maxObservationChars && call.name !== SUBMIT_REPORT) {
+          const full = await store.putArtifact(missionId, { name: `observation-step${step}-${call.name}.txt`.slice(0, 200), content: observation, mimeType: 'text/plain' });
+          observation = cappedObservation(observation, full.id, maxObservationChars);
+        }
+        const repeats = repeatCount(entries, ai.tool_calls.slice(0, i), call);
+        const stall = repeats >= REPEAT_LIMIT;
+        if (stall) observation += repeatNote(call.name, repeats);
         results = [...results, { toolCallId: call.id, name: call.name, observation }];
         await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
         await store.appendEvent(missionId, {
@@ -204,6 +244,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
             thought: i === 0 ? ai.content : '',
             toolCall: { id: call.id, name: call.name, args: call.invalidArgs ?? call.args },
             observation: truncate(observation),
+            ...(stall ? { stall: true } : {}),
+            ...(i === 0 && notes.length ? { note: notes.join('; ') } : {}),
             ...(i === 0 && usage ? { usage } : {}),
             ...ranOn(),
           },
@@ -218,7 +260,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
       const entry: StepEntry = { step, ai, results };
       await store.appendTranscript(missionId, actorId, entry);
       await checkpoint({ step, phase: 'step' });
-      messages.push(...stepMessages(ai, results));
+      entries.push(entry);
       if (report) {
         await submitReport({ store, planner: deps.planner }, ids, report);
         log.info({ status: report.status, steps: step + 1 }, 'actor reported');
@@ -227,12 +269,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
       step++;
     }
     if (watch.signal.aborted) return 'cancelled';
-    await submitReport({ store, planner: deps.planner }, ids, {
-      status: 'failed',
-      summary: `The actor gave up after ${spec.maxSteps} steps without a report.`,
-      references: [],
-      artifacts: [],
-    });
+    await submitReport({ store, planner: deps.planner }, ids, stepLimitReport(spec.maxSteps, entries));
     log.warn({ maxSteps: spec.maxSteps }, 'actor gave up: step limit reached');
     return 'gave_up';
   } finally {

@@ -1,4 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { stripThink } from './think.ts';
 
 /** One tool call as checkpointed; `invalidArgs` holds the raw text when it was not valid JSON. */
 export interface StoredToolCall {
@@ -71,7 +72,8 @@ export function storeAi(msg: AIMessage, step: number): StoredAi {
     const i = order.indexOf(c.id);
     return i < 0 ? order.length : i;
   };
-  return { content: textOf(msg.content), tool_calls: [...calls].sort((a, b) => rank(a) - rank(b)) };
+  // Reasoning blocks are not thoughts for the operators and would only fill the context.
+  return { content: stripThink(textOf(msg.content)), tool_calls: [...calls].sort((a, b) => rank(a) - rank(b)) };
 }
 
 /** The messages of one step, the same whether it was just run or read back from the transcript. */

@@ -7,7 +7,9 @@ import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/
 import { ActorJob, QUEUES } from '@aime/protocol';
 import { capabilityQueue, createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
+import { DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
+import { DEFAULT_MAX_OBSERVATION_CHARS } from './observation.ts';
 import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
@@ -41,6 +43,16 @@ export interface ActorWorkerOptions {
   pollMs?: number;
   /** Fault-injection hooks (tests, drills). */
   hooks?: ActorHooks;
+  /**
+   * Characters of one tool observation the actor model sees (500..1,000,000); a longer one is
+   * stored as an artifact and read in pages with `read_artifact`. @default 4000
+   */
+  maxObservationChars?: number;
+  /**
+   * Tokens (estimated as characters / 4) of step history sent to the actor model (1,000..10,000,000);
+   * older steps are shortened or left out, the stored transcript stays whole. @default 12000
+   */
+  historyTokens?: number;
 }
 
 export interface ActorWorkerHandle {
@@ -91,6 +103,10 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   checkInt('concurrency', concurrency, 1, 256);
   checkInt('heartbeatMs', heartbeatMs, 10, 600_000);
   checkInt('pollMs', pollMs, 10, 60_000);
+  const maxObservationChars = opts.maxObservationChars ?? DEFAULT_MAX_OBSERVATION_CHARS;
+  const historyTokens = opts.historyTokens ?? DEFAULT_HISTORY_TOKENS;
+  checkInt('maxObservationChars', maxObservationChars, 500, 1_000_000);
+  checkInt('historyTokens', historyTokens, 1_000, 10_000_000);
   if (!opts.models) throw new ActorError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   if (opts.plugins !== undefined && !Array.isArray(opts.plugins)) throw new ActorError('invalid_option', 'plugins must be an array of PluginDefinition');
   const prefix = opts.prefix ?? 'aime:';
@@ -166,7 +182,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     if (!parsed.success) throw new UnrecoverableError(`invalid actor job ${job.id}: ${parsed.error.message}`);
     const data = parsed.data;
     try {
-      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
+      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, maxObservationChars, historyTokens, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
