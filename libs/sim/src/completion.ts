@@ -8,13 +8,21 @@ export const SIM_CREATED = 1_735_689_600;
 export interface WireAnswer {
   content: string | null;
   toolCalls: Array<{ id: string; name: string; arguments: string }>;
-  finishReason: 'stop' | 'tool_calls';
+  /** `length` when the answer was cut at the token limit. */
+  finishReason: 'stop' | 'tool_calls' | 'length';
+  /** The separate reasoning text some providers send (`message.reasoning_content`). */
+  reasoningContent?: string;
 }
 
+/** OpenAI's usage object; the optional details are sent only by providers that report them. */
 export interface WireUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+  /** Cost in USD, as OpenRouter reports it. */
+  cost?: number;
 }
 
 /** Rough token count (~4 characters a token), deterministic. */
@@ -66,6 +74,7 @@ export function usageOf(req: SimRequest, wire: WireAnswer): WireUsage {
 /** The non-streaming `chat.completion` body. */
 export function completionBody(id: string, model: string, wire: WireAnswer, usage: WireUsage): Record<string, unknown> {
   const message: Record<string, unknown> = { role: 'assistant', content: wire.content, refusal: null };
+  if (wire.reasoningContent !== undefined) message.reasoning_content = wire.reasoningContent;
   if (wire.toolCalls.length > 0) {
     message.tool_calls = wire.toolCalls.map((tc) => ({ id: tc.id, type: 'function', function: { name: tc.name, arguments: tc.arguments } }));
   }
@@ -88,9 +97,10 @@ function pieces(text: string, size = 16): string[] {
 }
 
 /**
- * The `chat.completion.chunk` objects of a streamed answer, in OpenAI's order: role, content
- * deltas, tool-call deltas (id and name first, then argument fragments), finish, and with
- * `include_usage` a last chunk with empty choices carrying the usage.
+ * The `chat.completion.chunk` objects of a streamed answer, in OpenAI's order: role, reasoning
+ * deltas (when the answer has reasoning), content deltas, tool-call deltas (id and name first,
+ * then argument fragments), finish, and with `include_usage` a last chunk with empty choices
+ * carrying the usage.
  */
 export function streamChunks(id: string, model: string, wire: WireAnswer, usage: WireUsage | undefined): Array<Record<string, unknown>> {
   const base = { id, object: 'chat.completion.chunk', created: SIM_CREATED, model, system_fingerprint: 'fp_aime_sim' };
@@ -101,6 +111,8 @@ export function streamChunks(id: string, model: string, wire: WireAnswer, usage:
     ...withUsage,
   });
   const out: Array<Record<string, unknown>> = [chunk({ role: 'assistant', content: '', refusal: null })];
+  // Reasoning streams first, as DeepSeek and vLLM's reasoning parser send it.
+  for (const p of pieces(wire.reasoningContent ?? '')) out.push(chunk({ reasoning_content: p }));
   for (const p of pieces(wire.content ?? '')) out.push(chunk({ content: p }));
   wire.toolCalls.forEach((tc, index) => {
     out.push(chunk({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.name, arguments: '' } }] }));

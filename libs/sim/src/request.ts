@@ -6,6 +6,8 @@ export interface ParsedRequest {
   req: SimRequest;
   stream: boolean;
   includeUsage: boolean;
+  /** `max_completion_tokens`, else `max_tokens`, when the request sets one. */
+  maxTokens?: number;
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
@@ -23,8 +25,8 @@ function fail(message: string, param: string): never {
 
 /**
  * Validates an OpenAI chat-completions body and normalises it for policies (array content
- * parts joined into one string). Unknown fields (temperature, n, max_tokens...) are ignored,
- * as they do not change what the simulated model answers.
+ * parts joined into one string). Unknown fields (temperature, n...) are ignored, as they do
+ * not change what the simulated model answers; the token limit is kept for the `length` quirk.
  * @throws SimRequestError with the offending field as `param`.
  */
 export function parseChatRequest(body: unknown): ParsedRequest {
@@ -48,11 +50,21 @@ export function parseChatRequest(body: unknown): ParsedRequest {
     includeUsage = inc === true;
   }
 
+  const maxTokens = parseMaxTokens(body, 'max_completion_tokens') ?? parseMaxTokens(body, 'max_tokens');
+
   const req: SimRequest = { model: body.model, messages };
   if (tools) req.tools = tools;
   if (toolChoice !== undefined) req.tool_choice = toolChoice;
   if (responseFormat) req.response_format = responseFormat;
-  return { req, stream, includeUsage };
+  return { req, stream, includeUsage, ...(maxTokens !== undefined ? { maxTokens } : {}) };
+}
+
+/** A token limit field: absent, null, or a positive integer (OpenAI rejects anything else). */
+function parseMaxTokens(body: Obj, field: 'max_tokens' | 'max_completion_tokens'): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(`'${field}' must be a positive integer.`, field);
+  return v;
 }
 
 function parseContent(content: unknown, param: string, required: boolean): string {

@@ -7,7 +7,10 @@ import { SimOptionsError, SimRequestError, openAIError } from './errors.ts';
 import { FaultPlanner, numberParam, type Fault, type FaultOptions } from './faults.ts';
 import { defaultPolicies } from './policies/index.ts';
 import type { SimPolicy } from './policy.ts';
+import { quirkRejection, shapeAnswer, shapeUsage } from './quirk-answer.ts';
+import { parseQuirkOption, resolveQuirks, type QuirkKind } from './quirks.ts';
 import { parseChatRequest } from './request.ts';
+import { deliverStructured, normaliseStructured } from './structured.ts';
 
 /** Options of {@link startSimServer}. */
 export interface SimServerOptions {
@@ -19,6 +22,12 @@ export interface SimServerOptions {
   policies?: SimPolicy[];
   /** Fault injection by rate (seeded) or script; header and marker faults always work. */
   faults?: FaultOptions;
+  /**
+   * Provider quirks applied to every request, e.g. `['fenced', 'length;limit=40']` (see
+   * `QUIRK_KINDS`). Requests add their own with the `x-sim-quirk` header, a
+   * `[[sim-quirk:<list>]]` marker or a `/quirks/<list>/v1` base URL. @default []
+   */
+  quirks?: string[];
   /** Extra delay before every answer, in ms. @default 0 */
   latencyMs?: number;
   /** Fastify's request log. @default false */
@@ -32,6 +41,11 @@ export interface SimServerStats {
   byPolicy: Record<string, number>;
   /** Injected faults per kind. */
   faults: Record<string, number>;
+  /**
+   * Quirks per kind that changed an answer (or rejected a request). Absent until a quirk
+   * applies, so stats of a server without quirks read as before quirks existed.
+   */
+  quirks?: Record<string, number>;
 }
 
 export interface SimServerHandle {
@@ -71,7 +85,10 @@ function urlHost(host: string): string {
  * Starts the simulated OpenAI-compatible model server: `POST /v1/chat/completions`,
  * `GET /v1/models`, `GET /healthz`. Answers are deterministic functions of the request;
  * faults come from the `x-sim-fault` header, a `[[sim-fault:<kind>]]` marker in the last
- * user/system message, `faults.script`, or `faults.rate`.
+ * user/system message, `faults.script`, or `faults.rate`. Provider quirks (`QUIRK_KINDS`) come
+ * from the `quirks` option, a `/quirks/<list>/v1` base URL, a `[[sim-quirk:<list>]]` marker
+ * and the `x-sim-quirk` header, all together. A structured ask in any output mode (see
+ * `normaliseStructured`) reaches policies as a `json_schema` request.
  * @throws SimOptionsError on invalid options, before listening.
  */
 export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServerHandle> {
@@ -79,8 +96,13 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   const host = opts.host ?? '127.0.0.1';
   const policies = opts.policies ?? defaultPolicies;
   const planner = new FaultPlanner(opts.faults);
+  const serverQuirks = parseQuirkOption(opts.quirks);
   const latencyMs = opts.latencyMs ?? 0;
   const stats: SimServerStats = { requests: 0, byPolicy: {}, faults: {} };
+  const quirkCounts: Record<string, number> = {};
+  const countQuirks = (kinds: QuirkKind[]) => {
+    for (const k of kinds) quirkCounts[k] = (quirkCounts[k] ?? 0) + 1;
+  };
   const hijacked = new Set<ServerResponse>();
 
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 32 * 1024 * 1024, forceCloseConnections: true });
@@ -100,16 +122,33 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   );
 
   app.get('/healthz', async () => ({ ok: true, simulated: true }));
-  app.get('/v1/models', async () => ({
+  const models = async () => ({
     object: 'list',
     data: SIM_MODEL_IDS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'aime-sim' })),
-  }));
+  });
+  app.get('/v1/models', models);
+  app.get('/quirks/:list/v1/models', models);
 
-  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+  const completions = async (request: FastifyRequest<{ Params: { list?: string } }>, reply: FastifyReply) => {
     stats.requests += 1;
-    const { req, stream, includeUsage } = parseChatRequest(request.body);
+    const { req: sent, stream, includeUsage, maxTokens } = parseChatRequest(request.body);
+    const quirkHeader = request.headers['x-sim-quirk'];
+    const quirks = resolveQuirks({
+      option: serverQuirks,
+      path: request.params.list,
+      header: Array.isArray(quirkHeader) ? quirkHeader.join(',') : quirkHeader,
+      req: sent,
+    });
+    // A provider refuses what it does not support before any model runs.
+    const rejection = quirkRejection(quirks, sent, stream);
+    if (rejection) {
+      countQuirks([rejection.kind]);
+      return reply.code(400).send(rejection.body);
+    }
+    const { req, structured } = normaliseStructured(sent);
+
     const header = request.headers['x-sim-fault'];
-    const fault = planner.next(Array.isArray(header) ? header[0] : header, req);
+    const fault = planner.next(Array.isArray(header) ? header[0] : header, sent);
     if (fault) stats.faults[fault.kind] = (stats.faults[fault.kind] ?? 0) + 1;
 
     if (latencyMs > 0) await sleep(latencyMs);
@@ -128,17 +167,26 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
 
     const decided = decide(req, policies);
     stats.byPolicy[decided.policy] = (stats.byPolicy[decided.policy] ?? 0) + 1;
-    let wire: WireAnswer = toWireAnswer(req, decided.answer);
-    if (fault?.kind === 'bad_tool_args' || fault?.kind === 'unknown_tool') wire = applyAnswerFault(fault.kind, req, wire);
+    let wire: WireAnswer = toWireAnswer(sent, deliverStructured(decided.answer, structured));
+    const jsonAnswer = (structured !== undefined && structured.mode !== 'tool') || sent.response_format?.type === 'json_object';
+    const shaped = shapeAnswer(quirks, wire, { jsonAnswer, maxTokens });
+    wire = shaped.wire;
+    countQuirks(shaped.applied);
+    if (fault?.kind === 'bad_tool_args' || fault?.kind === 'unknown_tool') wire = applyAnswerFault(fault.kind, sent, wire);
 
     const id = completionId(request.body);
-    const usage = usageOf(req, wire);
+    const withDetails = shapeUsage(quirks, usageOf(sent, wire));
+    const usage = withDetails.usage;
+    if (!stream || includeUsage) countQuirks(withDetails.applied);
     if (stream) return sendStream(reply, streamChunks(id, req.model, wire, includeUsage ? usage : undefined), fault);
     if (fault?.kind === 'malformed_json') {
       return reply.code(200).header('content-type', 'application/json').send(malformed(JSON.stringify(completionBody(id, req.model, wire, usage))));
     }
     return reply.code(200).send(completionBody(id, req.model, wire, usage));
-  });
+  };
+  app.post('/v1/chat/completions', completions);
+  // A per-role base URL (`/quirks/<list>/v1`) gives one role a provider's quirks on a shared server.
+  app.post('/quirks/:list/v1/chat/completions', completions);
 
   /** Holds the request open until the client gives up (or the server closes). */
   async function hang(reply: FastifyReply): Promise<void> {
@@ -174,7 +222,12 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       })();
       return closing;
     },
-    stats: () => ({ requests: stats.requests, byPolicy: { ...stats.byPolicy }, faults: { ...stats.faults } }),
+    stats: () => ({
+      requests: stats.requests,
+      byPolicy: { ...stats.byPolicy },
+      faults: { ...stats.faults },
+      ...(Object.keys(quirkCounts).length > 0 ? { quirks: { ...quirkCounts } } : {}),
+    }),
   };
 }
 
