@@ -28,16 +28,19 @@ export interface NormalisedRequest {
   structured?: StructuredAsk;
 }
 
-const NAME_RE = new RegExp(`\\b(${STRUCTURED_NAMES.join('|')})\\b`);
+const NAME_RE = new RegExp(`\\b(${STRUCTURED_NAMES.join('|')})\\b`, 'g');
 
-/** The known structured name mentioned first in the system/developer messages, if any. */
+/**
+ * The known structured name mentioned last in the system/developer messages, if any: the
+ * output instructions come after the role's own text, which may name other answers in passing.
+ */
 function nameInInstructions(messages: SimMessage[]): string | undefined {
+  let name: string | undefined;
   for (const m of messages) {
     if (m.role !== 'system' && m.role !== 'developer') continue;
-    const hit = NAME_RE.exec(m.content);
-    if (hit?.[1]) return hit[1];
+    for (const hit of m.content.matchAll(NAME_RE)) name = hit[1] ?? name;
   }
-  return undefined;
+  return name;
 }
 
 /** The tool a request forces (by name, or `required` with a single tool), else its only tool unless `none`. */

@@ -135,6 +135,15 @@ describe('requests that ask for no structured answer are left alone', () => {
     expect(choice.message.content).toBe(FALLBACK_TEXT);
   });
 
+  it('takes the structured name the system prompt mentions last, where output instructions go', () => {
+    const { structured } = normaliseStructured({
+      model: 'sim',
+      messages: [{ role: 'system', content: 'Tasks you dispatch get an actor_spec from the factory.\n\nAnswer with JSON (planner_output).' }, { role: 'user', content: 'x' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(structured).toEqual({ name: 'planner_output', mode: 'json_object' });
+  });
+
   it('normaliseStructured keeps the tools out of the canonical form of a tool-mode ask', () => {
     const { req, structured } = normaliseStructured({
       model: 'sim',
