@@ -7,6 +7,8 @@ export const DEFAULT_HISTORY_TOKENS = 12_000;
 /** A rough token count that needs no tokenizer and errs on the safe side for English and JSON. */
 export const estimateTokens = (chars: number): number => Math.ceil(chars / 4);
 
+/** Room for the note that names the steps left out (it is ~200 characters). */
+const GAP_NOTE_TOKENS = 60;
 /** How long a thought of an elided step stays. */
 const ELIDED_THOUGHT_CHARS = 200;
 
@@ -73,11 +75,15 @@ export function contextMessages(systemPrompt: string, entries: StepEntry[], hist
   }
   // The steps between, shortened, newest first while they fit; older ones are dropped.
   const middle = entries.slice(1, firstFull);
+  const shortened = middle.map(elidedStepMessages);
+  const shortCost = shortened.map(tokensOf);
+  // When not all of them fit, the note naming the left-out steps takes room too.
+  if (shortCost.reduce((a, b) => a + b, 0) > left) left -= GAP_NOTE_TOKENS;
   const kept: BaseMessage[][] = [];
   let firstKept = middle.length;
   for (let i = middle.length - 1; i >= 0; i--) {
-    const short = elidedStepMessages(middle[i]!);
-    const c = tokensOf(short);
+    const short = shortened[i]!;
+    const c = shortCost[i]!;
     if (c > left) break;
     left -= c;
     kept.unshift(short);

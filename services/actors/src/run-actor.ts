@@ -14,7 +14,7 @@ import { REPEAT_LIMIT, repeatCount, repeatNote, stepLimitReport, stepsLeftMessag
 import { cappedObservation, DEFAULT_MAX_OBSERVATION_CHARS, invalidArgsObservation, observationOf, truncate, unknownToolObservation } from './observation.ts';
 import { alreadyReported, submitReport } from './report.ts';
 import { toolContext, toolLogger, worldEventReader, type ToolContextBase } from './tool-context.ts';
-import { readSteps, storeAi, type StepEntry, type StoredAi, type StoredResult } from './transcript.ts';
+import { callIds, readSteps, storeAi, type StepEntry, type StoredAi, type StoredResult } from './transcript.ts';
 
 /** Where a checkpoint was taken; for fault-injection hooks in tests and drills. */
 export interface CheckpointInfo {
@@ -161,13 +161,14 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         if (stepsLeft) messages.push(new HumanMessage(stepsLeft));
         let msg: AIMessage;
         try {
-          msg = await model.invoke(messages, { signal: watch.signal, callbacks: [usageCallback], ...(forced ? { tool_choice: 'required' as const } : {}) });
+          // A signal per call: the client leaves a listener on the signal it is given, which would pile up over the steps.
+          msg = await model.invoke(messages, { signal: AbortSignal.any([watch.signal]), callbacks: [usageCallback], ...(forced ? { tool_choice: 'required' as const } : {}) });
         } catch (err) {
           if (watch.signal.aborted) return 'cancelled';
           throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
         if (watch.signal.aborted) return 'cancelled';
-        ai = storeAi(msg, step);
+        ai = storeAi(msg, step, callIds(entries));
         results = [];
         const u = usageFromMessage(msg);
         if (u) usage = { promptTokens: u.promptTokens, completionTokens: u.completionTokens };

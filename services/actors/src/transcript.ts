@@ -46,8 +46,10 @@ function textOf(content: unknown): string {
 /**
  * The storable form of a model message. Calls whose arguments were not valid JSON are kept
  * (with empty args) so that every call gets an answer and the history stays well-formed.
+ * A call id already `taken` by an earlier step (some servers number calls per request, and
+ * the history sent may be shortened) is made unique, so each tool message answers one call.
  */
-export function storeAi(msg: AIMessage, step: number): StoredAi {
+export function storeAi(msg: AIMessage, step: number, taken: ReadonlySet<string> = new Set()): StoredAi {
   const calls: StoredToolCall[] = [];
   let n = 0;
   const idOf = (id: string | undefined): string => id || `step${step}_call${n}`;
@@ -72,8 +74,20 @@ export function storeAi(msg: AIMessage, step: number): StoredAi {
     const i = order.indexOf(c.id);
     return i < 0 ? order.length : i;
   };
+  const used = new Set(taken);
+  const sorted = [...calls].sort((a, b) => rank(a) - rank(b)).map((c, i) => {
+    let id = c.id;
+    if (used.has(id)) id = `${c.id}_s${step}c${i}`;
+    used.add(id);
+    return id === c.id ? c : { ...c, id };
+  });
   // Reasoning blocks are not thoughts for the operators and would only fill the context.
-  return { content: stripThink(textOf(msg.content)), tool_calls: [...calls].sort((a, b) => rank(a) - rank(b)) };
+  return { content: stripThink(textOf(msg.content)), tool_calls: sorted };
+}
+
+/** The call ids used by the given steps. */
+export function callIds(entries: StepEntry[]): Set<string> {
+  return new Set(entries.flatMap((e) => e.ai.tool_calls.map((c) => c.id)));
 }
 
 /** The messages of one step, the same whether it was just run or read back from the transcript. */
