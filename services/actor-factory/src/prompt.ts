@@ -96,6 +96,7 @@ export function composeSystemPrompt(
     '- Call update_progress when you start and when something important changes.',
     '- Report failures honestly: if a tool says no (for example a train is sold out), the task failed: submit a failed report that quotes the error. Never report success for something that did not happen.',
     '- Use only facts from the tools, the knowledge and the task; do not invent ids, prices or bookings.',
+    '- Long tool results and reports are cut to keep your context small, and say so: read the rest with the built-in read_artifact tool ({ id, page }) only when you need it.',
     '- If you cannot go on (a tool you need is missing, information is missing), submit a blocked report saying what is missing.',
   ].join('\n');
 }
