@@ -1,4 +1,5 @@
 import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { leadingObject } from './call-goal.ts';
 import { section } from './markdown.ts';
 
 /** A marker in the actor's system prompt that makes it call a missing tool once (fault drill). */
@@ -15,7 +16,7 @@ interface PastCall {
 
 type Intent =
   | { kind: 'search-flights'; from: string; to: string; date: string; passengers: number }
-  | { kind: 'search-trains'; from: string; to: string; date: string; passengers: number; after?: string; exclude: string[] }
+  | { kind: 'search-trains'; from: string; to: string; date: string; passengers: number; after?: string; exclude: string[]; anyTrain?: boolean }
   | { kind: 'search-hotels'; city: string; checkIn: string; checkOut: string; guests: number }
   | { kind: 'weather'; places: Array<{ city: string; date: string }> }
   | { kind: 'book'; what: 'flight' | 'train' | 'hotel'; fromTask: string; passengers: number; checkIn?: string; checkOut?: string; rooms: number }
@@ -51,30 +52,6 @@ function pastCalls(req: SimRequest): PastCall[] {
   return calls;
 }
 
-/** The JSON object at the start of `text` (balanced braces, strings respected), if it parses. */
-function leadingObject(text: string): Obj | undefined {
-  if (!text.startsWith('{')) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) {
-      try {
-        const v: unknown = JSON.parse(text.slice(0, i + 1));
-        return isObj(v) ? v : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 export function parseIntent(taskText: string): Intent {
   const t = taskText.replace(/\s+/g, ' ');
   // Any plugin's tool: "Call `<tool>` with {json}".
@@ -86,7 +63,8 @@ export function parseIntent(taskText: string): Intent {
   m = new RegExp(`Search trains from (.+?) to (.+?) on ${DATE} for (\\d+) passengers?(?:, departing after (\\d{1,2}:\\d{2}))?(?:, excluding ([^.]+))?`, 'i').exec(t);
   if (m) {
     const exclude = (m[6] ?? '').split(/\s*,\s*|\s+and\s+/).map((s) => s.trim()).filter(Boolean);
-    return { kind: 'search-trains', from: m[1]!, to: m[2]!, date: m[3]!, passengers: Number(m[4]), ...(m[5] ? { after: m[5] } : {}), exclude };
+    const anyTrain = /first train with enough seats/i.test(t);
+    return { kind: 'search-trains', from: m[1]!, to: m[2]!, date: m[3]!, passengers: Number(m[4]), ...(m[5] ? { after: m[5] } : {}), exclude, ...(anyTrain ? { anyTrain } : {}) };
   }
   m = new RegExp(`Search hotels in (.+?) from ${DATE} to ${DATE} for (\\d+) guests?`, 'i').exec(t);
   if (m) return { kind: 'search-hotels', city: m[1]!, checkIn: m[2]!, checkOut: m[3]!, guests: Number(m[4]) };
@@ -210,6 +188,8 @@ interface Ctx {
   req: SimRequest;
   system: string;
   title: string;
+  /** The task section of the prompt (id, title, description, completion criteria). */
+  task: string;
   calls: PastCall[];
   tools: string[];
 }
@@ -280,7 +260,8 @@ function searchTrains(ctx: Ctx, i: Extract<Intent, { kind: 'search-trains' }>): 
       return id && !excluded.has(id.toUpperCase()) && available(t, i.passengers);
     });
     const label = (t: Obj): string => `${idOf(t, 'train')} ${str(t, 'name', 'service', 'type', 'train', 'line') ?? ''}`;
-    const best = ok.find((t) => /nozomi/i.test(label(t))) ?? ok.find((t) => /hikari/i.test(label(t)));
+    const best = i.anyTrain ? ok[0] : (ok.find((t) => /nozomi/i.test(label(t))) ?? ok.find((t) => /hikari/i.test(label(t))));
+    if (!best && i.anyTrain) return report(ctx, 'failed', `No train from ${i.from} to ${i.to} on ${i.date}${i.after ? ` after ${i.after}` : ''} has ${i.passengers} seats available.`);
     if (!best) {
       const after = i.after ? ` after ${i.after}` : '';
       const ex = i.exclude.length ? ` (excluding ${i.exclude.join(', ')})` : '';
@@ -407,21 +388,35 @@ function budgetJpy(system: string): number | undefined {
   return yen ? Number(yen[1]!.replace(/,/g, '')) : undefined;
 }
 
+/** The budget the task states: "The trip budget is $2,500 (2500 USD)". */
+function taskBudget(task: string): { amount: number; currency: string } | undefined {
+  const m = /\bbudget is [^(\n]*\((\d+(?:\.\d+)?) (JPY|KRW|USD|EUR)\)/i.exec(task);
+  return m ? { amount: Number(m[1]), currency: m[2]!.toUpperCase() } : undefined;
+}
+
 function assemble(ctx: Ctx): SimAnswer {
   return oneTool(ctx, 'get_bookings', {}, 'I will collect all bookings.', 'collect the bookings', (res) => {
     const bookings = records(res, ['bookings', 'items']).filter((b) => !/cancel/i.test(str(b, 'status') ?? ''));
     if (bookings.length === 0) return report(ctx, 'failed', 'There are no bookings to assemble an itinerary from.');
     const foreign = bookings.filter((b) => currencyOf(b) !== 'JPY' && priceOf(b) !== undefined);
     const conversions = ctx.calls.filter((c) => c.name === 'convert_currency' && c.result !== undefined);
-    if (foreign.length && conversions.length === 0 && ctx.tools.includes('convert_currency')) {
-      return act(ctx, 'I will convert the foreign prices to JPY.', foreign.map((b) => call('convert_currency', { amount: priceOf(b), from: currencyOf(b), to: 'JPY' })));
+    const summary = isObj(res) ? res : {};
+    const toolBudget = isObj(summary.budget) ? num(summary.budget, 'amountJpy') : undefined;
+    // The budget the task states, when the tool knows none (a goal's budget, not the mission context's).
+    const stated = toolBudget === undefined ? taskBudget(ctx.task) : undefined;
+    const toConvert = [...foreign.map((b) => ({ amount: priceOf(b)!, from: currencyOf(b) })), ...(stated && stated.currency !== 'JPY' ? [{ amount: stated.amount, from: stated.currency }] : [])];
+    if (toConvert.length && conversions.length === 0 && ctx.tools.includes('convert_currency')) {
+      return act(ctx, 'I will convert the foreign amounts to JPY.', toConvert.map((x) => call('convert_currency', { ...x, to: 'JPY' })));
     }
-    const jpy = (b: Obj): number | undefined => {
-      const p = priceOf(b);
-      if (p === undefined || currencyOf(b) === 'JPY') return p;
-      const conv = conversions.find((c) => isObj(c.args) && c.args.amount === p && c.args.from === currencyOf(b));
+    const inJpy = (amount: number, currency: string): number | undefined => {
+      if (currency === 'JPY') return amount;
+      const conv = conversions.find((c) => isObj(c.args) && c.args.amount === amount && c.args.from === currency);
       const out = parseJson(conv?.result);
       return isObj(out) ? num(out, 'converted', 'convertedAmount', 'result', 'value', 'amountJpy') : typeof out === 'number' ? out : undefined;
+    };
+    const jpy = (b: Obj): number | undefined => {
+      const p = priceOf(b);
+      return p === undefined ? undefined : inJpy(p, currencyOf(b));
     };
     const dateOf = (b: Obj): string => (str(b, 'date', 'checkIn', 'departureDate', 'day', 'departure') ?? 'undated').slice(0, 10);
     const byDay = new Map<string, string[]>();
@@ -442,21 +437,23 @@ function assemble(ctx: Ctx): SimAnswer {
       const day = dateOf(b);
       byDay.set(day, [...(byDay.get(day) ?? []), line]);
     }
-    const summary = isObj(res) ? res : {};
     total = num(summary, 'totalJpy') ?? total;
-    const toolBudget = isObj(summary.budget) ? num(summary.budget, 'amountJpy') : undefined;
-    const budget = toolBudget ?? budgetJpy(ctx.system);
+    const budget = toolBudget ?? (stated ? inJpy(stated.amount, stated.currency) : undefined) ?? budgetJpy(ctx.system);
     const remaining = (isObj(summary.budget) ? num(summary.budget, 'remainingJpy') : undefined) ?? (budget !== undefined ? budget - total : undefined);
+    const over = budget !== undefined && remaining !== undefined && remaining < 0;
     const notices = Array.isArray(summary.notices) ? summary.notices.filter((n): n is string => typeof n === 'string') : [];
     const md = [
       '# Itinerary',
       '',
       ...[...byDay.entries()].flatMap(([day, lines]) => [`## ${day}`, ...lines, '']),
       `**Total:** ${money(total)}`,
-      ...(budget !== undefined && remaining !== undefined ? [`**Budget:** ${money(budget)}; **remaining:** ${money(remaining)}`] : []),
+      ...(budget !== undefined && remaining !== undefined ? [`**Budget:** ${money(budget)}${stated && stated.currency !== 'JPY' ? ` (${money(stated.amount, stated.currency)})` : ''}; **remaining:** ${money(remaining)}`] : []),
+      ...(stated && budget === undefined ? [`**Budget:** ${money(stated.amount, stated.currency)} (not converted to JPY: no currency tool)`] : []),
+      ...(over ? ['', `**Over budget:** the total ${money(total)} is ${money(-remaining!)} over the budget of ${money(budget)}.`] : []),
       ...(notices.length ? ['', '## Notices', ...notices.map((n) => `- ${n}`)] : []),
     ].join('\n');
-    return report(ctx, 'succeeded', md, refs, [{ name: 'itinerary.md', content: md, mimeType: 'text/markdown' }]);
+    // Over budget the completion criteria are not met: say so, with the itinerary, as a failure.
+    return report(ctx, over ? 'failed' : 'succeeded', md, refs, [{ name: 'itinerary.md', content: md, mimeType: 'text/markdown' }]);
   });
 }
 
@@ -503,7 +500,7 @@ function answer(req: SimRequest): SimAnswer {
   const system = req.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content).join('\n');
   const task = section(system, /^##\s+(?:your\s+)?task\b/i) ?? system;
   const title = (/^\s*(?:title|task):\s*(.+)$/im.exec(task)?.[1] ?? task.trim().split('\n')[0] ?? 'the task').trim().slice(0, 120);
-  const ctx: Ctx = { req, system, title, calls: pastCalls(req), tools: (req.tools ?? []).map((t) => t.function.name) };
+  const ctx: Ctx = { req, system, title, task, calls: pastCalls(req), tools: (req.tools ?? []).map((t) => t.function.name) };
 
   if (system.includes(UNKNOWN_TOOL_MARKER) && !ctx.calls.some((c) => c.name === MISSING_TOOL || /unknown tool/i.test(c.result ?? ''))) {
     return act(ctx, 'Let me look everything up first.', [call(MISSING_TOOL, { query: title })]);

@@ -28,6 +28,8 @@ export interface PlannerView {
   progress: string;
   /** Rejections of an earlier answer in this request (repair round). */
   rejected: boolean;
+  /** Today (YYYY-MM-DD) from the prompt's `now:` line, for dates written without a year. */
+  today?: string;
 }
 
 function section(text: string, title: string): string {
@@ -112,6 +114,7 @@ export function readPlannerView(req: SimRequest): PlannerView {
       context = {};
     }
   }
+  const today = /^now: (\d{4}-\d{2}-\d{2})/m.exec(section(first, 'Budget'))?.[1];
   return {
     goal: section(first, 'Goal'),
     context,
@@ -119,5 +122,6 @@ export function readPlannerView(req: SimRequest): PlannerView {
     news: splitItems(section(first, 'New since your last step')).map(parseNewsItem).filter((n): n is News => n !== null),
     progress: section(first, 'Progress list'),
     rejected: users.length > 1,
+    ...(today ? { today } : {}),
   };
 }

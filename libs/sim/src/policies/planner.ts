@@ -1,35 +1,22 @@
 import { CAPABILITY_WAIT_REASON } from '@aime/protocol';
 import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { callPlan, isCallTask, readCalls } from './call-goal.ts';
+import { outOfWorldPlan } from './out-of-world.ts';
 import { readPlannerView, type News, type PlannerView, type TableTask } from './planner-state.ts';
+import { addDays, readTripGoal, soundsLikeTravel, type Budget } from './trip-goal.ts';
+import { initialTripPlan, scheduleTrip, searchDescription, task, type Op, type Plan } from './trip-plan.ts';
 
 /**
  * The demo world's planner: plans a trip (flights, Shinkansen, hotels, weather, then the
- * itinerary) or, for any other goal, a small research-and-answer plan; replans when a
- * booking fails or an outside event sells out what was chosen; finishes when all is done.
+ * itinerary) or the tool calls a goal names; replans when a booking fails or an outside event
+ * sells out what was chosen; finishes when all is done. Any other goal fails at once with an
+ * answer that says what the simulated model can do and how to configure a real one.
  * It reads only the prompt the commander sends (goal, task table, news), like a real model.
  */
 
-type Op = Record<string, unknown>;
-interface Plan {
-  thought: string;
-  operations: Op[];
-}
+export { addDays };
 
-const CITIES: Record<string, { country: 'KR' | 'JP' }> = {
-  Seoul: { country: 'KR' },
-  Tokyo: { country: 'JP' },
-  Kyoto: { country: 'JP' },
-  Osaka: { country: 'JP' },
-};
-
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
+/** The reference goal's reading, in the shape callers of the first sim knew (see `readTripGoal` for all). */
 export interface TripRequest {
   cities: string[];
   start: string;
@@ -38,93 +25,37 @@ export interface TripRequest {
   trainDay: number;
 }
 
-/** Reads a travel goal: known cities in order, start date, length, party size, Shinkansen day. */
+/** Reads a travel goal: cities in travel order, start date, length, party size, Shinkansen day. */
 export function readTrip(goal: string): TripRequest | null {
-  const found = Object.keys(CITIES)
-    .map((c) => ({ c, at: goal.search(new RegExp(`\\b${c}\\b`, 'i')) }))
-    .filter((x) => x.at >= 0)
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.c);
-  if (found.length < 2 || !/\b(trip|travel|itinerary|journey|visit|holiday|vacation)\b/i.test(goal)) return null;
-  const start = /\b(\d{4}-\d{2}-\d{2})\b/.exec(goal)?.[1] ?? '2026-12-01';
-  const days = Number(/\b(\d+)[- ]day\b/i.exec(goal)?.[1] ?? found.length + 1);
-  const people = Number(/\bfor (\d+) (?:people|persons|travell?ers|adults|passengers|guests)\b/i.exec(goal)?.[1] ?? 1);
-  const trainDay = Number(/shinkansen[^.]*?\bday (\d+)/i.exec(goal)?.[1] ?? /\bday (\d+)/i.exec(goal)?.[1] ?? 2);
-  return { cities: found, start, days: Math.max(days, found.length), people: Math.max(people, 1), trainDay: Math.max(trainDay, 2) };
+  const read = readTripGoal(goal);
+  const s = read ? scheduleTrip(read) : undefined;
+  if (!read || !s?.ok) return null;
+  return { cities: s.trip.cities, start: s.trip.start, days: s.trip.days, people: s.trip.people, trainDay: s.trip.shinkansenDay ?? read.shinkansenDay ?? 2 };
 }
 
-interface Leg {
-  from: string;
-  to: string;
-  date: string;
-  mode: 'flight' | 'train';
-  key: string;
+/** The trip budget of the mission context (`tripBudget: { amount, currency }`), when it has one. */
+function contextBudget(context: Record<string, unknown>): Budget | undefined {
+  const b = context['tripBudget'];
+  if (typeof b !== 'object' || b === null) return undefined;
+  const { amount, currency } = b as Record<string, unknown>;
+  return typeof amount === 'number' && typeof currency === 'string' && ['JPY', 'KRW', 'USD', 'EUR'].includes(currency) ? { amount, currency: currency as Budget['currency'] } : undefined;
 }
 
-function legsOf(trip: TripRequest): Leg[] {
-  const legs: Leg[] = [];
-  for (let i = 0; i + 1 < trip.cities.length; i++) {
-    const from = trip.cities[i]!;
-    const to = trip.cities[i + 1]!;
-    const cross = CITIES[from]!.country !== CITIES[to]!.country;
-    const day = i === 0 ? 1 : i === 1 ? trip.trainDay : trip.trainDay + i - 1;
-    const mode = cross ? 'flight' : 'train';
-    legs.push({ from, to, date: addDays(trip.start, day - 1), mode, key: `${mode}-${slug(from)}-${slug(to)}` });
+/**
+ * The first plan: the calls a goal names, else the trip it asks for, else an honest failure
+ * (the sim knows nothing beyond the demo world, and says so rather than pretend).
+ */
+function firstPlan(view: PlannerView): Plan {
+  const calls = readCalls(view.goal);
+  if (calls.length) return callPlan(calls);
+  const goal = readTripGoal(view.goal, view.today ? { today: view.today } : {});
+  if (goal) {
+    const budget = goal.budget ?? contextBudget(view.context);
+    const s = scheduleTrip({ ...goal, ...(budget ? { budget } : {}) });
+    return s.ok ? initialTripPlan(s.trip) : outOfWorldPlan(s.reason);
   }
-  return legs;
-}
-
-function task(id: string, parentId: string | undefined, title: string, description: string, criteria: string, dependsOn: string[] = []): Op {
-  return { op: 'add', task: { id, ...(parentId ? { parentId } : {}), title, description, completionCriteria: criteria, dependsOn } };
-}
-
-export function searchDescription(leg: Leg, people: number, after?: string, excluding: string[] = []): string {
-  const kind = leg.mode === 'flight' ? 'flights' : 'trains';
-  let d = `Search ${kind} from ${leg.from} to ${leg.to} on ${leg.date} for ${people} passengers`;
-  if (after) d += `, departing after ${after}`;
-  if (excluding.length) d += `, excluding ${excluding.join(', ')}`;
-  return `${d}.${leg.mode === 'train' ? ' Prefer the Shinkansen (Nozomi).' : ' Choose the cheapest flight with enough seats.'} Report the chosen one as a reference \`${leg.mode}:<id>\`.`;
-}
-
-function initialTripPlan(trip: TripRequest): Plan {
-  const legs = legsOf(trip);
-  const end = addDays(trip.start, trip.days - 1);
-  const rooms = Math.ceil(trip.people / 2);
-  const ops: Op[] = [
-    task('research', undefined, 'Research transport, hotels and weather', 'Find options for every leg and stay.', 'Every search task has chosen an option.'),
-    task('bookings', undefined, 'Book the trip', 'Book every chosen option.', 'Every booking is confirmed with a reference.'),
-  ];
-  const weather = trip.cities.slice(1).map((c, i) => `${c} on ${legs[i]?.date ?? trip.start}`);
-  ops.push(task('check-weather', 'research', 'Check the weather', `Check the weather in ${weather.join(' and ')}.`, 'A forecast for each city on its arrival day.'));
-  const bookIds: string[] = [];
-  for (const leg of legs) {
-    ops.push(task(`find-${leg.key}`, 'research', `Find a ${leg.mode} ${leg.from} → ${leg.to} on ${leg.date}`, searchDescription(leg, trip.people, leg.mode === 'train' ? '08:30' : undefined), `A ${leg.mode} with ${trip.people} free seats is chosen and named by its id.`));
-    ops.push(task(`book-${leg.key}`, 'bookings', `Book the ${leg.mode} ${leg.from} → ${leg.to}`, `Book the ${leg.mode} chosen by task find-${leg.key} for ${trip.people} passengers.`, 'A booking reference for the chosen one.', [`find-${leg.key}`]));
-    bookIds.push(`book-${leg.key}`);
-  }
-  trip.cities.slice(1).forEach((city, i) => {
-    const checkIn = legs[i]!.date;
-    const checkOut = legs[i + 1]?.date ?? end;
-    if (checkOut <= checkIn) return;
-    const id = `hotel-${slug(city)}`;
-    ops.push(task(`find-${id}`, 'research', `Find a hotel in ${city}`, `Search hotels in ${city} from ${checkIn} to ${checkOut} for ${trip.people} guests. Report the chosen hotel as a reference \`hotel:<id>\`.`, 'An available hotel is chosen and named by its id.'));
-    ops.push(task(`book-${id}`, 'bookings', `Book the hotel in ${city}`, `Book the hotel chosen by task find-${id} from ${checkIn} to ${checkOut}, ${rooms} room(s).`, 'A booking reference for the hotel.', [`find-${id}`]));
-    bookIds.push(`book-${id}`);
-  });
-  ops.push(task('itinerary', undefined, 'Assemble the itinerary', 'Assemble the final itinerary from all bookings, with the total cost in JPY.', 'A day-by-day itinerary with every booking reference and the total cost within the budget.', [...bookIds, 'check-weather']));
-  return { thought: `Plan the ${trip.days}-day trip ${trip.cities.join(' → ')}: research every leg and stay in parallel, book each choice, then assemble the itinerary.`, operations: ops };
-}
-
-function initialGenericPlan(goal: string): Plan {
-  const short = goal.length > 80 ? `${goal.slice(0, 77)}...` : goal;
-  return {
-    thought: 'Split the goal into two independent research tasks and a final synthesis.',
-    operations: [
-      task('gather-facts', undefined, 'Gather the facts', `Research the facts needed for: ${short}`, 'The key facts are listed with sources.'),
-      task('list-options', undefined, 'List the options', `List the options and trade-offs for: ${short}`, 'At least two options with their trade-offs.'),
-      task('answer', undefined, 'Write the answer', `Write the final answer for: ${short}`, 'A clear answer that uses the facts and options.', ['gather-facts', 'list-options']),
-    ],
-  };
+  if (soundsLikeTravel(view.goal)) return outOfWorldPlan('This trip goes beyond the offline travel demo the **simulated model** knows, so it did not pretend to plan it.');
+  return outOfWorldPlan();
 }
 
 const refIds = (refs: string[], kind: string) => refs.filter((r) => r.startsWith(`${kind}:`)).map((r) => r.slice(kind.length + 1));
@@ -153,7 +84,7 @@ function replaceLeg(view: PlannerView, failed: TableTask, soldOut: string[]): { 
   const bookParent = openParent(byId.get(`book-${key}`)?.parentId);
   const searchParent = openParent(search?.parentId);
   const ops: Op[] = [
-    task(findId, searchParent, `Find another ${mode} ${leg[1]} → ${leg[2]}`, searchDescription({ from: leg[1]!, to: leg[2]!, date: leg[3]!, mode, key }, Number(leg[4]), latest, excluded), `A ${mode} other than ${excluded.join(', ') || 'the failed one'} is chosen.`),
+    task(findId, searchParent, `Find another ${mode} ${leg[1]} → ${leg[2]}`, searchDescription({ from: leg[1]!, to: leg[2]!, date: leg[3]!, mode }, Number(leg[4]), latest, excluded), `A ${mode} other than ${excluded.join(', ') || 'the failed one'} is chosen.`),
     task(bookId, bookParent, `Book the replacement ${mode} ${leg[1]} → ${leg[2]}`, `Book the ${mode} chosen by task ${findId} for ${leg[4]} passengers.`, 'A booking reference for the replacement.', [findId]),
     ...oldBook.map((t) => ({ op: 'skip', id: t.id, reason: `replaced by ${bookId}: ${excluded.join(', ')} cannot be booked` })),
   ];
@@ -175,6 +106,9 @@ function disruptionTarget(n: News): string | null {
 }
 
 function answerFrom(view: PlannerView, finalTaskIds: string[]): string {
+  // Calls in a row: each result matters, and the progress list holds every report.
+  const calls = view.tasks.filter((t) => isCallTask(t.id));
+  if (calls.length > 1 && calls.length === view.tasks.length) return `All ${calls.length} calls ran in order (${calls.map((t) => t.title.replace(/^Call /, '')).join(', then ')}).\n\n${view.progress}`;
   for (const n of view.news) if (n.kind === 'report' && finalTaskIds.includes(n.taskId) && n.status === 'succeeded') return n.summary;
   return `All tasks are done.\n\n${view.progress}`;
 }
@@ -215,6 +149,11 @@ function replan(view: PlannerView): Plan {
   const rejected = giveUpRejected(view);
   if (rejected.ops.length) {
     return { thought: `The operator rejected ${[...rejected.ids].join(', ')}: give it up with what depends on it, and finish once nothing runs.`, operations: rejected.ops };
+  }
+  // An itinerary over budget is the honest end of the mission: replanning would not make it cheaper.
+  const overBudget = view.news.find((n) => n.kind === 'report' && n.taskId === 'itinerary' && n.status === 'failed' && /over (?:the )?budget/i.test(n.summary));
+  if (overBudget?.kind === 'report') {
+    return { thought: 'The itinerary is over the budget: report it as the answer.', operations: [{ op: 'finish', status: 'failed', answer: overBudget.summary }] };
   }
   const ops: Op[] = [];
   const notes: string[] = [];
@@ -282,10 +221,7 @@ export function planFor(req: SimRequest): Plan {
   if (view.goal.includes('[[sim:invalid-plan]]')) {
     return { thought: 'Dispatch the next task.', operations: [{ op: 'dispatch', id: 'ghost-task' }] };
   }
-  if (!view.tasks.length) {
-    const trip = readTrip(view.goal);
-    return trip ? initialTripPlan(trip) : initialGenericPlan(view.goal);
-  }
+  if (!view.tasks.length) return firstPlan(view);
   return replan(view);
 }
 
