@@ -8,7 +8,7 @@ import { confirmed, fail, itineraryProblems } from './lib.ts';
 export default async function check(ctx: CheckContext): Promise<CheckResult> {
   const policy = ctx.line.approvals ?? 'approve';
   const asked = ctx.approvals.filter((a) => a.tool === 'book_train');
-  if (!asked.length) return fail('no approval was requested for book_train (is the stack started with --require-approval book_train?)');
+  if (!asked.length) return fail('no approval was requested for book_train (in-process the harness requires it when a line sets approvals; a server needs the travel plugin created with requireApproval: ["book_train"])');
   const undecided = asked.filter((a) => a.status === 'pending');
   if (undecided.length) return fail(`${undecided.length} approval(s) still pending`);
   const ledger = await ctx.world.ledger();
