@@ -46,6 +46,17 @@ export function plannerSystemPrompt(): string {
   return SYSTEM;
 }
 
+/** Statuses of tasks that are done with: their descriptions matter less than their results. */
+const FINISHED: ReadonlySet<Task['status']> = new Set(['succeeded', 'skipped', 'cancelled']);
+/** Characters of a finished task's description in the task table. */
+export const FINISHED_DESCRIPTION_CHARS = 160;
+
+/** A finished task's description, cut: it is there to recognise the task, not to do it again. */
+function tableDescription(t: Task): string {
+  const d = t.description.replace(/\s+/g, ' ');
+  return FINISHED.has(t.status) && d.length > FINISHED_DESCRIPTION_CHARS ? `${d.slice(0, FINISHED_DESCRIPTION_CHARS - 1)}…` : d;
+}
+
 function taskLine(t: Task): string {
   const parts = [`id: ${t.id}`, `status: ${t.status}`];
   if (t.parentId) parts.push(`parent: ${t.parentId}`);
@@ -55,7 +66,7 @@ function taskLine(t: Task): string {
   // Fields are "; "-separated, so the reason must not hold one.
   if (t.status === 'blocked' && t.reason) parts.push(`reason: ${t.reason.replace(/\s+/g, ' ').replace(/;\s*/g, ', ')}`);
   parts.push(`title: ${t.title}`);
-  parts.push(`description: ${t.description.replace(/\s+/g, ' ')}`);
+  parts.push(`description: ${tableDescription(t)}`);
   return `- ${parts.join('; ')}`;
 }
 
@@ -99,7 +110,12 @@ export function redactContext(ctx: Record<string, unknown> | undefined): Record<
   return walk(ctx) as Record<string, unknown>;
 }
 
-/** The user message of one planner step: goal, budget, the progress list, the task table and the news. */
+/**
+ * The user message of one planner step: goal, context, the progress list, the task table, the
+ * news, and last the budget with the clock. What changes every step (tokens and time used,
+ * `now`, the step number) comes last, so the longest possible prefix stays the same from one
+ * step to the next and providers can cache it.
+ */
 export function plannerUserPrompt(input: PlannerPromptInput): string {
   const ctx = redactContext(input.context);
   const b = input.budget;
@@ -111,10 +127,6 @@ export function plannerUserPrompt(input: PlannerPromptInput): string {
   ];
   if (ctx && Object.keys(ctx).length) lines.push('## Mission context', '```json', JSON.stringify(ctx, null, 2), '```', '');
   lines.push(
-    '## Budget',
-    `planner step ${input.step} of ${b.maxPlannerSteps}; tokens ${u.promptTokens + u.completionTokens} of ${b.maxTokens}; cost $${u.costUsd.toFixed(4)} of $${b.maxCostUsd}; time ${Math.round(input.elapsedMs / 1000)}s of ${Math.round(b.maxWallMs / 1000)}s; at most ${b.maxParallelActors} actors at once`,
-    `now: ${input.now}`,
-    '',
     '## Progress list',
     input.progressMarkdown.trim() || '(no tasks yet: make the plan)',
     '',
@@ -123,6 +135,10 @@ export function plannerUserPrompt(input: PlannerPromptInput): string {
     '',
     '## New since your last step',
     ...(input.news.length ? input.news.map(newsLine) : ['(nothing new)']),
+    '',
+    '## Budget',
+    `at most ${b.maxParallelActors} actors at once; planner step ${input.step} of ${b.maxPlannerSteps}; tokens ${u.promptTokens + u.completionTokens} of ${b.maxTokens}; cost $${u.costUsd.toFixed(4)} of $${b.maxCostUsd}; time ${Math.round(input.elapsedMs / 1000)}s of ${Math.round(b.maxWallMs / 1000)}s`,
+    `now: ${input.now}`,
   );
   return lines.join('\n');
 }
