@@ -269,6 +269,45 @@ describe('actorPolicy', () => {
     expect(r2.summary).toContain('**remaining:** ¥230,080');
   });
 
+  it('takes the first local train with seats when the task asks for any train (no Shinkansen on the line)', () => {
+    const sys = system('Search trains from Kyoto to Osaka on 2026-12-04 for 2 passengers, departing after 08:30. Take the first train with enough seats. Report the chosen one as a reference `train:<id>`.');
+    const first = actorPolicy.answer(request(sys));
+    const locals = JSON.stringify({ trains: [
+      { trainId: 'LOCAL-0815-2026-12-04', service: 'JR Special Rapid', departs: '08:15', seatsLeft: 40, price: { amount: 580, currency: 'JPY' } },
+      { trainId: 'LOCAL-1015-2026-12-04', service: 'JR Special Rapid', departs: '10:15', seatsLeft: 1, price: { amount: 580, currency: 'JPY' } },
+      { trainId: 'LOCAL-1215-2026-12-04', service: 'JR Special Rapid', departs: '12:15', seatsLeft: 40, price: { amount: 580, currency: 'JPY' } },
+    ] });
+    const r = reportOf(actorPolicy.answer(request(sys, then([], first, ['{}', locals]))));
+    expect(r).toMatchObject({ status: 'succeeded', references: ['train:LOCAL-0815-2026-12-04'] });
+  });
+
+  const LEDGER = (totalJpy: number) =>
+    JSON.stringify({
+      bookings: [{ bookingRef: 'TRV-1', kind: 'hotel', itemId: 'kyoto-station-hotel', title: 'Kyoto Station Hotel', date: '2026-12-03', checkIn: '2026-12-03', checkOut: '2026-12-06', priceJpy: totalJpy, price: { amount: totalJpy, currency: 'JPY' }, status: 'confirmed' }],
+      totalJpy,
+      notices: [],
+    });
+  const BUDGET_TASK = 'Assemble the final itinerary from all bookings, with the total cost in JPY. The trip budget is $2,500 (2500 USD): convert it to JPY with the currency tool if needed, compare the total with it, and say plainly if the trip is over budget.';
+
+  it('converts a budget the task states in dollars and checks the total against it', () => {
+    const sys = system(BUDGET_TASK, '(none)', 'Tokyo then Kyoto, budget $2,500');
+    const first = actorPolicy.answer(request(sys));
+    const second = actorPolicy.answer(request(sys, then([], first, ['{}', LEDGER(46_500)])));
+    expect(second.toolCalls?.map((c) => [c.name, c.arguments])).toEqual([['convert_currency', { amount: 2500, from: 'USD', to: 'JPY' }]]);
+    const steps = then(then([], first, ['{}', LEDGER(46_500)]), second, [JSON.stringify({ amount: 2500, from: 'USD', to: 'JPY', result: 375_000 })]);
+    const r = reportOf(actorPolicy.answer(request(sys, steps)));
+    expect(r.status).toBe('succeeded');
+    expect(r.summary).toContain('**Budget:** ¥375,000 (2,500 USD); **remaining:** ¥328,500');
+  });
+
+  it('reports an itinerary over the stated budget as failed, saying by how much', () => {
+    const sys = system(BUDGET_TASK.replace('$2,500 (2500 USD)', '¥40,000 (40000 JPY)'));
+    const first = actorPolicy.answer(request(sys));
+    const r = reportOf(actorPolicy.answer(request(sys, then([], first, ['{}', LEDGER(46_500)]))));
+    expect(r.status).toBe('failed');
+    expect(r.summary).toContain('**Over budget:** the total ¥46,500 is ¥6,500 over the budget of ¥40,000.');
+  });
+
   it('reads the intent from the description even when the title repeats its start', () => {
     const description = 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.';
     const sys = system(description, '(none)', 'Trip', description.slice(0, 50));

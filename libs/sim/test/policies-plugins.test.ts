@@ -84,6 +84,14 @@ describe('sim actor calling any tool', () => {
     const failed = callsOf(actorPolicy.answer(actorRequest(description, ['shout'], [{ name: 'shout', args: { text: 'hi' }, result: 'Error: tool_failed: too quiet' }])));
     expect(failed.at(-1)?.[1]).toMatchObject({ status: 'failed', summary: 'Could not call shout: too quiet.' });
   });
+
+  it('reports a call the operator rejected as blocked with the note, never as a success, and does not call again', () => {
+    const description = 'Call `shout` with {"text":"hi"} and report its result.';
+    const answer = actorPolicy.answer(actorRequest(description, ['shout'], [{ name: 'shout', args: { text: 'hi' }, result: 'Rejected by operator: not today' }]));
+    const calls = callsOf(answer);
+    expect(calls.map((c) => c[0])).toEqual(['update_progress', 'submit_report']);
+    expect(calls.at(-1)?.[1]).toMatchObject({ status: 'blocked', summary: expect.stringMatching(/rejected by the operator: not today/) });
+  });
 });
 
 function plannerRequest(taskLines: string[], news: string[] = []): SimRequest {

@@ -219,11 +219,18 @@ function retryable(ctx: Ctx, name: string, result: string): boolean {
   return /invalid|unknown tool|malformed|timed? ?out|temporar/i.test(result) && ctx.calls.filter((c) => c.name === name).length < 2;
 }
 
+/** A human said no: not a glitch to retry, and no success either. The planner gives the task up. */
+function rejected(ctx: Ctx, what: string, observation: string): SimAnswer {
+  const why = observation.replace(/^\s*rejected by (?:the )?operator:?\s*/i, '').trim().replace(/\.$/, '');
+  return report(ctx, 'blocked', `The operator rejected the call, so I did not ${what}: rejected by the operator${why ? `: ${why}` : ''}.`);
+}
+
 /** Calls `tool` unless it is already answered; then hands its result to `done`. Failed calls end in a failed report. */
 function oneTool(ctx: Ctx, tool: string, args: unknown, thought: string, what: string, done: (value: unknown) => SimAnswer): SimAnswer {
   if (!ctx.tools.includes(tool)) return report(ctx, 'blocked', `I cannot ${what}: the tool ${tool} is not available to me.`);
   const past = lastResult(ctx, tool);
   if (!past?.result) return act(ctx, thought, [call(tool, args)]);
+  if (isRejected(past.result)) return rejected(ctx, what, past.result);
   if (isError(past.result)) {
     if (retryable(ctx, tool, past.result)) return act(ctx, `Retrying ${tool}.`, [call(tool, args)]);
     return report(ctx, 'failed', `Could not ${what}: ${errorText(past.result)}.`);
