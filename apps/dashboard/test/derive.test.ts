@@ -72,6 +72,7 @@ const mission = (over: Partial<Mission>): Mission => ({
   model: { planner: 'sim', factory: 'sim', actor: 'sim', simulated: true },
   budget: { maxTokens: 1, maxCostUsd: 1, maxWallMs: 1, maxPlannerSteps: 1, maxParallelActors: 1 },
   usage: EMPTY_USAGE,
+  costKnown: true,
   tasks: [],
   progressMarkdown: '',
   ...over,

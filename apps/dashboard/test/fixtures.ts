@@ -1,4 +1,4 @@
-import { parseEvent } from '@aime/protocol';
+import { EMPTY_USAGE, parseEvent } from '@aime/protocol';
 import type { Event, MissionSummary, Task } from '@aime/protocol';
 
 const MISSION = 'm-1';
@@ -28,7 +28,7 @@ export function summary(id: string, over: Partial<MissionSummary> = {}): Mission
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     model: { planner: 'sim', factory: 'sim', actor: 'sim', simulated: true },
-    usage: { promptTokens: 0, completionTokens: 0, costUsd: 0, plannerSteps: 0, actors: 0 },
+    usage: { ...EMPTY_USAGE },
     progress: { done: 0, total: 0 },
     ...over,
   };

@@ -43,7 +43,10 @@ export function addUsage(a: Usage, d: Partial<Usage>): Usage {
   return {
     promptTokens: a.promptTokens + (d.promptTokens ?? 0),
     completionTokens: a.completionTokens + (d.completionTokens ?? 0),
+    cachedPromptTokens: a.cachedPromptTokens + (d.cachedPromptTokens ?? 0),
+    reasoningTokens: a.reasoningTokens + (d.reasoningTokens ?? 0),
     costUsd: Math.round((a.costUsd + (d.costUsd ?? 0)) * 1e9) / 1e9,
+    costKnown: a.costKnown && d.costKnown !== false,
     plannerSteps: a.plannerSteps + (d.plannerSteps ?? 0),
     actors: a.actors + (d.actors ?? 0),
   };

@@ -35,8 +35,9 @@ describe('checkBudget', () => {
 
 describe('addUsage', () => {
   it('adds each field and treats missing ones as zero', () => {
-    const a = { promptTokens: 1, completionTokens: 2, costUsd: 0.5, plannerSteps: 3, actors: 4 };
-    expect(addUsage(a, { promptTokens: 10, actors: 1 })).toEqual({ promptTokens: 11, completionTokens: 2, costUsd: 0.5, plannerSteps: 3, actors: 5 });
+    const a = { promptTokens: 1, completionTokens: 2, cachedPromptTokens: 1, reasoningTokens: 0, costUsd: 0.5, costKnown: true, plannerSteps: 3, actors: 4 };
+    expect(addUsage(a, { promptTokens: 10, actors: 1 })).toEqual({ ...a, promptTokens: 11, actors: 5 });
+    expect(addUsage(a, { costKnown: false }).costKnown).toBe(false);
   });
 
   it('does not let many small costs drift', () => {

@@ -2,6 +2,8 @@
 export interface ModelPrice {
   promptPer1M: number;
   completionPer1M: number;
+  /** Prompt tokens served from the provider's prompt cache. @default promptPer1M (no discount) */
+  cachedPromptPer1M?: number;
 }
 
 /** Model name → price. Keys are wire model names (`gpt-4o-mini`), without `openai:`. */
@@ -12,17 +14,17 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
  * override or extend them with `AIME_MODEL_PRICES`.
  */
 export const DEFAULT_PRICES: PriceTable = {
-  'gpt-4o-mini': { promptPer1M: 0.15, completionPer1M: 0.6 },
-  'gpt-4o': { promptPer1M: 2.5, completionPer1M: 10 },
-  'gpt-4.1': { promptPer1M: 2, completionPer1M: 8 },
-  'gpt-4.1-mini': { promptPer1M: 0.4, completionPer1M: 1.6 },
-  'gpt-4.1-nano': { promptPer1M: 0.1, completionPer1M: 0.4 },
-  'gpt-5': { promptPer1M: 1.25, completionPer1M: 10 },
-  'gpt-5-mini': { promptPer1M: 0.25, completionPer1M: 2 },
-  'gpt-5-nano': { promptPer1M: 0.05, completionPer1M: 0.4 },
-  o3: { promptPer1M: 2, completionPer1M: 8 },
-  'o3-mini': { promptPer1M: 1.1, completionPer1M: 4.4 },
-  'o4-mini': { promptPer1M: 1.1, completionPer1M: 4.4 },
+  'gpt-4o-mini': { promptPer1M: 0.15, completionPer1M: 0.6, cachedPromptPer1M: 0.075 },
+  'gpt-4o': { promptPer1M: 2.5, completionPer1M: 10, cachedPromptPer1M: 1.25 },
+  'gpt-4.1': { promptPer1M: 2, completionPer1M: 8, cachedPromptPer1M: 0.5 },
+  'gpt-4.1-mini': { promptPer1M: 0.4, completionPer1M: 1.6, cachedPromptPer1M: 0.1 },
+  'gpt-4.1-nano': { promptPer1M: 0.1, completionPer1M: 0.4, cachedPromptPer1M: 0.025 },
+  'gpt-5': { promptPer1M: 1.25, completionPer1M: 10, cachedPromptPer1M: 0.125 },
+  'gpt-5-mini': { promptPer1M: 0.25, completionPer1M: 2, cachedPromptPer1M: 0.025 },
+  'gpt-5-nano': { promptPer1M: 0.05, completionPer1M: 0.4, cachedPromptPer1M: 0.005 },
+  o3: { promptPer1M: 2, completionPer1M: 8, cachedPromptPer1M: 0.5 },
+  'o3-mini': { promptPer1M: 1.1, completionPer1M: 4.4, cachedPromptPer1M: 0.55 },
+  'o4-mini': { promptPer1M: 1.1, completionPer1M: 4.4, cachedPromptPer1M: 0.275 },
   'gpt-3.5-turbo': { promptPer1M: 0.5, completionPer1M: 1.5 },
 };
 
@@ -52,10 +54,15 @@ export function priceOf(model: string, prices: PriceTable = DEFAULT_PRICES): Mod
 
 /**
  * Cost in USD of one call. Unknown models cost 0 (use {@link priceOf} to tell them apart).
+ * Cached prompt tokens are part of `promptTokens` (OpenAI's usage semantics) and are priced
+ * at the cached price; reasoning tokens are part of `completionTokens`.
  * @param prices @default DEFAULT_PRICES
+ * @param cachedPromptTokens @default 0
  */
-export function costOf(model: string, promptTokens: number, completionTokens: number, prices: PriceTable = DEFAULT_PRICES): number {
+export function costOf(model: string, promptTokens: number, completionTokens: number, prices: PriceTable = DEFAULT_PRICES, cachedPromptTokens = 0): number {
   const price = priceOf(model, prices);
   if (!price) return 0;
-  return (promptTokens * price.promptPer1M + completionTokens * price.completionPer1M) / 1_000_000;
+  const cached = Math.min(Math.max(0, cachedPromptTokens), promptTokens);
+  const cachedPrice = price.cachedPromptPer1M ?? price.promptPer1M;
+  return ((promptTokens - cached) * price.promptPer1M + cached * cachedPrice + completionTokens * price.completionPer1M) / 1_000_000;
 }

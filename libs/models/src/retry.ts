@@ -46,6 +46,12 @@ export interface RetryContext {
   /** The model spec, for messages. */
   model: string;
   timeoutMs: number;
+  /**
+   * A reasoning model (or a reasoning effort is set): a timeout means the limit is too low for
+   * how long it thinks, so it is not retried blindly (each retry would wait as long again).
+   * @default false
+   */
+  reasoning?: boolean;
   /** @default DEFAULT_MAX_RETRY_AFTER_MS */
   maxRetryAfterMs?: number;
 }
@@ -82,7 +88,9 @@ export function createFailedAttemptHandler(ctx: RetryContext): (error: unknown) 
       if (e.code !== 'model_timeout') {
         e.message = `the ${ctx.role} model '${ctx.model}' did not answer within ${ctx.timeoutMs} ms (${e.message})`;
         e.code = 'model_timeout';
+        if (ctx.reasoning) e.message += `; reasoning models can think for minutes: raise AIME_${ctx.role.toUpperCase()}_TIMEOUT_MS`;
       }
+      if (ctx.reasoning) throw stampRetryable(e, false);
       return;
     }
     const status = e.status ?? e.response?.status;

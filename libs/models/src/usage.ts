@@ -1,7 +1,7 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
-import { costOf, DEFAULT_PRICES, type PriceTable } from './prices.ts';
+import { costOf, DEFAULT_PRICES, priceOf, type PriceTable } from './prices.ts';
 import type { ModelRole } from './roles.ts';
 
 /** Whom a model call is charged to. */
@@ -18,27 +18,75 @@ export interface UsageAttribution {
 export interface UsageRecord extends UsageAttribution {
   promptTokens: number;
   completionTokens: number;
+  /** Of `promptTokens`, those served from the provider's prompt cache (priced lower). */
+  cachedPromptTokens: number;
+  /** Of `completionTokens`, those spent reasoning (o-series, R1...). */
+  reasoningTokens: number;
   costUsd: number;
+  /** `provider`: the server reported the cost (OpenRouter `usage.cost`); `price_table`: priced here; `unknown`: no price, counted as 0. */
+  costSource: 'provider' | 'price_table' | 'unknown';
+}
+
+/** Token counts of one call, as the runtime records them. */
+export interface CallTokens {
+  promptTokens: number;
+  completionTokens: number;
+  cachedPromptTokens: number;
+  reasoningTokens: number;
+  /** The cost the provider reported, when it did. */
+  providerCostUsd?: number;
 }
 
 export type UsageSink = (u: UsageRecord) => void | Promise<void>;
 
-/** Token counts from a message's `usage_metadata`; zeros when the model reported none. */
-export function usageFromMessage(msg: AIMessage): { promptTokens: number; completionTokens: number } {
+/** A finite non-negative number, else undefined. */
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+
+/**
+ * Token counts from a message: `usage_metadata` (with cache reads and reasoning tokens) and,
+ * for what LangChain does not carry over, the raw `usage` in `response_metadata` (OpenRouter's
+ * `cost`, and `prompt_tokens_details.cached_tokens` from servers LangChain reads partly).
+ * Zeros when the model reported none.
+ */
+export function usageFromMessage(msg: AIMessage): CallTokens {
   const u = msg.usage_metadata;
-  return { promptTokens: u?.input_tokens ?? 0, completionTokens: u?.output_tokens ?? 0 };
+  const raw = (msg.response_metadata?.usage ?? msg.response_metadata?.tokenUsage) as
+    | { prompt_tokens?: unknown; completion_tokens?: unknown; cost?: unknown; prompt_tokens_details?: { cached_tokens?: unknown }; completion_tokens_details?: { reasoning_tokens?: unknown } }
+    | undefined;
+  const promptTokens = u?.input_tokens ?? count(raw?.prompt_tokens) ?? 0;
+  const completionTokens = u?.output_tokens ?? count(raw?.completion_tokens) ?? 0;
+  const cached = u?.input_token_details?.cache_read ?? count(raw?.prompt_tokens_details?.cached_tokens) ?? 0;
+  const reasoning = u?.output_token_details?.reasoning ?? count(raw?.completion_tokens_details?.reasoning_tokens) ?? 0;
+  const providerCostUsd = count(raw?.cost);
+  return {
+    promptTokens,
+    completionTokens,
+    cachedPromptTokens: Math.min(cached, promptTokens),
+    reasoningTokens: Math.min(reasoning, completionTokens),
+    ...(providerCostUsd !== undefined ? { providerCostUsd } : {}),
+  };
 }
 
-function usageFromResult(output: LLMResult): { promptTokens: number; completionTokens: number } {
+function usageFromResult(output: LLMResult): CallTokens {
   for (const gens of output.generations) {
     for (const gen of gens) {
       const message = (gen as { message?: BaseMessage }).message as AIMessage | undefined;
-      if (message?.usage_metadata) return usageFromMessage(message);
+      if (message?.usage_metadata || message?.response_metadata?.usage) return usageFromMessage(message);
     }
   }
   // Not every path puts usage on the message; the completions API also reports it here.
   const tu = (output.llmOutput?.tokenUsage ?? output.llmOutput?.estimatedTokenUsage) as { promptTokens?: number; completionTokens?: number } | undefined;
-  return { promptTokens: tu?.promptTokens ?? 0, completionTokens: tu?.completionTokens ?? 0 };
+  return { promptTokens: tu?.promptTokens ?? 0, completionTokens: tu?.completionTokens ?? 0, cachedPromptTokens: 0, reasoningTokens: 0 };
+}
+
+/**
+ * Prices one call: the provider's own figure when it reported one, else the price table
+ * (cached prompt tokens at the cached price); an unknown model costs 0 with `costSource: 'unknown'`.
+ */
+export function priceCall(model: string, tokens: CallTokens, prices: PriceTable = DEFAULT_PRICES): Pick<UsageRecord, 'costUsd' | 'costSource'> {
+  if (tokens.providerCostUsd !== undefined) return { costUsd: tokens.providerCostUsd, costSource: 'provider' };
+  if (!priceOf(model, prices)) return { costUsd: 0, costSource: 'unknown' };
+  return { costUsd: costOf(model, tokens.promptTokens, tokens.completionTokens, prices, tokens.cachedPromptTokens), costSource: 'price_table' };
 }
 
 /**
@@ -62,9 +110,9 @@ export class UsageRecorder extends BaseCallbackHandler {
   }
 
   override async handleLLMEnd(output: LLMResult): Promise<void> {
-    const { promptTokens, completionTokens } = usageFromResult(output);
-    const costUsd = costOf(this.attribution.model, promptTokens, completionTokens, this.prices);
-    await this.sink({ ...this.attribution, promptTokens, completionTokens, costUsd });
+    const tokens = usageFromResult(output);
+    const { providerCostUsd: _, ...counts } = tokens;
+    await this.sink({ ...this.attribution, ...counts, ...priceCall(this.attribution.model, tokens, this.prices) });
   }
 }
 

@@ -152,7 +152,9 @@ describe('usage callback', () => {
     const msg = (await createChatModel(cfg, 'actor').invoke('count me', { callbacks: [cb] })) as AIMessage;
     const { promptTokens, completionTokens } = usageFromMessage(msg);
     expect(promptTokens).toBeGreaterThan(0);
-    expect(records).toEqual([{ ...attribution, promptTokens, completionTokens, costUsd: (promptTokens * 1000 + completionTokens * 2000) / 1e6 }]);
+    expect(records).toEqual([
+      { ...attribution, promptTokens, completionTokens, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: (promptTokens * 1000 + completionTokens * 2000) / 1e6, costSource: 'price_table' },
+    ]);
   });
 
   it('reports the usage of streamed calls too', async () => {

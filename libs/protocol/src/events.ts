@@ -74,8 +74,14 @@ export const EventData = {
     model: z.string(),
     promptTokens: z.number().int().nonnegative(),
     completionTokens: z.number().int().nonnegative(),
+    cachedPromptTokens: z.number().int().nonnegative().optional(),
+    reasoningTokens: z.number().int().nonnegative().optional(),
     costUsd: z.number().nonnegative(),
+    /** `provider`: reported by the server (OpenRouter); `price_table`: priced by the runtime; `unknown`: no price (0). */
+    costSource: z.enum(['provider', 'price_table', 'unknown']).optional(),
   }),
+  /** Something an operator should know that is not an error (an unpriced model, a model fallback...). */
+  warning: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
   'mission.finished': z.object({
     status: z.enum(['succeeded', 'failed', 'cancelled']),
     answer: z.string().optional(),
@@ -105,6 +111,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   knownEvent('approval.resolved'),
   knownEvent('world.event'),
   knownEvent('usage'),
+  knownEvent('warning'),
   knownEvent('mission.finished'),
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;

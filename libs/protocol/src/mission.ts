@@ -97,12 +97,21 @@ export const DEFAULT_BUDGET: ResolvedBudget = {
 export const Usage = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
+  /** Of `promptTokens`, those the provider served from its prompt cache (priced lower). */
+  cachedPromptTokens: z.number().int().nonnegative().default(0),
+  /** Of `completionTokens`, those a reasoning model spent thinking. */
+  reasoningTokens: z.number().int().nonnegative().default(0),
   costUsd: z.number().nonnegative(),
+  /**
+   * False once any model call of the mission had no known price (counted as 0): `costUsd`
+   * is then a lower bound and `maxCostUsd` cannot be enforced.
+   */
+  costKnown: z.boolean().default(true),
   plannerSteps: z.number().int().nonnegative(),
   actors: z.number().int().nonnegative(),
 });
 export type Usage = z.infer<typeof Usage>;
-export const EMPTY_USAGE: Usage = { promptTokens: 0, completionTokens: 0, costUsd: 0, plannerSteps: 0, actors: 0 };
+export const EMPTY_USAGE: Usage = { promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: 0, costKnown: true, plannerSteps: 0, actors: 0 };
 
 export const ModelInfo = z.object({
   planner: z.string(),
@@ -130,6 +139,8 @@ export const Mission = z.object({
   model: ModelInfo,
   budget: ResolvedBudget,
   usage: Usage,
+  /** Whether every model call of the mission could be priced (same as `usage.costKnown`). */
+  costKnown: z.boolean().default(true),
   tasks: z.array(Task),
   progressMarkdown: z.string(),
   result: MissionResult.optional(),

@@ -33,7 +33,10 @@ export function decodeUsage(h: Record<string, string>): Usage {
   return {
     promptTokens: int('promptTokens'),
     completionTokens: int('completionTokens'),
+    cachedPromptTokens: int('cachedPromptTokens'),
+    reasoningTokens: int('reasoningTokens'),
     costUsd: Number.isFinite(cost) ? cost : 0,
+    costKnown: h.costKnown !== '0',
     plannerSteps: int('plannerSteps'),
     actors: int('actors'),
   };

@@ -142,7 +142,7 @@ export class RedisMissionStore implements MissionStore {
   }
 
   async addUsage(id: string, delta: UsageDelta): Promise<Usage> {
-    const ints = ['promptTokens', 'completionTokens', 'plannerSteps', 'actors'] as const;
+    const ints = ['promptTokens', 'completionTokens', 'plannerSteps', 'actors', 'cachedPromptTokens', 'reasoningTokens'] as const;
     for (const f of ints) {
       const v = delta[f] ?? 0;
       if (!Number.isInteger(v) || v < 0) throw invalid(`usage ${f} must be a non-negative integer, got ${v}`);
@@ -152,7 +152,16 @@ export class RedisMissionStore implements MissionStore {
     const reply = await lua.ADD_USAGE.run(
       this.redis,
       [this.keys.record(id), this.keys.usage(id)],
-      [delta.promptTokens ?? 0, delta.completionTokens ?? 0, cost.toFixed(12), delta.plannerSteps ?? 0, delta.actors ?? 0],
+      [
+        delta.promptTokens ?? 0,
+        delta.completionTokens ?? 0,
+        cost.toFixed(12),
+        delta.plannerSteps ?? 0,
+        delta.actors ?? 0,
+        delta.cachedPromptTokens ?? 0,
+        delta.reasoningTokens ?? 0,
+        delta.costUnknown ? '1' : '0',
+      ],
     );
     if (!Array.isArray(reply)) throw new StoreError('not_found', `mission ${id} not found`, { missionId: id });
     return decodeUsage(flatToObject(reply));

@@ -96,7 +96,11 @@ return redis.call('RPUSH', KEYS[2], ARGV[1])
 `,
 );
 
-/** KEYS: record, usage. ARGV: promptTokens, completionTokens, costUsd, plannerSteps, actors. Returns HGETALL of usage, or false. */
+/**
+ * KEYS: record, usage. ARGV: promptTokens, completionTokens, costUsd, plannerSteps, actors,
+ * cachedPromptTokens, reasoningTokens, costUnknown ('1' marks the cost as not fully known).
+ * Returns HGETALL of usage, or false.
+ */
 export const ADD_USAGE = new LuaScript(
   'addUsage',
   `
@@ -106,6 +110,9 @@ redis.call('HINCRBY', KEYS[2], 'completionTokens', ARGV[2])
 redis.call('HINCRBYFLOAT', KEYS[2], 'costUsd', ARGV[3])
 redis.call('HINCRBY', KEYS[2], 'plannerSteps', ARGV[4])
 redis.call('HINCRBY', KEYS[2], 'actors', ARGV[5])
+if ARGV[6] ~= '0' then redis.call('HINCRBY', KEYS[2], 'cachedPromptTokens', ARGV[6]) end
+if ARGV[7] ~= '0' then redis.call('HINCRBY', KEYS[2], 'reasoningTokens', ARGV[7]) end
+if ARGV[8] == '1' then redis.call('HSET', KEYS[2], 'costKnown', '0') end
 return redis.call('HGETALL', KEYS[2])
 `,
 );

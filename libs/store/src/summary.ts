@@ -57,6 +57,7 @@ export function missionFromRecord(
     model: record.model,
     budget: record.budget,
     usage: record.usage,
+    costKnown: record.usage.costKnown,
     tasks,
     progressMarkdown,
   };

@@ -106,7 +106,13 @@ export interface StaleWriteInfo {
 export interface UsageDelta {
   promptTokens?: number;
   completionTokens?: number;
+  /** Of `promptTokens`, served from the provider's prompt cache. */
+  cachedPromptTokens?: number;
+  /** Of `completionTokens`, spent reasoning. */
+  reasoningTokens?: number;
   costUsd?: number;
+  /** A call had no known price: the mission's `costKnown` turns false for good. */
+  costUnknown?: boolean;
   plannerSteps?: number;
   actors?: number;
 }

@@ -9,18 +9,60 @@ export interface ModelUsage {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** Of `promptTokens`, served from the provider's prompt cache. @default 0 */
+  cachedPromptTokens?: number;
+  /** Of `completionTokens`, spent reasoning. @default 0 */
+  reasoningTokens?: number;
   costUsd: number;
+  /** Where the cost came from; `unknown`: the model has no price (counted as 0). @default 'price_table' */
+  costSource?: 'provider' | 'price_table' | 'unknown';
 }
 
-/** Adds a model call to the mission's counters and appends its `usage` event. */
+/** The once-per-mission marker of the unknown-price warning. */
+const UNKNOWN_PRICE_WARNED = 'warned:unknown-price';
+
+/**
+ * Adds a model call to the mission's counters and appends its `usage` event. A call whose
+ * model has no price marks the mission's cost as not known and, once per mission, appends a
+ * `warning` event saying that `maxCostUsd` cannot be enforced.
+ */
 export async function recordModelUsage(store: MissionStore, u: ModelUsage): Promise<void> {
-  await store.addUsage(u.missionId, { promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd });
+  const unknown = u.costSource === 'unknown';
+  await store.addUsage(u.missionId, {
+    promptTokens: u.promptTokens,
+    completionTokens: u.completionTokens,
+    cachedPromptTokens: u.cachedPromptTokens ?? 0,
+    reasoningTokens: u.reasoningTokens ?? 0,
+    costUsd: u.costUsd,
+    ...(unknown ? { costUnknown: true } : {}),
+  });
+  const ids = { ...(u.taskId ? { taskId: u.taskId } : {}), ...(u.actorId ? { actorId: u.actorId } : {}) };
   await store.appendEvent(u.missionId, {
     type: 'usage',
-    ...(u.taskId ? { taskId: u.taskId } : {}),
-    ...(u.actorId ? { actorId: u.actorId } : {}),
-    data: { role: u.role, model: u.model, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costUsd: u.costUsd },
+    ...ids,
+    data: {
+      role: u.role,
+      model: u.model,
+      promptTokens: u.promptTokens,
+      completionTokens: u.completionTokens,
+      ...(u.cachedPromptTokens ? { cachedPromptTokens: u.cachedPromptTokens } : {}),
+      ...(u.reasoningTokens ? { reasoningTokens: u.reasoningTokens } : {}),
+      costUsd: u.costUsd,
+      ...(u.costSource ? { costSource: u.costSource } : {}),
+    },
   });
+  if (unknown && (await store.putJson(u.missionId, UNKNOWN_PRICE_WARNED, { model: u.model }, { onlyIfAbsent: true }))) {
+    await store.appendEvent(u.missionId, {
+      type: 'warning',
+      data: {
+        code: 'unknown_model_price',
+        message:
+          `the ${u.role} model '${u.model}' has no price, so its calls count as $0: the mission's cost is a lower bound and maxCostUsd cannot be enforced. ` +
+          `Add its price with AIME_MODEL_PRICES, e.g. {"${u.model.replace(/^openai:/, '')}":{"promptPer1M":0.5,"completionPer1M":1.5}}`,
+        data: { model: u.model, role: u.role },
+      },
+    });
+  }
 }
 
 /** A usage sink for `createUsageCallback` that records into the store. */

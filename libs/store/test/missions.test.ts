@@ -139,7 +139,7 @@ describe('missions', () => {
       Array.from({ length: 60 }, (_, i) => (stores[i % 3] ?? f.store).addUsage(mission.id, { promptTokens: 10, completionTokens: 1, costUsd: 0.25, actors: i % 2 })),
     );
     const usage = (await f.store.getMission(mission.id))?.usage;
-    expect(usage).toEqual({ promptTokens: 600, completionTokens: 60, costUsd: 15, plannerSteps: 0, actors: 30 });
+    expect(usage).toEqual({ promptTokens: 600, completionTokens: 60, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: 15, costKnown: true, plannerSteps: 0, actors: 30 });
     await expect(f.store.addUsage('m_missing', { promptTokens: 1 })).rejects.toMatchObject({ code: 'not_found' });
     await expect(f.store.addUsage(mission.id, { promptTokens: -1 })).rejects.toMatchObject({ code: 'invalid' });
   });

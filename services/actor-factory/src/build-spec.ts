@@ -114,8 +114,10 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
   const workers = await store.listWorkers();
   const live = mergeBundles(workers);
   const offline = (await store.listKnownBundles()).filter((k) => !live.some((b) => b.name === k.name));
-  const usage = createUsageCallback({ role: 'factory', model: modelInfo(deps.models).factory, missionId, taskId, actorId }, usageSink(store));
-  const choice = await chooseActor({ models: deps.models, goal: mission.goal, task, bundles: live, offline, callbacks: [usage], logger: log });
+  // A mission may run another factory model than the configured one (POST /v1/missions `model`).
+  const factoryModel = mission.model?.factory ?? modelInfo(deps.models).factory;
+  const usage = createUsageCallback({ role: 'factory', model: factoryModel, missionId, taskId, actorId }, usageSink(store), deps.models.prices);
+  const choice = await chooseActor({ models: deps.models, goal: mission.goal, task, bundles: live, offline, callbacks: [usage], logger: log, spec: factoryModel });
   const route = routeActorJob(workers, choice.bundles);
   if (!route.ok) return block(deps, job, choice.bundles, route.reason);
   const chosen = live.filter((b) => choice.bundles.includes(b.name));

@@ -48,12 +48,12 @@ describe('buildSpec', { timeout: 30_000 }, () => {
     expect(spec?.maxSteps).toBe(7);
   });
 
-  it('asks once more after an invalid answer, then falls back to keyword bundles', async () => {
+  it('quotes an invalid answer back for three repair rounds, then falls back to keyword bundles', async () => {
     const { env, deps } = await world([specPolicy('broken', 'this is not JSON')]);
     const t1 = task('t1', 'Check the weather in Kyoto on 2026-12-03.');
     const missionId = await runningMission(env, 'Trip', [t1]);
     await buildSpec(deps, { missionId, taskId: 't1', attempt: 1 });
-    expect(env.sim.stats().byPolicy.broken).toBe(2);
+    expect(env.sim.stats().byPolicy.broken).toBe(4);
     const spec = await env.store.getActorSpec(missionId, 't1.1');
     expect(spec?.bundles).toEqual(['weather']);
     expect(spec?.persona.name).toBe('Weather Analyst');

@@ -1,5 +1,6 @@
 export { startCommander, defaultDashboardDir, type CommanderOptions, type CommanderHandle, type ServiceState } from './service.ts';
-export { runPlannerStep, parsePlannerAnswer, MissionFailure, type PlannerDeps, type PlannerModelCall, type StepOutcome, type ChatTurn } from './planner/step.ts';
+export { runPlannerStep, MissionFailure, MAX_BAD_STEPS, REPAIR_ROUNDS, type PlannerDeps, type PlannerModelCall, type PlannerReply, type StepOutcome, type ChatTurn } from './planner/step.ts';
+export { readPlannerAnswer, type ReadAnswer } from './planner/answer.ts';
 export { plannerSystemPrompt, plannerUserPrompt, redactContext, PLANNER_RESPONSE_NAME } from './planner/prompt.ts';
 export { startPlannerWorker, jobKey } from './planner/worker.ts';
 export { parseApiKeys, type AuthConfig } from './api/index.ts';

@@ -82,7 +82,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     store,
     connection,
     bullPrefix: `${prefix}bull`,
-    callModel: opts.plannerModel ?? langchainPlannerModel(opts.models, store),
+    callModel: opts.plannerModel ?? langchainPlannerModel(opts.models, store, logger),
     logger,
     workerId,
     ...(opts.plannerConcurrency ? { concurrency: opts.plannerConcurrency } : {}),

@@ -3,7 +3,8 @@ import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type Task, type TaskGraph }
 import { planFor, readTrip } from '@aime/sim/policies';
 import type { SimRequest } from '@aime/sim/policies';
 import { plannerSystemPrompt, plannerUserPrompt, redactContext, type PlannerNews } from '../src/planner/prompt.ts';
-import { parsePlannerAnswer } from '../src/planner/step.ts';
+import { extractJson } from '@aime/models';
+import { readPlannerAnswer } from '../src/planner/answer.ts';
 import { predecessorId } from '../src/planner/news.ts';
 
 const GOAL = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';
@@ -127,20 +128,22 @@ describe('the planner prompt as the simulated planner reads it', () => {
 
 describe('planner answers and prompts', () => {
   it('rejects an answer that is not JSON with a message the model can act on', () => {
-    const r = parsePlannerAnswer('Sure! Here is the plan');
+    const r = extractJson('Sure! Here is the plan');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatch(/not valid JSON/);
+    if (!r.ok) expect(r.error).toMatch(/no JSON object.*Sure! Here is the plan/);
   });
 
-  it('names the path of a schema violation', () => {
-    const r = parsePlannerAnswer(JSON.stringify({ thought: '', operations: [{ op: 'add', task: { id: 'x' } }] }));
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.join(' ')).toMatch(/operations\.0\.task\.title/);
+  it('names the index, the operation and the path of a schema violation, and keeps the valid operations', () => {
+    const value = { thought: '', operations: [{ op: 'add', task: { id: 'x' } }, { op: 'add', task: { id: 'y', title: 'Y' } }] };
+    const r = readPlannerAnswer({ version: 0, tasks: [] }, value, new Date(0).toISOString());
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/operations\[0\] \(add "x"\): task\.title/);
+    expect(r.graph.tasks.map((t) => t.id)).toEqual(['y']);
   });
 
   it('accepts an answer wrapped in a code fence', () => {
-    const r = parsePlannerAnswer('```json\n{"thought":"t","operations":[]}\n```');
-    expect(r).toEqual({ ok: true, output: { thought: 't', operations: [] } });
+    const r = extractJson('```json\n{"thought":"t","operations":[]}\n```');
+    expect(r).toMatchObject({ ok: true, value: { thought: 't', operations: [] } });
   });
 
   it('keeps secret-looking context keys out of the prompt', () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
 import { createMissionStore, type MissionStore } from '@aime/store';
-import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
+import { MAX_BAD_STEPS, REPAIR_ROUNDS, runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
 
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
@@ -102,19 +102,83 @@ describe('a planner step', () => {
     expect(m.seen[0]!.find((t) => t.role === 'user')!.content).toContain('Outside event: hotel closed');
   });
 
-  it('gives an invalid answer one repair round with the errors, then fails the mission naming the violation', async () => {
+  it('quotes invalid operations back for three repair rounds, keeps the news, and fails only after repeated unusable steps', async () => {
     store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const ev = await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: 'hotel closed' } });
+    await store.pushInbox(mission.id, { kind: 'external', eventId: ev.id, message: 'hotel closed' });
     const bad = plan([add('a', ['missing'])]);
-    const m = scripted([bad, bad]);
-    const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    const m = scripted(Array.from({ length: (REPAIR_ROUNDS + 1) * MAX_BAD_STEPS }, () => bad));
+    const d = deps(store, m.call, [], []);
+    const first = await runPlannerStep(d, mission.id);
+    expect(first).toMatchObject({ kind: 'planned', dispatched: [] });
+    expect(m.seen).toHaveLength(REPAIR_ROUNDS + 1);
+    const repair = m.seen[0]!.at(-1)!.content;
+    expect(repair).toMatch(/Rejected, so nothing was applied:\n- operations\[0\] \(add "a"\): .*missing/);
+    expect((await store.getMission(mission.id))?.status).not.toBe('failed');
+    // The news is kept: the next step still hears of it.
+    await runPlannerStep(d, mission.id);
+    expect(m.seen.at(-1)!.find((t) => t.role === 'user')!.content).toContain('Outside event: hotel closed');
+    const out = await runPlannerStep(d, mission.id);
     expect(out).toEqual({ kind: 'finished', status: 'failed' });
-    expect(m.seen).toHaveLength(2);
-    expect(m.seen[1]!.at(-1)!.content).toMatch(/rejected[\s\S]*missing/);
     const record = await store.getMission(mission.id);
-    expect(record?.status).toBe('failed');
     expect(record?.error).toMatchObject({ code: 'invalid_plan' });
     expect(record?.error?.message).toContain('missing');
+    expect(record?.error?.message).toContain('Its last answer: ');
+    const events = await store.readEvents(mission.id);
+    expect(events.filter((e) => e.type === 'plan.rejected')).toHaveLength((REPAIR_ROUNDS + 1) * MAX_BAD_STEPS);
+  });
+
+  it('keeps the valid operations of a partly invalid answer and asks again only for the rejected one', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxParallelActors: 8 } });
+    const good = Array.from({ length: 30 }, (_, i) => add(`t${i}`));
+    const m = scripted([plan([...good.slice(0, 15), add('bad', ['nope']), ...good.slice(15)]), plan([add('fixed')])]);
+    const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(out).toMatchObject({ kind: 'planned' });
+    expect(m.seen).toHaveLength(2);
+    expect(m.seen[0]!.at(-1)!.content).toMatch(/^Applied \(they stay; do not repeat them\): add "t0", .*add "t29"\.\nRejected:\n- operations\[15\] \(add "bad"\)/);
+    const ids = (await store.readGraph(mission.id)).tasks.map((t) => t.id);
+    expect(ids).toHaveLength(31);
+    expect(ids).toContain('fixed');
+    expect(ids).not.toContain('bad');
+  });
+
+  it('drops a dispatch of a task that is not ready with a note, without a repair round', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const m = scripted([plan([add('a'), add('b', ['a']), { op: 'dispatch', id: 'a' }, { op: 'dispatch', id: 'b' }])]);
+    const factory: FactoryJob[] = [];
+    const out = await runPlannerStep(deps(store, m.call, [], factory), mission.id);
+    expect(out).toMatchObject({ kind: 'planned', dispatched: ['a'] });
+    expect(m.seen).toHaveLength(1);
+    expect((await store.readEvents(mission.id)).filter((e) => e.type === 'plan.rejected')).toHaveLength(0);
+  });
+
+  it('reads an answer with a reasoning block, prose and a fenced JSON with a trailing comma', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const text = `<think>The user wants a plan. {"not": "this"}</think>\nSure! Here is the plan:\n\n\`\`\`json\n{"thought":"t","operations":[${JSON.stringify(add('a'))},]}\n\`\`\`\nLet me know.`;
+    const m = scripted([text]);
+    const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(out).toMatchObject({ kind: 'planned', dispatched: ['a'] });
+    expect(m.seen).toHaveLength(1);
+  });
+
+  it('never parses an answer cut at the max-tokens limit as if it were complete', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const calls: number[] = [];
+    const cut = async () => {
+      calls.push(1);
+      // Valid JSON on its own, but the server said the answer was cut: its end is missing.
+      return calls.length === 1 ? { text: plan([add('a')]), truncated: true, error: 'cut at 64 tokens' } : plan([add('a'), add('b')]);
+    };
+    const out = await runPlannerStep(deps(store, cut, [], []), mission.id);
+    expect(out).toMatchObject({ kind: 'planned' });
+    expect((await store.readGraph(mission.id)).tasks.map((t) => t.id)).toEqual(['a', 'b']);
+    const rejected = (await store.readEvents(mission.id)).filter((e) => e.type === 'plan.rejected');
+    expect(rejected).toHaveLength(1);
   });
 
   it('accepts a repaired answer after one rejection', async () => {

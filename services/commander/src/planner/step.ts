@@ -1,3 +1,4 @@
+import { extractJson, type ChatTurn } from '@aime/models';
 import {
   applyOperations,
   checkBudget,
@@ -6,32 +7,34 @@ import {
   selectDispatchable,
   statusFingerprint,
 } from '@aime/core';
+import type {
+  PlannerOutput} from '@aime/protocol';
 import {
   CAPABILITY_WAIT_REASON,
-  PlannerOutput,
   type ActorJob,
   type ArtifactRef,
   type FactoryJob,
   type GraphOperation,
   type MissionStatus,
   type NewEvent,
-  type PlannerOperation,
   type Task,
   type TaskGraph,
 } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
+import { readPlannerAnswer, repairMessage, type ReadAnswer } from './answer.ts';
 import { digestInbox } from './news.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
 
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type { ChatTurn };
 
-/** One call of the planner model; the implementation records usage. */
-export type PlannerModelCall = (missionId: string, turns: ChatTurn[], signal?: AbortSignal) => Promise<string>;
+/**
+ * One call of the planner model; the implementation records usage. It returns the model's
+ * raw text (never throws for what the model wrote: that is read and repaired here).
+ * @param spec the mission's planner model, when it overrides the configured one.
+ */
+export type PlannerModelCall = (missionId: string, turns: ChatTurn[], signal?: AbortSignal, spec?: string) => Promise<string | PlannerReply>;
 
 export interface PlannerDeps {
   store: MissionStore;
@@ -57,6 +60,13 @@ export type StepOutcome =
 const NEWS_KEY = 'planner:news';
 const HISTORY_KEY = 'planner:history';
 const FINISHED_KEY = 'finished';
+const BAD_STEPS_KEY = 'planner:bad-steps';
+/** Repair rounds after a planner answer with invalid operations. */
+export const REPAIR_ROUNDS = 3;
+/** Steps in a row with no usable planner answer before the mission fails. */
+export const MAX_BAD_STEPS = 3;
+/** How much of the planner's last text goes into the failure message. */
+const LAST_TEXT_CHARS = 500;
 const OPEN: Task['status'][] = ['pending', 'ready', 'running', 'blocked'];
 
 /**
@@ -164,7 +174,7 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
 
   if (mission.status === 'queued') await store.setMissionStatus(missionId, 'planning', { from: ['queued'] });
 
-  // 3. Ask the planner; one repair round for an invalid answer.
+  // 3. Ask the planner; invalid operations are quoted back for repair, valid ones are kept.
   const step = mission.usage.plannerSteps + 1;
   const turns: ChatTurn[] = [
     { role: 'system', content: plannerSystemPrompt() },
@@ -184,51 +194,36 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
       }),
     },
   ];
-  let answer: { output: PlannerOutput; graph: TaskGraph; result: Extract<ReturnType<typeof applyOperations>, { ok: true }> } | null = null;
-  let lastErrors: string[] = [];
-  for (let round = 0; round < 2 && !answer; round++) {
-    let content: string;
-    try {
-      content = await deps.callModel(missionId, turns);
-    } catch (err) {
-      if (opts.finalAttempt) {
-        return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`));
-      }
-      throw err;
-    } finally {
-      await store.addUsage(missionId, { plannerSteps: round === 0 ? 1 : 0 });
+  const asked = await askPlanner(deps, mission, graph, turns, step, now.toISOString(), opts);
+  if ('outcome' in asked) return asked.outcome;
+  if (!asked.usable) {
+    // Nothing usable after the repair rounds: keep the news for the next step, and give up
+    // only after a bounded number of such steps.
+    const bad = ((await store.getJson<number>(missionId, BAD_STEPS_KEY)) ?? 0) + 1;
+    await store.putJson(missionId, BAD_STEPS_KEY, bad);
+    if (bad >= MAX_BAD_STEPS) {
+      const last = asked.lastText.length > LAST_TEXT_CHARS ? `${asked.lastText.slice(0, LAST_TEXT_CHARS)}…` : asked.lastText;
+      return failMission(
+        deps,
+        mission,
+        graph,
+        new MissionFailure('invalid_plan', `the planner gave no usable answer in ${bad} steps: ${asked.errors.join('; ')}. Its last answer: ${JSON.stringify(last)}`),
+      );
     }
-    const parsed = parsePlannerAnswer(content);
-    if (!parsed.ok) {
-      lastErrors = parsed.errors;
-    } else {
-      // Validated as a whole (a dispatch of an unknown or unready task is an error), applied
-      // without the dispatches: those go through the parallelism limit below.
-      const whole = applyOperations(graph, parsed.output.operations, { now: now.toISOString() });
-      const withoutDispatch = parsed.output.operations.filter((o) => o.op !== 'dispatch');
-      const result = whole.ok ? applyOperations(graph, withoutDispatch, { now: now.toISOString() }) : whole;
-      if (result.ok) answer = { output: parsed.output, graph: result.graph, result };
-      else lastErrors = result.errors.map((e) => e.message);
-    }
-    if (!answer) {
-      await store.appendEvent(missionId, { type: 'plan.rejected', data: { step, errors: lastErrors, repair: round === 0 } });
-      turns.push({ role: 'assistant', content }, {
-        role: 'user',
-        content: `Your answer was rejected and nothing was applied:\n${lastErrors.map((e) => `- ${e}`).join('\n')}\nAnswer again with one corrected JSON object.`,
-      });
-    }
-  }
-  if (!answer) {
-    return failMission(deps, mission, graph, new MissionFailure('invalid_plan', `the planner answered invalid operations twice: ${lastErrors.join('; ')}`));
+    logger.warn({ missionId, step, badSteps: bad, errors: asked.errors }, 'the planner gave no usable answer; the news is kept for the next step');
+    return { kind: 'planned', dispatched: [], version: graph.version };
   }
   await store.putJson(missionId, NEWS_KEY, []);
+  await store.putJson(missionId, BAD_STEPS_KEY, 0);
+  const answer = asked.answer;
 
   // 4. Finish, or dispatch every ready task the budget allows (the planner's choices first).
-  const { output } = answer;
-  if (answer.result.finish) {
-    return finishMission(deps, mission, graph, answer.graph, output, answer.result.finish, step);
+  const output: PlannerOutput = { thought: answer.thought, operations: answer.applied };
+  const changes = diffGraphs(graph, answer.graph);
+  if (answer.finish) {
+    return finishMission(deps, mission, graph, answer.graph, output, answer.finish, step);
   }
-  const preferred = output.operations.filter((o): o is Extract<PlannerOperation, { op: 'dispatch' }> => o.op === 'dispatch').map((o) => o.id);
+  const preferred = answer.preferred;
   let next = answer.graph;
   const selectable = selectDispatchable(next, mission.budget.maxParallelActors);
   const chosen = orderPreferred(selectable, preferred, next, mission.budget.maxParallelActors);
@@ -247,9 +242,7 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
         step,
         thought: output.thought,
         operations: output.operations,
-        added: answer.result.added,
-        changed: answer.result.changed,
-        removed: answer.result.removed,
+        ...changes,
       },
     },
     ...statusEvents(graph, next, new Set(chosen)),
@@ -284,24 +277,92 @@ function orderPreferred(selectable: string[], preferred: string[], graph: TaskGr
   return [...new Set(order)].slice(0, room);
 }
 
-/** Parses the model's text as PlannerOutput, with messages the model can act on. */
-export function parsePlannerAnswer(content: string): { ok: true; output: PlannerOutput } | { ok: false; errors: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(stripFences(content));
-  } catch {
-    return { ok: false, errors: [`the answer is not valid JSON (starts with ${JSON.stringify(content.slice(0, 60))})`] };
-  }
-  const parsed = PlannerOutput.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
-  }
-  return { ok: true, output: parsed.data };
+/** A planner answer (the model's raw text) as the model call returns it. */
+export interface PlannerReply {
+  text: string;
+  /** Cut at the max-tokens limit even after retries with a higher limit: not to be parsed as complete. */
+  truncated?: boolean;
+  /** Why the text holds no complete answer, when the call knows. */
+  error?: string;
 }
 
-function stripFences(s: string): string {
-  const m = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(s);
-  return m?.[1] ?? s;
+type Asked =
+  | { outcome: StepOutcome }
+  | { usable: true; answer: ReadAnswer }
+  | { usable: false; errors: string[]; lastText: string };
+
+/**
+ * Asks the planner model and reads its answer operation by operation, with up to
+ * {@link REPAIR_ROUNDS} repair rounds that quote the exact errors. Valid operations are
+ * kept across rounds; a round only has to correct what was rejected. Usable: at least one
+ * valid operation, a finish, or a valid empty answer (waiting).
+ */
+async function askPlanner(
+  deps: PlannerDeps,
+  mission: MissionRecord,
+  graph: TaskGraph,
+  turns: ChatTurn[],
+  step: number,
+  now: string,
+  opts: { finalAttempt?: boolean },
+): Promise<Asked> {
+  const { store } = deps;
+  let working: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [] };
+  let anyValid = false;
+  let errors: string[] = [];
+  let lastText = '';
+  for (let round = 0; round <= REPAIR_ROUNDS; round++) {
+    let reply: PlannerReply;
+    try {
+      const raw = await deps.callModel(mission.id, turns, undefined, mission.model.planner);
+      reply = typeof raw === 'string' ? { text: raw } : raw;
+    } catch (err) {
+      if (opts.finalAttempt) {
+        return { outcome: await failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`)) };
+      }
+      throw err;
+    } finally {
+      await store.addUsage(mission.id, { plannerSteps: round === 0 ? 1 : 0 });
+    }
+    lastText = reply.text;
+    const extracted = reply.truncated ? ({ ok: false, error: reply.error ?? 'the answer was cut off at the max-tokens limit' } as const) : extractJson(reply.text);
+    let notes: string[] = [];
+    if (!extracted.ok) {
+      errors = [extracted.error];
+    } else {
+      const read = readPlannerAnswer(working.graph, extracted.value, now);
+      errors = read.errors;
+      notes = read.notes;
+      const valid = read.applied.length > 0 || read.preferred.length > 0 || read.finish !== undefined || read.errors.length === 0;
+      anyValid ||= valid;
+      working = {
+        thought: [working.thought, read.thought].filter(Boolean).join('\n'),
+        applied: [...working.applied, ...read.applied],
+        preferred: [...new Set([...working.preferred, ...read.preferred])],
+        graph: read.graph,
+        ...(read.finish ? { finish: read.finish } : working.finish ? { finish: working.finish } : {}),
+        errors: read.errors,
+        notes: [...working.notes, ...read.notes],
+      };
+    }
+    if (!errors.length || working.finish) break;
+    const repair = round < REPAIR_ROUNDS;
+    await store.appendEvent(mission.id, { type: 'plan.rejected', data: { step, errors, repair } });
+    if (repair) turns.push({ role: 'assistant', content: reply.text }, { role: 'user', content: repairMessage(errors, working.applied, notes) });
+  }
+  if (!anyValid) return { usable: false, errors, lastText };
+  return { usable: true, answer: working };
+}
+
+/** Which tasks an answer added, changed and removed (for `plan.updated`). */
+function diffGraphs(before: TaskGraph, after: TaskGraph): { added: string[]; changed: string[]; removed: string[] } {
+  const old = new Map(before.tasks.map((t) => [t.id, t]));
+  const now = new Set(after.tasks.map((t) => t.id));
+  return {
+    added: after.tasks.filter((t) => !old.has(t.id)).map((t) => t.id),
+    changed: after.tasks.filter((t) => old.has(t.id) && old.get(t.id) !== t && JSON.stringify(old.get(t.id)) !== JSON.stringify(t)).map((t) => t.id),
+    removed: before.tasks.filter((t) => !now.has(t.id)).map((t) => t.id),
+  };
 }
 
 /** Applies runtime operations one at a time so a stale one cannot block the others. */
