@@ -50,22 +50,21 @@ export function connection(from: DemoCity, to: DemoCity): DemoCity[] | undefined
 
 const ROUTE_LIST = (mode: Mode) => DEMO_ROUTES.filter((r) => r.mode === mode).map((r) => `${r.from} → ${r.to}`).join(', ');
 
-/** One paragraph on what the demo world can do, for answers that must say it plainly. */
+/** What the demo world can do, as Markdown list items, for answers that must say it plainly. */
 export function demoWorldSummary(): string {
   return [
-    `The offline travel demo knows four cities: ${DEMO_CITIES.join(', ')}.`,
-    `It has flights ${ROUTE_LIST('flight')} and trains ${ROUTE_LIST('train')} (the Shinkansen runs Tokyo → Kyoto),`,
-    'hotels in every city, weather forecasts and currency conversion (JPY, KRW, USD, EUR).',
-    'It can plan, book and price a trip along those routes, within a budget.',
-  ].join(' ');
+    `- **Cities:** ${DEMO_CITIES.join(', ')}.`,
+    `- **Routes:** flights ${ROUTE_LIST('flight')}; trains ${ROUTE_LIST('train')} (the Shinkansen runs Tokyo → Kyoto).`,
+    '- **Tools:** search and book trains, flights and hotels; weather forecasts; currency conversion (JPY, KRW, USD, EUR); the itinerary with its total against a budget.',
+  ].join('\n');
 }
 
 /** How to leave the simulated model for a real one (see docs/models.md). */
 export const REAL_MODEL_HELP = [
-  'To work on any other goal, run Aime with a real model:',
+  '**To work on any other goal, run Aime with a real model:**',
   '',
-  '- OpenAI: `AIME_MODEL=openai:<model>` (for example `openai:gpt-4o-mini`) with `OPENAI_API_KEY`;',
-  '- any OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter): also set `OPENAI_BASE_URL`.',
+  '- OpenAI: `AIME_MODEL=openai:<model>` (for example `openai:gpt-4o-mini`) and `OPENAI_API_KEY`;',
+  '- an OpenAI-compatible server (Ollama, vLLM, LM Studio, OpenRouter): `AIME_MODEL=openai:<model>` and `OPENAI_BASE_URL` (plus `OPENAI_API_KEY` if the server wants one).',
   '',
   'See docs/models.md.',
 ].join('\n');

@@ -7,12 +7,13 @@ import type { Plan } from './trip-plan.ts';
  */
 export function outOfWorldAnswer(reason?: string): string {
   return [
-    reason ??
-      'This mission ran on the **simulated model**, which cannot work on this goal: it only knows the offline travel demo, so it did not pretend to.',
+    reason ?? 'This mission ran on the **simulated model**, which cannot work on this goal: it only knows the offline travel demo, so it did not pretend to.',
+    '',
+    '**What the simulated model can do:** plan, book and price trips in the offline travel demo.',
     '',
     demoWorldSummary(),
-    'Try for example: "Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000", or "Tokyo then Kyoto, two adults, 3 nights from Dec 3 2026, budget $2,500".',
-    'It can also call any plugin tool you name in the goal: "Call `tool_name` with {json}" (several joined by "then").',
+    '- **Goals it understands**, for example "Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000" or "Tokyo then Kyoto, two adults, 3 nights from Dec 3 2026, budget $2,500".',
+    '- **Plugin tools:** "Call `tool_name` with {json}" calls any tool a plugin serves (several calls joined by "then" run in order).',
     '',
     REAL_MODEL_HELP,
   ].join('\n');
