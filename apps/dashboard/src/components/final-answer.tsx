@@ -2,18 +2,29 @@ import { memo } from 'react';
 import Markdown from 'react-markdown';
 import type { FinalResult } from '../lib/result.ts';
 
-/** The mission's answer and artifacts once it has finished. */
+/**
+ * The mission's answer and artifacts once it has finished. A failed or cancelled mission
+ * leads with what went wrong: the answer says why (the planner writes it for the user), so
+ * it is rendered once, as Markdown, and the error repeats only what the answer does not say.
+ */
 export const FinalAnswer = memo(function FinalAnswer({ result }: { result: FinalResult }) {
+  const failed = result.status === 'failed' || result.status === 'cancelled';
+  const title = result.status === 'succeeded' ? 'Final answer' : result.status === 'failed' ? 'This mission failed' : `Mission ${result.status ?? 'finished'}`;
+  // The commander stores a planner's failure answer as the error message too: show it once.
+  const errorIsAnswer = !!result.error && !!result.answer && result.error.message.trim() === result.answer.trim();
   return (
-    <section className={`card final final-${result.status ?? 'unknown'}`} aria-labelledby="final-title" data-testid="final-answer" data-status={result.status}>
+    <section
+      className={`card final final-${result.status ?? 'unknown'}`}
+      aria-labelledby="final-title"
+      data-testid="final-answer"
+      data-status={result.status}
+      {...(failed ? { role: 'alert' } : {})}
+    >
       <div className="card-title-row">
-        <h2 id="final-title">{result.status === 'succeeded' ? 'Final answer' : `Mission ${result.status ?? 'finished'}`}</h2>
+        <h2 id="final-title">{title}</h2>
+        {result.error ? <span className="mono small muted" data-testid="final-error-code">{result.error.code}</span> : null}
       </div>
-      {result.error ? (
-        <p className="banner error">
-          <span className="mono">{result.error.code}</span>: {result.error.message}
-        </p>
-      ) : null}
+      {result.error && !errorIsAnswer ? <p className="banner error final-error">{result.error.message}</p> : null}
       {/* Answers are Markdown (an itinerary has headings and lists); react-markdown renders no raw HTML. */}
       {result.answer ? (
         <div className="answer markdown">

@@ -147,8 +147,10 @@ export function MissionPage({ id }: { id: string }) {
         </p>
       ) : null}
       {rejected > 0 ? <p className="banner warn">{rejected} events from the server could not be read and were skipped.</p> : null}
+      {/* A failure leads the page: on a phone the header alone fills the first screen. */}
+      {result && result.status !== 'succeeded' ? <FinalAnswer result={result} /> : null}
       <MissionHeader mission={mission} series={series} />
-      {result ? <FinalAnswer result={result} /> : null}
+      {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
         <ProgressList tasks={mission.tasks} />
         <Suspense
