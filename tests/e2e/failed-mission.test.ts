@@ -37,7 +37,7 @@ describe('a failed mission on the dashboard', () => {
       expect(answerBox && headerBox && answerBox.y < headerBox.y).toBe(true);
       expect(answerBox!.y).toBeLessThan(viewport.height / 2);
       // Nothing wider than the screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
       await saveScreenshot(page, `failed-mission-${name}`);
       expect(watched.errors).toEqual([]);
       await watched.close();
