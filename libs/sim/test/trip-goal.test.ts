@@ -35,6 +35,9 @@ const TABLE: Array<[string, Expect]> = [
   ['Tokyo then Kyoto, 3 pax', { people: 3 }],
   ['Tokyo then Kyoto trip, 2 adults and 1 child', { people: 3 }],
   ['Tokyo then Kyoto trip', { people: 1, noBudget: true }],
+  ['Seoul to Kyoto with my girlfriend, around $3000', { people: 2, budget: { amount: 3000, currency: 'USD' } }],
+  ['Tokyo then Kyoto with my wife and two kids', { people: 4 }],
+  ['Tokyo then Kyoto trip, 5 ppl', { people: 5 }],
   ['Tokyo then Kyoto trip for 4 days', { people: 1, days: 4 }],
   // dates
   ['Tokyo then Kyoto trip from 12/01/2026', { start: '2026-12-01' }],
@@ -54,6 +57,9 @@ const TABLE: Array<[string, Expect]> = [
   ['Seoul → Tokyo, two weeks', { days: 15 }],
   ['Seoul → Tokyo from Dec 1 to Dec 5 2026', { start: '2026-12-01', days: 5 }],
   ['Seoul → Tokyo', { noBudget: true }],
+  ['Seoul → Tokyo → Kyoto, Dec 1-4 2026', { start: '2026-12-01', days: 4 }],
+  ['Seoul-Tokyo-Kyōto, 1–5 December', { cities: ['Seoul', 'Tokyo', 'Kyoto'], departsFromFirst: true, start: '2026-12-01', days: 5 }],
+  ['A weekend in Tokyo', { cities: ['Tokyo'], days: 3 }],
   // budgets
   ['Seoul → Tokyo trip, 300k yen', { budget: { amount: 300_000, currency: 'JPY' } }],
   ['Seoul → Tokyo trip, max ₩3,000,000', { budget: { amount: 3_000_000, currency: 'KRW' } }],
@@ -65,6 +71,7 @@ const TABLE: Array<[string, Expect]> = [
   ['Seoul → Tokyo trip, 3 million won', { budget: { amount: 3_000_000, currency: 'KRW' } }],
   ['Seoul → Tokyo trip, JPY 250,000', { budget: { amount: 250_000, currency: 'JPY' } }],
   ['Seoul → Tokyo trip, budget 200000', { budget: { amount: 200_000, currency: 'JPY' } }],
+  ['Seoul → Tokyo trip, 250,000円', { budget: { amount: 250_000, currency: 'JPY' } }],
   // the Shinkansen day
   ['Seoul → Tokyo → Kyoto, 5 days, Shinkansen on day 3', { shinkansenDay: 3, days: 5 }],
   ['Seoul → Tokyo → Kyoto from Dec 1 2026, bullet train on Dec 3', { shinkansenDay: 3 }],

@@ -4,7 +4,7 @@ import { AIRPORT_CODES, DEMO_CITIES, type DemoCity } from './demo-world.ts';
  * Reads a travel goal as people write it, for the simulated planner. Pure: text in, data out.
  *
  * What it understands, and the defaults when a field is missing:
- * - **Cities** of the demo world (or their airport codes) in order of mention, joined by
+ * - **Cities** of the demo world (or their airport codes; accents ignored: Kyōto) in order of mention, joined by
  *   anything ("via", "then", arrows →, ->, >, –, commas, "and"). "from X" makes X the start.
  *   A city named twice counts once, except "back to X" / "return to X" / "round trip", which
  *   end the trip where it started.
@@ -12,15 +12,17 @@ import { AIRPORT_CODES, DEMO_CITIES, type DemoCity } from './demo-world.ts';
  *   sets off, so no night is spent in the first city (the reference "Seoul → Tokyo → Kyoto");
  *   a list of places ("Tokyo then Kyoto", "Tokyo and Kyoto") is visited, first city included.
  * - **Party size** in digits or words ("2 people", "two adults", "3 pax", "a couple", "me and
- *   my wife", "family of four", "solo", "2 adults and 1 child"). Default: 1.
+ *   my wife", "with my girlfriend", "my wife and two kids", "family of four", "solo", "2 adults
+ *   and 1 child"). Default: 1 (at most 9: the booking tools' limits).
  * - **Start date**: ISO (2026-12-01), US (12/01/2026, 12/1), written ("December 1st, 2026",
  *   "1 Dec 2026", "Dec 1", "the 1st of December"). A date without a year takes the first such
  *   date not before `today` (when given), else 2026. Default: 2026-12-01, the demo's reference day.
  * - **Length**: "4 days", "4-day", "3 nights" (= 4 days), "a week" (7 nights), "a weekend" (2
- *   nights), "a long weekend" (3 nights), or an end date ("until Dec 5", "to 12/05/2026").
+ *   nights), "a long weekend" (3 nights), a range ("Dec 1-4", "1–5 December") or an end date
+ *   ("until Dec 5", "to 12/05/2026").
  *   Default: one night per city visited; never fewer.
  * - **Budget** in JPY, KRW, USD or EUR: symbols ¥ ₩ $ €, codes, words (yen, won, dollars,
- *   euros), "k" and "m" suffixes, thousands separators ("300k yen", "₩3,000,000", "$2.5k",
+ *   euros, 円), "k" and "m" suffixes, thousands separators ("300k yen", "₩3,000,000", "$2.5k",
  *   "2,500 USD", "€2000"); a bare number after "budget" or "under" is JPY. Default: none.
  * - **Shinkansen day**: "Shinkansen … on day 2" or "Shinkansen on Dec 2". Default: none
  *   (the planner spreads the nights evenly).
@@ -111,6 +113,8 @@ export function findDates(text: string, today?: string): Found[] {
     const y = m[3] ? (m[3].length === 2 ? `20${m[3]}` : m[3]) : undefined;
     add(m.index, m[0].length, withYear(Number(m[1]), Number(m[2]), y, today));
   }
+  // "1–5 December": the range starts on its first day.
+  for (const m of text.matchAll(new RegExp(`\\b${DAY}\\s*(?:-|–)\\s*\\d{1,2}(?:st|nd|rd|th)?(?:\\s+of)?\\s+${MONTH}\\b${YEAR}`, 'gi'))) add(m.index, m[0].length, withYear(month(m[2]!), Number(m[1]), m[3], today));
   // "December 1st, 2026", "Dec 1"
   for (const m of text.matchAll(new RegExp(`\\b${MONTH}\\s+${DAY}\\b${YEAR}`, 'gi'))) add(m.index, m[0].length, withYear(month(m[1]!), Number(m[2]), m[3], today));
   // "1 Dec 2026", "the 1st of December"
@@ -170,18 +174,26 @@ function readCities(text: string): Pick<TripGoal, 'cities' | 'departsFromFirst' 
 
 // ---------- people ----------
 
-const PEOPLE_NOUN = '(?:people|persons?|adults?|travell?ers?|passengers?|guests?|pax|friends|of us|colleagues|students)';
+const PEOPLE_NOUN = '(?:people|ppl|persons?|adults?|travell?ers?|passengers?|guests?|pax|friends|of us|colleagues|students)';
+
+const PARTNER = '(?:\\w+ )?(?:wife|husband|partner|spouse|girlfriend|boyfriend|fianc[ée]e?|friend|mum|mom|dad|mother|father|sister|brother)';
+const KIDS = `\\b${NUMBER}\\s+(?:children|child|kids?|teens?|teenagers?|infants?|sons|daughters)\\b`;
 
 function readPeople(text: string): number | undefined {
   const adultsKids = [...text.matchAll(new RegExp(`\\b${NUMBER}\\s+(adults?|children|child|kids?|teens?|teenagers?|infants?)\\b`, 'gi'))];
   if (adultsKids.length > 1) return adultsKids.reduce((n, m) => n + toNumber(m[1]!), 0);
-  const counted = new RegExp(`\\b${NUMBER}\\s+${PEOPLE_NOUN}\\b`, 'i').exec(text) ?? new RegExp(`\\b${NUMBER}\\s+(?:adults?|children|kids)\\b`, 'i').exec(text);
-  if (counted) return toNumber(counted[1]!);
   const family = new RegExp(`\\b(?:family|group|party) of ${NUMBER}\\b`, 'i').exec(text);
   if (family) return toNumber(family[1]!);
-  if (/\b(?:me|I) and my (?:\w+ )?(?:wife|husband|partner|spouse|girlfriend|boyfriend|fianc[ée]e?|friend|mum|mom|dad|mother|father|son|daughter|sister|brother)\b/i.test(text)) return 2;
-  if (/\bmy (?:\w+ )?(?:wife|husband|partner|spouse|girlfriend|boyfriend|fianc[ée]e?|friend) and (?:I|me)\b/i.test(text)) return 2;
-  if (/\b(?:a couple|for two|for 2|honeymoon|the two of us|both of us)\b/i.test(text)) return 2;
+  const counted = new RegExp(`\\b${NUMBER}\\s+${PEOPLE_NOUN}\\b`, 'i').exec(text);
+  if (counted) return toNumber(counted[1]!);
+  // "me and my wife", "my husband and I", "with my girlfriend", "a couple": two, plus any kids named.
+  const kids = new RegExp(KIDS, 'i').exec(text);
+  const withKids = (n: number) => n + (kids ? toNumber(kids[1]!) : /\b(?:and|with) (?:our|my) (?:son|daughter|baby|kid|child)\b/i.test(text) ? 1 : 0);
+  if (new RegExp(`\\b(?:(?:me|I) and my ${PARTNER}|my ${PARTNER} and (?:I|me)|with my ${PARTNER})\\b`, 'i').test(text)) return withKids(2);
+  if (/\b(?:a couple|for two|for 2|honeymoon|the two of us|both of us|me and my partner)\b/i.test(text)) return withKids(2);
+  if (kids) return toNumber(kids[1]!) + (/\b(?:me|I|myself)\b/.test(text) ? 1 : 0);
+  const adults = new RegExp(`\\b${NUMBER}\\s+adults?\\b`, 'i').exec(text);
+  if (adults) return toNumber(adults[1]!);
   if (/\b(?:solo|alone|just me|by myself|on my own|for one|one person|single traveller)\b/i.test(text)) return 1;
   const bare = new RegExp(`\\bfor ${NUMBER}\\b(?![.,]\\d|\\s*(?:-|\\s)?(?:days?|nights?|weeks?|k\\b|yen|won|dollars|euros|usd|eur|jpy|krw|%))`, 'i').exec(text);
   return bare ? toNumber(bare[1]!) : undefined;
@@ -198,6 +210,12 @@ function readLength(text: string, start: string | undefined, dates: Found[]): nu
   if (weeks) return toNumber(weeks[1]!) * 7 + 1;
   if (/\blong weekend\b/i.test(text)) return 4;
   if (/\bweekend\b/i.test(text)) return 3;
+  // A range of days in one month: "Dec 1-4", "1–4 December".
+  const range = new RegExp(`\\b(?:${MONTH}\\s+${DAY}\\s*(?:-|–|to)\\s*${DAY}\\b|${DAY}\\s*(?:-|–|to)\\s*${DAY}\\s+${MONTH})`, 'i').exec(text);
+  if (start && range) {
+    const [from, to] = range[1] ? [range[2], range[3]] : [range[4], range[5]];
+    if (Number(to) > Number(from)) return Number(to) - Number(from) + 1;
+  }
   // An end date: "from Dec 1 to Dec 5", "until 12/05".
   if (start && dates.length > 1) {
     const end = dates.find((d) => d.date > start && /\b(?:to|until|till|through|thru|-|–)\s*(?:the\s+)?$/i.test(text.slice(Math.max(0, d.at - 12), d.at)));
@@ -210,7 +228,7 @@ function readLength(text: string, start: string | undefined, dates: Found[]): nu
 
 const SYMBOLS: Record<string, CurrencyCode> = { '¥': 'JPY', '￥': 'JPY', '₩': 'KRW', $: 'USD', '€': 'EUR' };
 const WORDS: Array<[RegExp, CurrencyCode]> = [
-  [/^(?:jpy|yen)$/i, 'JPY'],
+  [/^(?:jpy|yen|円)$/i, 'JPY'],
   [/^(?:krw|won)$/i, 'KRW'],
   [/^(?:usd|dollars?|bucks)$/i, 'USD'],
   [/^(?:eur|euros?)$/i, 'EUR'],
@@ -225,7 +243,7 @@ function scaled(num: string, suffix: string | undefined): number {
 
 function readBudget(text: string): Budget | undefined {
   const symbol = new RegExp(`(?:US)?([¥￥₩$€])\\s?${AMOUNT}`, 'i').exec(text);
-  const worded = new RegExp(`\\b${AMOUNT}\\s*(jpy|yen|krw|won|usd|dollars?|bucks|eur|euros?)\\b`, 'i').exec(text);
+  const worded = new RegExp(`\\b${AMOUNT}\\s*(jpy|yen|krw|won|usd|dollars?|bucks|eur|euros?|円)(?:\\b|(?<=円))`, 'i').exec(text);
   const coded = new RegExp(`\\b(JPY|KRW|USD|EUR)\\s?${AMOUNT}`, 'i').exec(text);
   const hits: Array<{ at: number; budget: Budget }> = [];
   if (symbol) hits.push({ at: symbol.index, budget: { amount: scaled(symbol[2]!, symbol[3]), currency: SYMBOLS[symbol[1]!]! } });
@@ -262,11 +280,12 @@ export const soundsLikeTravel = (goal: string): boolean => /\b(trip|travel\w*|it
 
 /** The trip a goal asks for, or null when it names no demo city or does not ask for travel. */
 export function readTripGoal(goal: string, opts: ReadOptions = {}): TripGoal | null {
-  const text = goal.replace(/\s+/g, ' ');
+  // "Kyōto" is Kyoto: accents dropped; positions only matter within this text.
+  const text = goal.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ');
   const route = readCities(text);
   const named = new Set(route.cities).size;
   if (named === 0 || (named < 2 && !TRAVEL_WORDS.test(text))) return null;
-  if (named >= 2 && !TRAVEL_WORDS.test(text) && !/→|->|>|–|\bvia\b|\bthen\b/.test(text)) return null;
+  if (named >= 2 && !TRAVEL_WORDS.test(text) && !route.departsFromFirst && !/\bvia\b|\bthen\b/.test(text)) return null;
   const dates = findDates(text, opts.today);
   const today = opts.today;
   const start = dates[0]?.date ?? (today && today > DEFAULT_START ? addDays(today, 7) : DEFAULT_START);
