@@ -129,10 +129,15 @@ describe('the sim planner on goals as people write them', () => {
       '- id: call-note; status: succeeded; depends on: call-stamp; attempts: 1; title: Call note; description: Call `note` with {"text":"b"} and report its result.',
     ];
     const news = ['- Report from task `call-note` (succeeded): Called note with {"text":"b"}. Result: {"result":"B"}'];
-    const finish = planFor(plannerRequest('Call `stamp` with {"text":"a"} then Call `note` with {"text":"b"}', rows, news, '- [x] call-stamp: A\n- [x] call-note: B')).operations[0] as { status: string; answer: string };
+    const progress = [
+      '- [x] **Call stamp** (`call-stamp`) — succeeded',
+      '  - summary: Called stamp with {"text":"a"}. Result: {"result":"A"}',
+      '- [x] **Call note** (`call-note`) — succeeded',
+      '  - summary: Called note with {"text":"b"}. Result: {"result":"B"}',
+    ].join('\n');
+    const finish = planFor(plannerRequest('Call `stamp` with {"text":"a"} then Call `note` with {"text":"b"}', rows, news, progress)).operations[0] as { status: string; answer: string };
     expect(finish.status).toBe('succeeded');
-    expect(finish.answer).toMatch(/^All 2 calls ran in order \(stamp, then note\)/);
-    expect(finish.answer).toContain('- [x] call-stamp: A');
+    expect(finish.answer).toBe('All 2 calls ran in order (stamp, then note):\n\n1. Called stamp with {"text":"a"}. Result: {"result":"A"}\n2. Called note with {"text":"b"}. Result: {"result":"B"}');
   });
 
   it('ends the mission failed with the itinerary when it is over budget, instead of retrying it', () => {

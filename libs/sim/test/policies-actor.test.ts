@@ -305,7 +305,8 @@ describe('actorPolicy', () => {
     const first = actorPolicy.answer(request(sys));
     const r = reportOf(actorPolicy.answer(request(sys, then([], first, ['{}', LEDGER(46_500)]))));
     expect(r.status).toBe('failed');
-    expect(r.summary).toContain('**Over budget:** the total ¥46,500 is ¥6,500 over the budget of ¥40,000.');
+    expect(r.summary.startsWith('**Over budget:** the total ¥46,500 is ¥6,500 over the budget of ¥40,000.')).toBe(true);
+    expect(r.summary).toContain('**Budget:** ¥40,000; **over by:** ¥6,500');
   });
 
   it('reads the intent from the description even when the title repeats its start', () => {

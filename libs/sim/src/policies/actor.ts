@@ -450,13 +450,16 @@ function assemble(ctx: Ctx): SimAnswer {
     const over = budget !== undefined && remaining !== undefined && remaining < 0;
     const notices = Array.isArray(summary.notices) ? summary.notices.filter((n): n is string => typeof n === 'string') : [];
     const md = [
+      // Over budget, the verdict comes first: it is why the mission failed.
+      ...(over ? [`**Over budget:** the total ${money(total)} is ${money(-remaining!)} over the budget of ${money(budget)}.`, ''] : []),
       '# Itinerary',
       '',
       ...[...byDay.entries()].flatMap(([day, lines]) => [`## ${day}`, ...lines, '']),
       `**Total:** ${money(total)}`,
-      ...(budget !== undefined && remaining !== undefined ? [`**Budget:** ${money(budget)}${stated && stated.currency !== 'JPY' ? ` (${money(stated.amount, stated.currency)})` : ''}; **remaining:** ${money(remaining)}`] : []),
+      ...(budget !== undefined && remaining !== undefined
+        ? [`**Budget:** ${money(budget)}${stated && stated.currency !== 'JPY' ? ` (${money(stated.amount, stated.currency)})` : ''}; ${remaining < 0 ? `**over by:** ${money(-remaining)}` : `**remaining:** ${money(remaining)}`}`]
+        : []),
       ...(stated && budget === undefined ? [`**Budget:** ${money(stated.amount, stated.currency)} (not converted to JPY: no currency tool)`] : []),
-      ...(over ? ['', `**Over budget:** the total ${money(total)} is ${money(-remaining!)} over the budget of ${money(budget)}.`] : []),
       ...(notices.length ? ['', '## Notices', ...notices.map((n) => `- ${n}`)] : []),
     ].join('\n');
     // Over budget the completion criteria are not met: say so, with the itinerary, as a failure.

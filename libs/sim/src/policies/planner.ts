@@ -108,7 +108,12 @@ function disruptionTarget(n: News): string | null {
 function answerFrom(view: PlannerView, finalTaskIds: string[]): string {
   // Calls in a row: each result matters, and the progress list holds every report.
   const calls = view.tasks.filter((t) => isCallTask(t.id));
-  if (calls.length > 1 && calls.length === view.tasks.length) return `All ${calls.length} calls ran in order (${calls.map((t) => t.title.replace(/^Call /, '')).join(', then ')}).\n\n${view.progress}`;
+  if (calls.length > 1 && calls.length === view.tasks.length) {
+    // Each call's report is in the progress list; a compacted list falls back to itself.
+    const results = view.progress.split('\n').map((l) => /^\s*- summary: (Called .*)$/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const list = results.length === calls.length ? results.map((r, i) => `${i + 1}. ${r}`).join('\n') : view.progress;
+    return `All ${calls.length} calls ran in order (${calls.map((t) => t.title.replace(/^Call /, '')).join(', then ')}):\n\n${list}`;
+  }
   for (const n of view.news) if (n.kind === 'report' && finalTaskIds.includes(n.taskId) && n.status === 'succeeded') return n.summary;
   return `All tasks are done.\n\n${view.progress}`;
 }
