@@ -54,7 +54,7 @@ function firstPlan(view: PlannerView): Plan {
     const s = scheduleTrip({ ...goal, ...(budget ? { budget } : {}) });
     return s.ok ? initialTripPlan(s.trip) : outOfWorldPlan(s.reason);
   }
-  if (soundsLikeTravel(view.goal)) return outOfWorldPlan('This trip goes beyond the offline travel demo the **simulated model** knows, so it did not pretend to plan it.');
+  if (soundsLikeTravel(view.goal)) return outOfWorldPlan('This mission ran on the **simulated model**, which found no city of the offline travel demo in this trip, so it did not pretend to plan it.');
   return outOfWorldPlan();
 }
 
