@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { deleteKeys } from '@aime/testing';
 import { startAll, type AllInOneHandle } from '@aime/aime';
+import type { ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { Event, Mission } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
@@ -30,6 +31,7 @@ export async function startStack(
     actorConcurrency?: number;
     /** Built dashboard to serve at `/`. @default null */ dashboardDir?: string | null;
     /** The actor worker's plugins. @default the all-in-one's (travel) */ plugins?: PluginDefinition[];
+    /** The models (e.g. `openai:` against a quirky sim). @default the sim, started by the all-in-one */ models?: ModelsConfig;
   } = {},
 ): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
@@ -41,6 +43,7 @@ export async function startStack(
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(opts.actorConcurrency ? { actorConcurrency: opts.actorConcurrency } : {}),
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    ...(opts.models ? { models: opts.models } : {}),
   });
   return withHelpers(app, prefix);
 }

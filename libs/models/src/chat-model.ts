@@ -19,8 +19,6 @@ export interface ChatModelOptions {
   spec?: string;
   /** `max_tokens` for this model instance. @default the role's maxTokens */
   maxTokens?: number;
-  /** Stream the answer (for servers that only stream). @default false */
-  streaming?: boolean;
 }
 
 /** The sim ignores keys; the openai client insists on one. */
@@ -114,7 +112,6 @@ export function createChatModel(cfg: ModelsConfig, role: ModelRole, opts: ChatMo
     }),
     // Ask for usage on streams too, so every call can be accounted for.
     streamUsage: true,
-    ...(opts.streaming ? { streaming: true } : {}),
     ...(endpoint.baseURL ? { configuration: { baseURL: endpoint.baseURL } } : {}),
   });
 }

@@ -27,6 +27,8 @@ export { OUTPUT_MODES, EndpointMemory, endpointMemory, nextMode, unsupportedFeat
 export type { OutputMode, Unsupported } from './output-mode.ts';
 export { extractJson, stripReasoning } from './extract-json.ts';
 export type { Extracted } from './extract-json.ts';
-export { StructuredModel, contextWarning, messageText } from './structured.ts';
-export type { ChatTurn, NoticeLogger, StructuredModelOptions, StructuredRequest, StructuredResult } from './structured.ts';
+export { StructuredModel, messageText } from './structured.ts';
+export type { ChatTurn, StructuredModelOptions, StructuredRequest, StructuredResult } from './structured.ts';
+export { AdaptiveChatModel, contextWarning } from './adaptive.ts';
+export type { AdaptiveAnswer, AdaptiveCallOptions, AdaptiveChatModelOptions, NoticeLogger } from './adaptive.ts';
 export { estimateTokens } from './tokens.ts';

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { HumanMessage, type AIMessage } from '@langchain/core/messages';
-import { createChatModel, createUsageCallback, modelInfo, usageFromMessage, type ModelsConfig } from '@aime/models';
+import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
@@ -106,10 +106,12 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
   const tools = [...pluginTools(spec, deps.bundles), ...builtinTools({ progress, readArtifact, maxObservationChars })];
   const byName = new Map(tools.map((t) => [t.name, t]));
   const toolNames = tools.map((t) => t.name);
-  const model = createChatModel(deps.models, 'actor').bindTools(
-    tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: inputJsonSchema(t) } })),
-  );
-  const usageCallback = createUsageCallback({ role: 'actor', model: modelInfo(deps.models).actor, missionId, taskId, actorId }, usageSink(store));
+  // The mission's actor model (it may override the configured one), through the endpoint's
+  // adaptations: streaming-only servers, answers cut at the max-tokens limit.
+  const actorSpec = mission.model?.actor ?? modelInfo(deps.models).actor;
+  const model = new AdaptiveChatModel({ cfg: deps.models, role: 'actor', ...(actorSpec !== deps.models.models.actor.spec ? { spec: actorSpec } : {}), logger: log });
+  const toolDefs = tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: inputJsonSchema(t) } }));
+  const usageCallback = createUsageCallback({ role: 'actor', model: actorSpec, missionId, taskId, actorId }, usageSink(store), deps.models.prices);
 
   const watch = new MissionWatch(store, ids, deps.pollMs);
   const ctxBase: ToolContextBase = {
@@ -162,7 +164,15 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         let msg: AIMessage;
         try {
           // A signal per call: the client leaves a listener on the signal it is given, which would pile up over the steps.
-          msg = await model.invoke(messages, { signal: AbortSignal.any([watch.signal]), callbacks: [usageCallback], ...(forced ? { tool_choice: 'required' as const } : {}) });
+          const call = (required: boolean) =>
+            model.invoke(messages, { signal: AbortSignal.any([watch.signal]), callbacks: [usageCallback], tools: toolDefs, ...(required ? { tool_choice: 'required' } : {}) });
+          msg = (
+            await call(forced).catch((err: unknown) => {
+              // A server that refuses `tool_choice: required`: ask without it (a text answer is then taken as the report).
+              if (forced && unsupportedFeature(err) === 'tools') return call(false);
+              throw err;
+            })
+          ).message;
         } catch (err) {
           if (watch.signal.aborted) return 'cancelled';
           throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
