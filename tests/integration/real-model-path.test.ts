@@ -125,4 +125,24 @@ describe('the reference mission through the openai: path, with real providers\' 
     expect(warnings[0]!.data.message).toMatch(/maxCostUsd cannot be enforced.*AIME_MODEL_PRICES/);
     expectEveryAnsweredCallCounted(run);
   });
+
+  it('runs a mission on a model the caller picks from the operator-allowed list, and refuses others naming the field', async () => {
+    const stack = await startStack({ models: models('fenced', { AIME_ALLOWED_MODELS: 'openai:gpt-4.1-mini' }) });
+    try {
+      const refused = await stack.api<{ error: { code: string; message: string } }>('/v1/missions', { body: { goal: REFERENCE_GOAL, model: { actor: 'openai:gpt-4o' } } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'model_not_allowed' });
+      expect(refused.body.error.message).toMatch(/model\.actor: 'openai:gpt-4o' is not allowed.*allowed: openai:gpt-4\.1-mini/);
+      const id = await stack.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT, model: 'openai:gpt-4.1-mini' });
+      const mission = await stack.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 60_000);
+      expect(mission.status).toBe('succeeded');
+      expect(mission.model).toEqual({ planner: 'openai:gpt-4.1-mini', factory: 'openai:gpt-4.1-mini', actor: 'openai:gpt-4.1-mini', simulated: false });
+      const usage = ofType(await stack.events(id), 'usage');
+      expect(new Set(usage.map((e) => e.data.model))).toEqual(new Set(['openai:gpt-4.1-mini']));
+      // Priced at gpt-4.1-mini's list price ($0.40 / $1.60 per 1M), not the default model's.
+      expect(mission.usage.costUsd).toBeCloseTo((mission.usage.promptTokens * 0.4 + mission.usage.completionTokens * 1.6) / 1e6, 9);
+    } finally {
+      await stack.close();
+    }
+  });
 });

@@ -30,7 +30,7 @@ try {
 } catch (err) {
   // A broken config or plugin: its message names the file or plugin and the cause.
   const code = (err as { code?: unknown }).code;
-  if (err instanceof StartupError || code === 'invalid_config' || code === 'plugin_load_failed' || code === 'plugin_setup_failed' || code === 'duplicate_tool') {
+  if (err instanceof StartupError || code === 'invalid_config' || code === 'model_config' || code === 'plugin_load_failed' || code === 'plugin_setup_failed' || code === 'duplicate_tool') {
     process.stderr.write(`\n${(err as Error).message}\n\n`);
     process.exit(1);
   }

@@ -53,7 +53,9 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     closers.push(redis.stop);
     if (redis.started) logger.info({ url: redis.url }, 'started redis-server (data in .aime/redis)');
 
-    let models = opts.models ?? modelsConfigFromEnv();
+    // Plugins and model settings may come from aime.config.*: load it before the models.
+    const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig()));
+    let models = opts.models ?? modelsConfigFromEnv(process.env, config?.models);
     if (modelInfo(models).simulated && !process.env.AIME_SIM_URL) {
       const sim = await startSimServer({ port: 0 });
       closers.push(sim.close);
@@ -65,7 +67,7 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     const common = { redisUrl: redis.url, prefix, models, logger };
 
     // A plugin that fails to load stops the start here, before the API answers anything.
-    const plugins = opts.plugins ? { plugins: opts.plugins } : { config: opts.config ?? (await loadConfig()) };
+    const plugins = opts.plugins ? { plugins: opts.plugins } : { config: config! };
     const workers = await startActorWorker({ ...common, ...plugins, concurrency: opts.actorConcurrency ?? 4 });
     closers.push(() => workers.close());
     const factory = await startActorFactory(common);

@@ -3,11 +3,24 @@ import { Budget, MissionStatus, MissionSummary } from './mission.ts';
 import { Event } from './events.ts';
 import { Approval, Bundle } from './tools.ts';
 
+/** A model spec as `AIME_MODEL` takes it: `sim`, `sim:<name>`, `openai:<model>` or a bare model name. */
+const ModelSpecText = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model spec has no spaces, e.g. openai:gpt-4.1');
+
 export const CreateMissionRequest = z.object({
   goal: z.string().trim().min(1).max(8000),
   context: z.record(z.string(), z.unknown()).optional(),
   budget: Budget.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Run this mission on other models than the server's defaults: one spec for every role
+   * (`"openai:gpt-4.1"`) or per role. Only specs the operator allows (`AIME_ALLOWED_MODELS`).
+   */
+  model: z
+    .union([
+      ModelSpecText,
+      z.object({ planner: ModelSpecText.optional(), factory: ModelSpecText.optional(), actor: ModelSpecText.optional() }).strict(),
+    ])
+    .optional(),
 });
 export type CreateMissionRequest = z.infer<typeof CreateMissionRequest>;
 

@@ -1,3 +1,4 @@
+import { ModelsFileSection } from '@aime/models';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +33,8 @@ export type McpServerEntry = z.infer<typeof McpServerEntry>;
 export const AimeConfigFile = z.strictObject({
   plugins: z.array(PluginEntry).optional(),
   mcpServers: z.array(McpServerEntry).optional(),
+  /** Per-role model settings (see docs/models.md); the environment wins over them. */
+  models: ModelsFileSection.optional(),
 });
 export type AimeConfigFile = z.infer<typeof AimeConfigFile>;
 
@@ -54,6 +57,8 @@ export interface AimeConfig {
   source: string | null;
   /** Where the plugin list came from. */
   pluginsFrom: 'env' | 'file' | 'default';
+  /** The file's `models` section, for `modelsConfigFromEnv(env, models)`. */
+  models?: ModelsFileSection;
 }
 
 /** The plugins a worker loads with neither a config file listing plugins nor `AIME_PLUGINS`. */
@@ -165,5 +170,5 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<AimeConf
     pluginsFrom = 'default';
   }
   const mcpServers = (file.mcpServers ?? []).map((s) => ('command' in s && s.cwd && !isAbsolute(s.cwd) ? { ...s, cwd: resolve(fileDir, s.cwd) } : s));
-  return { plugins, mcpServers, source, pluginsFrom };
+  return { plugins, mcpServers, source, pluginsFrom, ...(file.models ? { models: file.models } : {}) };
 }

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
 import { runService } from '@aime/service';
+import { loadConfig } from './config.ts';
 import { startActorWorker } from './worker.ts';
 
 /** An integer setting from the environment; a malformed one is passed on as NaN, which the worker rejects by name. */
@@ -9,14 +10,16 @@ const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
 const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
 
 const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
-// Plugins come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
-await runService('actor worker', logger, () =>
-  startActorWorker({
+// Plugins and the `models` section come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
+await runService('actor worker', logger, async () => {
+  const config = await loadConfig();
+  return startActorWorker({
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
-    models: modelsConfigFromEnv(process.env),
+    config,
+    models: modelsConfigFromEnv(process.env, config.models),
     ...(maxObservationChars !== undefined ? { maxObservationChars } : {}),
     ...(historyTokens !== undefined ? { historyTokens } : {}),
     logger,
-  }),
-);
+  });
+});

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { modelsConfigFromEnv } from '@aime/models';
 import { createMemoryToolContext, runTool } from '@aime/plugin-sdk';
 import { ConfigError, DEFAULT_PLUGINS, PluginLoadError, loadConfig, loadPlugins, pluginOrigin } from '../src/index.ts';
 import { pluginDir, SHOUT_PLUGIN } from './plugin-dir.ts';
@@ -37,6 +38,19 @@ describe('loadConfig', () => {
       ],
       mcpServers: [{ name: 'files', command: 'node', cwd: join(dir, 'conf/srv') }],
     });
+  });
+
+  it('reads a models section that the model config applies under the environment, and refuses a key written in the file', async () => {
+    const models = { default: { model: 'openai:llama3.1:8b', baseURL: 'http://127.0.0.1:11434/v1', contextWindow: 8192 }, planner: { outputMode: 'json_object', temperature: 0 } };
+    const dir = await project({ 'aime.config.json': JSON.stringify({ models }) });
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.models).toEqual(models);
+    const cfg = modelsConfigFromEnv({ AIME_FACTORY_OUTPUT_MODE: 'tool' }, config.models);
+    expect(cfg.models.planner.model).toBe('llama3.1:8b');
+    expect(cfg.roles.planner).toMatchObject({ baseURL: 'http://127.0.0.1:11434/v1', outputMode: 'json_object', temperature: 0, contextWindow: 8192 });
+    expect(cfg.roles.factory.outputMode).toBe('tool');
+    const bad = await project({ 'aime.config.json': JSON.stringify({ models: { planner: { apiKey: 'sk-live-secret' } } }) });
+    await expect(loadConfig({ cwd: bad, env: {} })).rejects.toThrow(/models.*apiKey/);
   });
 
   it('finds aime.config.ts in the working directory and takes its default export', async () => {

@@ -100,6 +100,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       store,
       wake: planner.wake,
       modelInfo: modelInfo(opts.models),
+      allowedModels: opts.models.allowedModels ?? [],
       auth,
       logger,
       metrics,

@@ -1,10 +1,42 @@
 import { z } from 'zod';
-import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission } from '@aime/protocol';
+import { MODEL_ROLES, parseModelSpec } from '@aime/models';
+import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission, type ModelInfo } from '@aime/protocol';
+import { ApiError } from './errors.ts';
 import { resolveBudget } from '@aime/core';
 import { loadMission, principalOfRequest } from './context.ts';
 import { bearer, errorResponses, missionView, type RouteContext, type ZodApp } from './route-context.ts';
 
 const tags = ['missions'];
+
+/**
+ * The models a new mission runs with: the server's, with the caller's override where the
+ * operator allows it. @throws ApiError 400 `model_not_allowed` naming the field and what is allowed.
+ */
+function missionModels(defaults: ModelInfo, allowed: string[], override: CreateMissionRequest['model']): ModelInfo {
+  if (override === undefined) return defaults;
+  const wanted = typeof override === 'string' ? { planner: override, factory: override, actor: override } : override;
+  const out: ModelInfo = { ...defaults };
+  for (const role of MODEL_ROLES) {
+    const text = wanted[role];
+    if (text === undefined) continue;
+    let spec: string;
+    try {
+      spec = parseModelSpec(text, `model.${role}`).spec;
+    } catch (err) {
+      throw new ApiError(400, 'validation_failed', (err as Error).message, [{ path: typeof override === 'string' ? 'model' : `model.${role}`, message: (err as Error).message }]);
+    }
+    if (spec !== defaults[role] && !allowed.includes(spec)) {
+      const field = typeof override === 'string' ? 'model' : `model.${role}`;
+      const message = allowed.length
+        ? `${field}: '${spec}' is not allowed on this server; allowed: ${allowed.join(', ')}`
+        : `${field}: this server allows no model override (the operator sets AIME_ALLOWED_MODELS)`;
+      throw new ApiError(400, 'model_not_allowed', message, [{ path: field, message }]);
+    }
+    out[role] = spec;
+  }
+  out.simulated = MODEL_ROLES.some((r) => out[r] === 'sim' || out[r].startsWith('sim:'));
+  return out;
+}
 export const MissionParams = z.object({ id: Id });
 
 /** `POST /v1/missions`, `GET /v1/missions`, `GET /v1/missions/:id`. */
@@ -18,7 +50,8 @@ export function registerMissionRoutes(app: ZodApp, ctx: RouteContext): void {
       const who = principalOfRequest(request);
       const { goal, context, metadata } = request.body;
       const budget = resolveBudget(request.body.budget);
-      const { mission } = await store.createMission({ goal, model: ctx.deps.modelInfo, budget, context, metadata, owner: who.principal });
+      const model = missionModels(ctx.deps.modelInfo, ctx.deps.allowedModels ?? [], request.body.model);
+      const { mission } = await store.createMission({ goal, model, budget, context, metadata, owner: who.principal });
       ctx.metrics.missionsCreated.inc();
       request.log.info({ missionId: mission.id, principal: who.principal }, 'mission created');
       await ctx.wake(mission.id, 'created');

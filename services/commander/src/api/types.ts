@@ -11,6 +11,8 @@ export interface ApiDeps {
   wake(missionId: string, reason: string): Promise<void>;
   /** The models new missions run with; recorded on each mission. */
   modelInfo: ModelInfo;
+  /** Model specs a caller may pick per mission (`model` in `POST /v1/missions`). @default [] */
+  allowedModels?: string[];
   auth: AuthConfig;
   logger: Logger;
   /** Named readiness checks, e.g. `{ redis: true, workers: true }`; /readyz is 200 only when all are true. */
