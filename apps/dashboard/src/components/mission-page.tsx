@@ -53,8 +53,9 @@ function MissionHeader({ mission, series }: { mission: Mission; series: readonly
         </div>
         <div>
           <dt>Cost</dt>
-          <dd>
+          <dd title={mission.usage.costKnown ? undefined : 'a model of this mission has no price: its calls count as $0, so the cost budget cannot be enforced (AIME_MODEL_PRICES)'}>
             {formatCost(usage.costUsd)} <span className="muted small">/ {formatCost(mission.budget.maxCostUsd)}</span>
+            {mission.usage.costKnown ? null : <span className="badge badge-warn">cost unknown</span>}
           </dd>
         </div>
         <div>

@@ -39,8 +39,16 @@ export function eventSummary(e: Event): string {
       return `${e.data.approval.tool} ${e.data.approval.status}`;
     case 'world.event':
       return `(${e.data.source}) ${e.data.message}`;
-    case 'usage':
-      return `${e.data.role} ${e.data.model}: ${e.data.promptTokens}+${e.data.completionTokens} tokens, ${formatCost(e.data.costUsd)}`;
+    case 'usage': {
+      const extra = [
+        e.data.cachedPromptTokens ? `${e.data.cachedPromptTokens} cached` : '',
+        e.data.reasoningTokens ? `${e.data.reasoningTokens} reasoning` : '',
+      ].filter(Boolean);
+      const cost = e.data.costSource === 'unknown' ? 'no price' : `${formatCost(e.data.costUsd)}${e.data.costSource === 'provider' ? ' (provider)' : ''}`;
+      return `${e.data.role} ${e.data.model}: ${e.data.promptTokens}+${e.data.completionTokens} tokens${extra.length ? ` (${extra.join(', ')})` : ''}, ${cost}`;
+    }
+    case 'warning':
+      return `⚠ ${e.data.message}`;
     case 'mission.finished':
       return `${e.data.status}${e.data.error ? `: ${e.data.error.message}` : ''}`;
     default:
