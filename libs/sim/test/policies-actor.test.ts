@@ -203,13 +203,13 @@ describe('actorPolicy', () => {
     expect(r.artifacts).toEqual([{ name: 'itinerary.md', content: r.summary, mimeType: 'text/markdown' }]);
   });
 
-  it('works a generic task: progress once, then a simulated success', () => {
+  it('reports a task it cannot read as failed, saying nothing was done, never as a placeholder success', () => {
     const sys = system('Write a haiku about trains at dawn.');
     const first = actorPolicy.answer(request(sys));
     expect(names(first)).toEqual(['update_progress']);
     const r = reportOf(actorPolicy.answer(request(sys, then([], first, ['{}']))));
-    expect(r.status).toBe('succeeded');
-    expect(r.summary).toMatch(/simulated/);
+    expect(r.status).toBe('failed');
+    expect(r.summary).toMatch(/simulated model cannot do the task .*Nothing was done/);
   });
 
   it('calls a missing tool once under the unknown-tool marker, then carries on', () => {

@@ -476,11 +476,17 @@ function callTool(ctx: Ctx, i: Extract<Intent, { kind: 'call' }>): SimAnswer {
   });
 }
 
+/** A task the sim cannot read: it says so instead of reporting work it did not do. */
 function generic(ctx: Ctx): SimAnswer {
   if (!ctx.calls.some((c) => c.name === 'update_progress') && ctx.tools.includes('update_progress')) {
     return act(ctx, `Working on: ${ctx.title}.`, []);
   }
-  return report(ctx, 'succeeded', `Completed the task "${ctx.title}". (This is a simulated answer from the sim model; no real research was done.)`);
+  // No placeholder success: the sim can only do what the demo world and named tool calls allow.
+  return report(
+    ctx,
+    'failed',
+    `The simulated model cannot do the task "${ctx.title}": it only works the offline travel demo (searching, booking and pricing trips) and tool calls named as "Call \`tool\` with {json}". Nothing was done. A real model (AIME_MODEL=openai:<model>) can work on it.`,
+  );
 }
 
 /** The description block of the task section (up to the completion criteria), if it has one. */
