@@ -11,10 +11,10 @@ const REFERENCE = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 f
 function plannerRequest(goal: string, taskLines: string[] = [], news: string[] = [], progress = '(no tasks yet: make the plan)'): SimRequest {
   const user = [
     '## Goal', goal, '',
-    '## Budget', 'planner step 1 of 40; tokens 0 of 1000000', 'now: 2026-11-29T00:00:00.000Z', '',
     '## Progress list', progress, '',
     '## Task table', ...(taskLines.length ? taskLines : ['(empty)']), '',
-    '## New since your last step', ...(news.length ? news : ['(nothing new)']),
+    '## New since your last step', ...(news.length ? news : ['(nothing new)']), '',
+    '## Budget', 'planner step 1 of 40; tokens 0 of 1000000', 'now: 2026-11-29T00:00:00.000Z',
   ].join('\n');
   return { model: 'sim', messages: [{ role: 'system', content: 'planner' }, { role: 'user', content: user }], response_format: { type: 'json_schema', json_schema: { name: 'planner_output', schema: {} } } };
 }
@@ -82,6 +82,11 @@ describe('the sim planner on goals as people write them', () => {
     expect(tasks.find((t) => t.id === 'find-train-tokyo-kyoto')?.description).toMatch(/^Search trains from Tokyo to Kyoto on 2026-12-04 for 2 passengers/);
     expect(tasks.find((t) => t.id === 'find-hotel-tokyo')?.description).toMatch(/from 2026-12-03 to 2026-12-04 for 2 guests/);
     expect(tasks.find((t) => t.id === 'itinerary')?.description).toMatch(/budget is \$2,500 \(2500 USD\): convert it to JPY/);
+  });
+
+  it('dates a yearless start from the prompt\'s now: the next 5 January is in 2027', () => {
+    const tasks = added(planFor(plannerRequest('Tokyo then Kyoto trip from Jan 5, 2 nights')).operations);
+    expect(tasks.find((t) => t.id === 'find-hotel-tokyo')?.description).toMatch(/from 2027-01-05 to 2027-01-06/);
   });
 
   it('plans the local train Kyoto → Osaka without asking for a Shinkansen', () => {
