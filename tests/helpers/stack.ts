@@ -15,7 +15,7 @@ export const REFERENCE_CONTEXT = { tripBudget: { amount: 300_000, currency: 'JPY
 /** The train the simulated planner's actors choose first for the reference trip. */
 export const FIRST_SHINKANSEN = 'NOZOMI-0900-2026-12-02';
 
-export interface TestStack extends AllInOneHandle {
+export interface TestStack extends Omit<AllInOneHandle, 'models'> {
   prefix: string;
   store: MissionStore;
   api<T = unknown>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
@@ -49,7 +49,7 @@ export async function startStack(
 }
 
 /** The test helpers over a running stack on `prefix` (the all-in-one, or services a test composed itself); `close` also deletes the prefix. */
-export function withHelpers(app: AllInOneHandle, prefix: string): TestStack {
+export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string): TestStack {
   const store = app.commander.store;
   const api: TestStack['api'] = async (path, init = {}) => {
     const res = await fetch(`${app.url}${path}`, {

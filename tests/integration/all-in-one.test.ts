@@ -46,7 +46,7 @@ describe('the all-in-one start', () => {
     expect(out).toContain(`${base}/`);
     expect(out).toMatch(/simulated/);
 
-    const created = await fetch(`${base}/v1/missions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ goal: 'Compare two ways to learn Japanese before a trip' }) });
+    const created = await fetch(`${base}/v1/missions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ goal: 'Tokyo then Kyoto for two adults, 3 nights from Dec 3 2026' }) });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
     let mission: Mission | undefined;

@@ -68,7 +68,8 @@ describe('approvals across actor worker restarts, without holding a worker slot'
     const approval = await s.waitForApprovalRequest(waiting);
     await s.waitForStatus(waiting, ['awaiting_approval'], 10_000);
 
-    const other = await s.submit({ goal: 'Write a short guide to brewing green tea' });
+    // A trip with no train to book, so it never asks for an approval itself.
+    const other = await s.submit({ goal: 'Plan a 3-day trip Seoul → Tokyo from 2026-12-10 for 1 person' });
     const done = await s.waitForStatus(other, ENDED, 60_000);
     expect(done.status).toBe('succeeded');
     // The first mission still waits: its actor gave its slot back instead of holding it.

@@ -5,14 +5,15 @@ import { startAll } from './start.ts';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 try {
   const app = await startAll({ logger });
-  const simulated = !process.env.OPENAI_API_KEY && !process.env.AIME_MODEL;
+  const { planner, factory, actor, simulated } = app.models;
+  const roles = new Set([planner, factory, actor]).size === 1 ? planner : `planner ${planner}, factory ${factory}, actor ${actor}`;
   process.stdout.write(
     [
       '',
       `  Aime Runtime is running: ${app.url}`,
       `  dashboard  ${app.url}/`,
       `  API        ${app.url}/v1/missions   (OpenAPI: ${app.url}/openapi.json)`,
-      `  model      ${simulated ? 'simulated (set OPENAI_API_KEY for a real one)' : process.env.AIME_MODEL ?? 'openai'}`,
+      `  model      ${roles}${simulated ? '  (simulated: set AIME_MODEL=openai:<model> and OPENAI_API_KEY or OPENAI_BASE_URL for a real one; see docs/models.md)' : ''}`,
       '',
       `  try: curl -X POST ${app.url}/v1/missions -H 'content-type: application/json' -d '{"goal":"Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people, Shinkansen on day 2"}'`,
       '',

@@ -4,8 +4,19 @@ import { loadConfig, startActorWorker, type AimeConfig } from '@aime/actors';
 import { startCommander, type CommanderHandle } from '@aime/commander';
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
+import type { ModelInfo } from '@aime/protocol';
 import { startSimServer } from '@aime/sim';
 import { ensureRedis } from './redis.ts';
+
+/** An integer setting; a malformed one is passed on as NaN, which the worker rejects by name. */
+const intEnv = (name: string): number | undefined => (process.env[name]?.trim() ? Number(process.env[name]) : undefined);
+
+/** The actor worker's context bounds from `AIME_ACTOR_MAX_OBSERVATION_CHARS` / `AIME_ACTOR_HISTORY_TOKENS`. */
+function actorContextFromEnv(): { maxObservationChars?: number; historyTokens?: number } {
+  const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
+  const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
+  return { ...(maxObservationChars !== undefined ? { maxObservationChars } : {}), ...(historyTokens !== undefined ? { historyTokens } : {}) };
+}
 
 export interface AllInOneOptions {
   /** @default process.env.REDIS_URL, else 127.0.0.1:6379, else a redis-server started here */
@@ -34,6 +45,8 @@ export interface AllInOneOptions {
 export interface AllInOneHandle {
   url: string;
   commander: CommanderHandle;
+  /** The models new missions run with (for the start-up banner). */
+  models: ModelInfo;
   close(): Promise<void>;
 }
 
@@ -68,7 +81,7 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
 
     // A plugin that fails to load stops the start here, before the API answers anything.
     const plugins = opts.plugins ? { plugins: opts.plugins } : { config: config! };
-    const workers = await startActorWorker({ ...common, ...plugins, concurrency: opts.actorConcurrency ?? 4 });
+    const workers = await startActorWorker({ ...common, ...plugins, concurrency: opts.actorConcurrency ?? 4, ...actorContextFromEnv() });
     closers.push(() => workers.close());
     const factory = await startActorFactory(common);
     closers.push(() => factory.close());
@@ -80,7 +93,7 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
       ...(opts.dashboardDir !== undefined ? { dashboardDir: opts.dashboardDir } : {}),
     });
     closers.push(() => commander.close());
-    return { url: commander.url!, commander, close };
+    return { url: commander.url!, commander, models: modelInfo(models), close };
   } catch (err) {
     await close();
     throw err;

@@ -85,14 +85,19 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** The role's own variable, else the global one; returns the value and the variable it came from. */
-function lookup(env: NodeJS.ProcessEnv, role: ModelRole, key: keyof typeof SETTING_ENV): { value: string; from: string } | undefined {
+/** A setting's value and where it came from (an env variable or a config-file field). */
+interface Found {
+  value: string;
+  from: string;
+}
+
+/** The role's own variable; the global one separately, since a role's file entry sits between them. */
+function lookup(env: NodeJS.ProcessEnv, role: ModelRole, key: keyof typeof SETTING_ENV): { own?: Found; global?: Found } {
   const [own, global] = SETTING_ENV[key];
   const ownName = `${ROLE_PREFIX[role]}${own}`;
   const v = envValue(env, ownName);
-  if (v !== undefined) return { value: v, from: ownName };
   const g = envValue(env, global);
-  return g === undefined ? undefined : { value: g, from: global };
+  return { ...(v !== undefined ? { own: { value: v, from: ownName } } : {}), ...(g !== undefined ? { global: { value: g, from: global } } : {}) };
 }
 
 function num(from: string, raw: string, min: number, max: number, integer: boolean): number {
@@ -116,46 +121,56 @@ export function parseBaseUrl(name: string, value: string): string {
 }
 
 /**
- * The settings of one role from the environment over the config file's section (env wins;
- * a role's own variable wins over the global one; the file's role entry over its `default`).
+ * The settings of one role, most specific first: the role's own variable
+ * (`AIME_PLANNER_BASE_URL`), the role's entry in the config file (`models.planner`), the
+ * global variable (`OPENAI_BASE_URL`, `AIME_MODEL_TEMPERATURE`...), the file's `models.default`.
+ * So a role the file sends to another provider (its own `baseURL` and `apiKeyEnv`) never gets
+ * the global `OPENAI_API_KEY`.
  * @throws ModelConfigError naming the variable or file field.
  */
 export function roleSettings(env: NodeJS.ProcessEnv, role: ModelRole, model: string, file: ModelsFileSection = {}): RoleSettings {
-  const f: RoleFileSettings = { ...file.default, ...file[role] };
-  const get = (key: keyof typeof SETTING_ENV) => lookup(env, role, key);
+  const fr: RoleFileSettings = file[role] ?? {};
+  const fd: RoleFileSettings = file.default ?? {};
+  const fileField = (key: Exclude<keyof RoleFileSettings, 'model' | 'apiKeyEnv'>, entry: RoleFileSettings, name: string): Found | undefined =>
+    entry[key] === undefined ? undefined : { value: String(entry[key]), from: `aime.config models.${name}.${key}` };
+  /** The winning source of a setting, in the order above. */
+  const pick = (key: keyof typeof SETTING_ENV & Exclude<keyof RoleFileSettings, 'model' | 'apiKeyEnv'>): Found | undefined => {
+    const { own, global } = lookup(env, role, key);
+    return own ?? fileField(key, fr, role) ?? global ?? fileField(key, fd, 'default');
+  };
   const out: RoleSettings = { timeoutMs: 0, outputMode: 'json_schema' };
 
-  const base = get('baseURL');
+  const base = pick('baseURL');
   if (base) out.baseURL = parseBaseUrl(base.from, base.value);
-  else if (f.baseURL) out.baseURL = parseBaseUrl(`aime.config models.${role}.baseURL`, f.baseURL);
 
-  const key = get('apiKey')?.value ?? (f.apiKeyEnv ? envValue(env, f.apiKeyEnv) : undefined);
-  if (f.apiKeyEnv && !key) throw new ModelConfigError(`aime.config models.${role}.apiKeyEnv names ${f.apiKeyEnv}, which is not set`);
+  // The key: the role's variable, the role's apiKeyEnv, OPENAI_API_KEY, the default apiKeyEnv.
+  const keys = lookup(env, role, 'apiKey');
+  const fromFileEnv = (entry: RoleFileSettings, name: string): Found | undefined => {
+    if (!entry.apiKeyEnv) return undefined;
+    const v = envValue(env, entry.apiKeyEnv);
+    if (!v) throw new ModelConfigError(`aime.config models.${name}.apiKeyEnv names ${entry.apiKeyEnv}, which is not set`);
+    return { value: v, from: entry.apiKeyEnv };
+  };
+  const key = keys.own ?? fromFileEnv(fr, role) ?? keys.global ?? fromFileEnv(fd, 'default');
   // Not enumerable: a spread, JSON.stringify or inspect of the settings cannot leak the key.
-  if (key) Object.defineProperty(out, 'apiKey', { value: key, enumerable: false, writable: false });
+  if (key) Object.defineProperty(out, 'apiKey', { value: key.value, enumerable: false, writable: false });
 
-  const t = get('temperature');
-  const temperature = t ? num(t.from, t.value, 0, 2, false) : f.temperature;
-  if (temperature !== undefined) out.temperature = temperature;
-  const mt = get('maxTokens');
-  const maxTokens = mt ? num(mt.from, mt.value, 1, 1_000_000, true) : f.maxTokens;
-  if (maxTokens !== undefined) out.maxTokens = maxTokens;
-  const to = get('timeoutMs');
-  out.timeoutMs = to ? num(to.from, to.value, 1, 3_600_000, true) : (f.timeoutMs ?? (isReasoningModel(model) ? DEFAULT_REASONING_TIMEOUT_MS : DEFAULT_TIMEOUT_MS));
-  const re = get('reasoningEffort');
-  if (re && !(REASONING_EFFORTS as readonly string[]).includes(re.value)) {
-    throw new ModelConfigError(`${re.from} must be one of ${REASONING_EFFORTS.join(', ')}, got '${re.value}'`);
+  const t = pick('temperature');
+  if (t) out.temperature = num(t.from, t.value, 0, 2, false);
+  const mt = pick('maxTokens');
+  if (mt) out.maxTokens = num(mt.from, mt.value, 1, 1_000_000, true);
+  const to = pick('timeoutMs');
+  out.timeoutMs = to ? num(to.from, to.value, 1, 3_600_000, true) : isReasoningModel(model) ? DEFAULT_REASONING_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+  const re = pick('reasoningEffort');
+  if (re) {
+    if (!(REASONING_EFFORTS as readonly string[]).includes(re.value)) throw new ModelConfigError(`${re.from} must be one of ${REASONING_EFFORTS.join(', ')}, got '${re.value}'`);
+    out.reasoningEffort = re.value as ReasoningEffort;
   }
-  const effort = (re?.value as ReasoningEffort | undefined) ?? f.reasoningEffort;
-  if (effort) out.reasoningEffort = effort;
-  const om = get('outputMode');
-  if (om && !(OUTPUT_MODES as readonly string[]).includes(om.value)) {
-    throw new ModelConfigError(`${om.from} must be one of ${OUTPUT_MODES.join(', ')}, got '${om.value}'`);
-  }
-  out.outputMode = (om?.value as OutputMode | undefined) ?? f.outputMode ?? 'json_schema';
-  const cw = get('contextWindow');
-  const contextWindow = cw ? num(cw.from, cw.value, 256, 10_000_000, true) : f.contextWindow;
-  if (contextWindow !== undefined) out.contextWindow = contextWindow;
+  const om = pick('outputMode');
+  if (om && !(OUTPUT_MODES as readonly string[]).includes(om.value)) throw new ModelConfigError(`${om.from} must be one of ${OUTPUT_MODES.join(', ')}, got '${om.value}'`);
+  out.outputMode = (om?.value as OutputMode | undefined) ?? 'json_schema';
+  const cw = pick('contextWindow');
+  if (cw) out.contextWindow = num(cw.from, cw.value, 256, 10_000_000, true);
   return out;
 }
 

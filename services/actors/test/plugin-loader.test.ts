@@ -49,6 +49,14 @@ describe('loadConfig', () => {
     expect(cfg.models.planner.model).toBe('llama3.1:8b');
     expect(cfg.roles.planner).toMatchObject({ baseURL: 'http://127.0.0.1:11434/v1', outputMode: 'json_object', temperature: 0, contextWindow: 8192 });
     expect(cfg.roles.factory.outputMode).toBe('tool');
+    // A role the file sends to another provider keeps that provider's key, even with OPENAI_API_KEY exported.
+    const routed = modelsConfigFromEnv(
+      { OPENAI_API_KEY: 'sk-openai', OPENROUTER_API_KEY: 'sk-or', OPENAI_BASE_URL: 'https://api.openai.com/v1' },
+      { planner: { model: 'openai:anthropic/claude-sonnet-4', baseURL: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' } },
+    );
+    expect([routed.roles.planner.apiKey, routed.roles.planner.baseURL]).toEqual(['sk-or', 'https://openrouter.ai/api/v1']);
+    expect([routed.roles.factory.apiKey, routed.roles.factory.baseURL]).toEqual(['sk-openai', 'https://api.openai.com/v1']);
+    expect(JSON.stringify(routed)).not.toMatch(/sk-or|sk-openai/);
     const bad = await project({ 'aime.config.json': JSON.stringify({ models: { planner: { apiKey: 'sk-live-secret' } } }) });
     await expect(loadConfig({ cwd: bad, env: {} })).rejects.toThrow(/models.*apiKey/);
   });

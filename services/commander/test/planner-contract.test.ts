@@ -118,11 +118,12 @@ describe('the planner prompt as the simulated planner reads it', () => {
     expect(planFor(request(graph)).operations).toEqual([]);
   });
 
-  it('plans a generic goal as two parallel tasks and a synthesis', () => {
+  it('does not pretend to answer a goal outside the demo world: it finishes failed, saying how to use a real model', () => {
     const out = PlannerOutput.parse(planFor(request({ version: 0, tasks: [] }, [], 'Explain how Redis streams order entries')));
-    const tasks = tasksFromPlan(out.operations);
-    expect(tasks.filter((t) => t.dependsOn.length === 0)).toHaveLength(2);
-    expect(tasks.find((t) => t.id === 'answer')?.dependsOn).toEqual(['gather-facts', 'list-options']);
+    expect(tasksFromPlan(out.operations)).toHaveLength(0);
+    expect(out.operations).toHaveLength(1);
+    expect(out.operations[0]).toMatchObject({ op: 'finish', status: 'failed' });
+    expect(out.operations[0]?.op === 'finish' && out.operations[0].answer).toMatch(/AIME_MODEL=openai:/);
   });
 });
 
