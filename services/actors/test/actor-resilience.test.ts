@@ -53,8 +53,8 @@ describe('actor resilience', { timeout: 30_000 }, () => {
   });
 
   it('waits while the mission is paused and goes on when it is resumed', async () => {
-    const t1 = task('t1', 'Write a haiku about the sea.');
-    const missionId = await runningMission(env, 'Poetry', [t1]);
+    const t1 = task('t1', 'Check the weather in Kyoto on 2026-12-03.');
+    const missionId = await runningMission(env, 'Trip', [t1]);
     await putSpec(env, missionId, t1);
     await env.store.setMissionStatus(missionId, 'paused');
     await start();
