@@ -71,22 +71,22 @@ export function extractJson(raw: string): Extracted {
   }
   const text = stripReasoning(raw);
   if (!text) return { ok: false, error: 'the answer is empty' };
-  const all = candidates(text);
-  for (const c of all) {
+  // Best candidate first (fenced, then the longest balanced span): an example the model
+  // quoted before its answer is shorter than the answer, so it never wins over it.
+  for (const c of candidates(text)) {
     try {
       const value: unknown = JSON.parse(c);
       if (typeof value === 'object' && value !== null) return { ok: true, value, repaired: false };
     } catch {
-      // try the next candidate, then repairs
+      // try to repair it below
     }
-  }
-  for (const c of all) {
-    if (!/^[[{]/.test(c)) continue;
+    // Only what already looks like JSON is repaired: jsonrepair would turn prose into a string.
+    if (!/^[[{]/.test(c) || !/[:"\]]/.test(c)) continue;
     try {
       const value: unknown = JSON.parse(jsonrepair(c));
       if (typeof value === 'object' && value !== null) return { ok: true, value, repaired: true };
     } catch {
-      // not repairable: next
+      // not repairable: next candidate
     }
   }
   return { ok: false, error: `the answer holds no JSON object (it starts with ${JSON.stringify(text.slice(0, 80))})` };

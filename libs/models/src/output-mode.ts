@@ -22,10 +22,17 @@ export function unsupportedFeature(err: unknown): Unsupported | undefined {
   if (!(err instanceof Error)) return undefined;
   const e = err as ApiError;
   const status = e.status ?? (e as { response?: { status?: number } }).response?.status;
-  if (status !== 400 && status !== 422 && status !== 501) return undefined;
   const param = String(e.param ?? e.error?.param ?? '');
   const text = `${param} ${e.message} ${String(e.error?.message ?? '')}`.toLowerCase();
-  if (/stream/.test(param) || /only supports? stream|stream(ing)? (is )?required|must (use|set) stream|stream must be true|stream=true/.test(text)) return 'stream_required';
+  // OpenRouter answers 404 when no provider of the model supports what was asked.
+  if (status === 404 && /no endpoints found that support (tool|function)/.test(text)) return 'tools';
+  if (status === 404 && /no endpoints found that support (response_format|structured|json)/.test(text)) return 'response_format';
+  if (status !== 400 && status !== 422 && status !== 501) return undefined;
+  // About the conversation or its length, not a feature: asking another way cannot help.
+  if (param === 'messages' || /maximum context length|context length|context window|too many tokens|prompt is too long/.test(text)) return undefined;
+  if (/only (answers?|supports?|accepts?|allows?) stream|stream(ing)? (is |mode is )?required|set stream to true|enable the stream|must (use|set) stream|stream must be true|requires? stream|only streaming/.test(text)) return 'stream_required';
+  const refusal = /not supported|unsupported|does not support|doesn't support|not available|not allowed|not enabled|enabled only|only for|requires?|invalid|unknown|must be|unrecognized|not implemented|no endpoints/.test(text);
+  if (!refusal) return undefined;
   if (/response_format|json_schema|json_object|structured output|guided_json|grammar/.test(text)) return 'response_format';
   if (/\btools?\b|tool_choice|function call|functions? (are|is) not supported/.test(text)) return 'tools';
   if (/max_tokens|max_completion_tokens/.test(text)) return 'max_tokens';

@@ -147,7 +147,7 @@ export class StructuredModel {
         const used = answer.message.usage_metadata?.output_tokens;
         return {
           text,
-          extracted: { ok: false, error: `the answer was cut off at the max-tokens limit (finish_reason: length${used ? `, ${used} tokens` : ''}) even with a higher limit; set AIME_${req.name === 'planner_output' ? 'PLANNER' : 'FACTORY'}_MAX_TOKENS higher` },
+          extracted: { ok: false, error: `the answer was cut off at the max-tokens limit (finish_reason: length${used ? `, ${used} tokens` : ''}) even with a higher limit; set AIME_${this.chat.opts.role.toUpperCase()}_MAX_TOKENS higher` },
           mode,
           truncated: true,
           calls,

@@ -50,7 +50,7 @@ const count = (v: unknown): number | undefined => (typeof v === 'number' && Numb
  */
 export function usageFromMessage(msg: AIMessage): CallTokens {
   const u = msg.usage_metadata;
-  const raw = (msg.response_metadata?.usage ?? msg.response_metadata?.tokenUsage) as
+  const raw = msg.response_metadata?.usage as
     | { prompt_tokens?: unknown; completion_tokens?: unknown; cost?: unknown; prompt_tokens_details?: { cached_tokens?: unknown }; completion_tokens_details?: { reasoning_tokens?: unknown } }
     | undefined;
   const promptTokens = u?.input_tokens ?? count(raw?.prompt_tokens) ?? 0;

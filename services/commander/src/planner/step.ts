@@ -1,4 +1,5 @@
-import { extractJson, type ChatTurn } from '@aime/models';
+import type { ChatTurn } from '@aime/models';
+import { REPAIR_ROUNDS, type PlannerReply } from './ask.ts';
 import {
   applyOperations,
   checkBudget,
@@ -23,11 +24,12 @@ import {
 import type { MissionRecord, MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
-import { readPlannerAnswer, repairMessage, type ReadAnswer } from './answer.ts';
+import { askPlanner, diffGraphs, type Asked } from './ask.ts';
 import { digestInbox } from './news.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
 
 export type { ChatTurn };
+export { REPAIR_ROUNDS };
 
 /**
  * One call of the planner model; the implementation records usage. It returns the model's
@@ -35,6 +37,7 @@ export type { ChatTurn };
  * @param spec the mission's planner model, when it overrides the configured one.
  */
 export type PlannerModelCall = (missionId: string, turns: ChatTurn[], signal?: AbortSignal, spec?: string) => Promise<string | PlannerReply>;
+export type { PlannerReply };
 
 export interface PlannerDeps {
   store: MissionStore;
@@ -61,8 +64,6 @@ const NEWS_KEY = 'planner:news';
 const HISTORY_KEY = 'planner:history';
 const FINISHED_KEY = 'finished';
 const BAD_STEPS_KEY = 'planner:bad-steps';
-/** Repair rounds after a planner answer with invalid operations. */
-export const REPAIR_ROUNDS = 3;
 /** Steps in a row with no usable planner answer before the mission fails. */
 export const MAX_BAD_STEPS = 3;
 /** How much of the planner's last text goes into the failure message. */
@@ -194,8 +195,13 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
       }),
     },
   ];
-  const asked = await askPlanner(deps, mission, graph, turns, step, now.toISOString(), opts);
-  if ('outcome' in asked) return asked.outcome;
+  let asked: Asked;
+  try {
+    asked = await askPlanner({ store, callModel: deps.callModel }, mission, graph, turns, step, now.toISOString());
+  } catch (err) {
+    if (!opts.finalAttempt) throw err;
+    return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`));
+  }
   if (!asked.usable) {
     // Nothing usable after the repair rounds: keep the news for the next step, and give up
     // only after a bounded number of such steps.
@@ -275,94 +281,6 @@ function orderPreferred(selectable: string[], preferred: string[], graph: TaskGr
   const room = Math.max(0, max - running);
   const order = [...preferred.filter((id) => ready.has(id)), ...selectable];
   return [...new Set(order)].slice(0, room);
-}
-
-/** A planner answer (the model's raw text) as the model call returns it. */
-export interface PlannerReply {
-  text: string;
-  /** Cut at the max-tokens limit even after retries with a higher limit: not to be parsed as complete. */
-  truncated?: boolean;
-  /** Why the text holds no complete answer, when the call knows. */
-  error?: string;
-}
-
-type Asked =
-  | { outcome: StepOutcome }
-  | { usable: true; answer: ReadAnswer }
-  | { usable: false; errors: string[]; lastText: string };
-
-/**
- * Asks the planner model and reads its answer operation by operation, with up to
- * {@link REPAIR_ROUNDS} repair rounds that quote the exact errors. Valid operations are
- * kept across rounds; a round only has to correct what was rejected. Usable: at least one
- * valid operation, a finish, or a valid empty answer (waiting).
- */
-async function askPlanner(
-  deps: PlannerDeps,
-  mission: MissionRecord,
-  graph: TaskGraph,
-  turns: ChatTurn[],
-  step: number,
-  now: string,
-  opts: { finalAttempt?: boolean },
-): Promise<Asked> {
-  const { store } = deps;
-  let working: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [] };
-  let anyValid = false;
-  let errors: string[] = [];
-  let lastText = '';
-  for (let round = 0; round <= REPAIR_ROUNDS; round++) {
-    let reply: PlannerReply;
-    try {
-      const raw = await deps.callModel(mission.id, turns, undefined, mission.model.planner);
-      reply = typeof raw === 'string' ? { text: raw } : raw;
-    } catch (err) {
-      if (opts.finalAttempt) {
-        return { outcome: await failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`)) };
-      }
-      throw err;
-    } finally {
-      await store.addUsage(mission.id, { plannerSteps: round === 0 ? 1 : 0 });
-    }
-    lastText = reply.text;
-    const extracted = reply.truncated ? ({ ok: false, error: reply.error ?? 'the answer was cut off at the max-tokens limit' } as const) : extractJson(reply.text);
-    let notes: string[] = [];
-    if (!extracted.ok) {
-      errors = [extracted.error];
-    } else {
-      const read = readPlannerAnswer(working.graph, extracted.value, now);
-      errors = read.errors;
-      notes = read.notes;
-      const valid = read.applied.length > 0 || read.preferred.length > 0 || read.finish !== undefined || read.errors.length === 0;
-      anyValid ||= valid;
-      working = {
-        thought: [working.thought, read.thought].filter(Boolean).join('\n'),
-        applied: [...working.applied, ...read.applied],
-        preferred: [...new Set([...working.preferred, ...read.preferred])],
-        graph: read.graph,
-        ...(read.finish ? { finish: read.finish } : working.finish ? { finish: working.finish } : {}),
-        errors: read.errors,
-        notes: [...working.notes, ...read.notes],
-      };
-    }
-    if (!errors.length || working.finish) break;
-    const repair = round < REPAIR_ROUNDS;
-    await store.appendEvent(mission.id, { type: 'plan.rejected', data: { step, errors, repair } });
-    if (repair) turns.push({ role: 'assistant', content: reply.text }, { role: 'user', content: repairMessage(errors, working.applied, notes) });
-  }
-  if (!anyValid) return { usable: false, errors, lastText };
-  return { usable: true, answer: working };
-}
-
-/** Which tasks an answer added, changed and removed (for `plan.updated`). */
-function diffGraphs(before: TaskGraph, after: TaskGraph): { added: string[]; changed: string[]; removed: string[] } {
-  const old = new Map(before.tasks.map((t) => [t.id, t]));
-  const now = new Set(after.tasks.map((t) => t.id));
-  return {
-    added: after.tasks.filter((t) => !old.has(t.id)).map((t) => t.id),
-    changed: after.tasks.filter((t) => old.has(t.id) && old.get(t.id) !== t && JSON.stringify(old.get(t.id)) !== JSON.stringify(t)).map((t) => t.id),
-    removed: before.tasks.filter((t) => !now.has(t.id)).map((t) => t.id),
-  };
 }
 
 /** Applies runtime operations one at a time so a stale one cannot block the others. */
