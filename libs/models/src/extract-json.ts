@@ -8,12 +8,20 @@ const THINK_BLOCK = /<(think|thinking|reasoning|thought)>[\s\S]*?<\/\1>/gi;
 /** An opening reasoning tag with no close: the answer was cut inside the reasoning, or the tag was left open. */
 const OPEN_THINK = /^\s*<(think|thinking|reasoning|thought)>[\s\S]*$/i;
 
-/** Removes reasoning blocks (`<think>…</think>` and the like) from model text. */
+/**
+ * Removes reasoning blocks (`<think>…</think>` and the like; DeepSeek-R1, Qwen3, QwQ) from
+ * model text: that text is neither an answer nor a thought for operators, and sent back it
+ * only costs context. A close tag with no opener (chat templates that open the block in the
+ * prompt) drops everything before it; an opener never closed (an answer cut off mid-thought)
+ * drops everything after it.
+ */
 export function stripReasoning(text: string): string {
-  const stripped = text.replace(THINK_BLOCK, '');
-  // A close tag with no opener: some servers strip the opener (the chat template adds it).
-  const close = /<\/(think|thinking|reasoning|thought)>/i.exec(stripped);
-  return (close ? stripped.slice(close.index + close[0].length) : stripped).trim();
+  let out = text.replace(THINK_BLOCK, '');
+  const close = /<\/(think|thinking|reasoning|thought)>/i.exec(out);
+  if (close) out = out.slice(close.index + close[0].length);
+  const open = /<(think|thinking|reasoning|thought)>/i.exec(out);
+  if (open) out = out.slice(0, open.index);
+  return out.trim();
 }
 
 /** Candidate JSON texts in a model's answer, best first: fenced blocks, then balanced objects/arrays. */

@@ -12,7 +12,6 @@ export { observationOf, unknownToolObservation, invalidArgsObservation, truncate
 export { contextMessages, elidedStepMessages, estimateTokens, DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 export type { ContextWindow } from './context-window.ts';
 export { textOnlyStreak, repeatCount, callKey, stepLimitReport, stepsLeftMessage, textReport, TEXT_ONLY_LIMIT, REPEAT_LIMIT, STEPS_LEFT_WARNING } from './loop-guard.ts';
-export { stripThink } from './think.ts';
 export { ActorError } from './errors.ts';
 export type { ActorErrorCode } from './errors.ts';
 export { approvalGate, approvalIdOf, rejectedObservation } from './approvals.ts';

@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { stripThink } from './think.ts';
+import { stripReasoning } from '@aime/models';
 
 /** One tool call as checkpointed; `invalidArgs` holds the raw text when it was not valid JSON. */
 export interface StoredToolCall {
@@ -82,7 +82,7 @@ export function storeAi(msg: AIMessage, step: number, taken: ReadonlySet<string>
     return id === c.id ? c : { ...c, id };
   });
   // Reasoning blocks are not thoughts for the operators and would only fill the context.
-  return { content: stripThink(textOf(msg.content)), tool_calls: sorted };
+  return { content: stripReasoning(textOf(msg.content)), tool_calls: sorted };
 }
 
 /** The call ids used by the given steps. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { contextMessages, stripThink, storeAi, type StepEntry } from '../src/index.ts';
+import { stripReasoning as stripThink } from '@aime/models';
+import { contextMessages, storeAi, type StepEntry } from '../src/index.ts';
 
 function step(n: number, observationChars: number): StepEntry {
   const id = `call_${n}`;
