@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
+import { readModelsSection } from '@aime/service';
 import { UsageError } from './errors.ts';
 import type { ProgressReporter } from './progress.ts';
 import { renderMarkdown, totalsOf, type RunResult } from './report.ts';
@@ -78,12 +79,14 @@ function checkOptions(o: EvalOptions): void {
   }
 }
 
-function modelsFor(o: EvalOptions): ModelsConfig {
+/** The run's models: `--model` for every role, else the environment over the config file's `models` section. */
+async function modelsFor(o: EvalOptions): Promise<ModelsConfig> {
   if (o.models) return o.models;
+  const env = o.model ? { ...process.env, AIME_MODEL: o.model, AIME_PLANNER_MODEL: o.model, AIME_FACTORY_MODEL: o.model, AIME_ACTOR_MODEL: o.model } : process.env;
   try {
-    return modelsConfigFromEnv(o.model ? { ...process.env, AIME_MODEL: o.model } : process.env);
+    return modelsConfigFromEnv(env, await readModelsSection());
   } catch (err) {
-    throw new UsageError(`--model: ${(err as Error).message}`);
+    throw new UsageError(`${o.model ? '--model' : 'model settings'}: ${(err as Error).message}`);
   }
 }
 
@@ -103,7 +106,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   if (options.url) {
     target = await connectRemote({ url: options.url, ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...(options.worldRedis ? { world: options.worldRedis } : {}) });
   } else {
-    const models = modelsFor(options);
+    const models = await modelsFor(options);
     target = await startInProcess({
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       models,

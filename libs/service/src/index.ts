@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 
+export { CONFIG_FILE_NAMES, ConfigError, findConfigFile, readConfigFile, readModelsSection, type ConfigFileOptions } from './config-file.ts';
+
 /** Lifecycle of every long-running part: `start(options) → handle`, `close()` drains. */
 export type ServiceState = 'starting' | 'running' | 'draining' | 'closed';
 

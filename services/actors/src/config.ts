@@ -1,7 +1,6 @@
 import { ModelsFileSection } from '@aime/models';
-import { readFile, stat } from 'node:fs/promises';
+import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, readConfigFile } from '@aime/service';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 /** A `plugins` entry of the config file: a module specifier, or one with the config its `setup` receives. */
@@ -64,59 +63,13 @@ export interface AimeConfig {
 /** The plugins a worker loads with neither a config file listing plugins nor `AIME_PLUGINS`. */
 export const DEFAULT_PLUGINS: readonly string[] = ['@aime/plugin-travel', '@aime/plugin-builtin'];
 
-/** Config file names looked for in the working directory, in this order. */
-export const CONFIG_FILE_NAMES: readonly string[] = ['aime.config.json', 'aime.config.ts', 'aime.config.js'];
-
-/** The config file is missing (when named), unreadable or invalid. Code: `invalid_config`. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'invalid_config';
-  /** The file at fault, if any. */
-  readonly file: string | null;
-
-  constructor(file: string | null, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.file = file;
-  }
-}
+export { CONFIG_FILE_NAMES, ConfigError };
 
 export interface LoadConfigOptions {
   /** @default process.cwd() */
   cwd?: string;
   /** Reads `AIME_CONFIG` and `AIME_PLUGINS`. @default process.env */
   env?: Record<string, string | undefined>;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function readConfigFile(file: string): Promise<unknown> {
-  if (file.endsWith('.json')) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new ConfigError(file, `cannot read the config file ${file}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw new ConfigError(file, `the config file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  } catch (err) {
-    throw new ConfigError(file, `cannot load the config file ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  if (mod.default === undefined) throw new ConfigError(file, `the config file ${file} has no default export; write \`export default { plugins: [...] }\``);
-  return mod.default;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -133,20 +86,7 @@ function describeIssues(error: z.ZodError): string {
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<AimeConfig> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const env = opts.env ?? process.env;
-  let source: string | null = null;
-  const named = env.AIME_CONFIG?.trim();
-  if (named) {
-    source = isAbsolute(named) ? named : resolve(cwd, named);
-    if (!(await isFile(source))) throw new ConfigError(source, `AIME_CONFIG names ${source}, which is not a file`);
-  } else {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = resolve(cwd, name);
-      if (await isFile(candidate)) {
-        source = candidate;
-        break;
-      }
-    }
-  }
+  const source = await findConfigFile({ cwd, env });
 
   let file: AimeConfigFile = {};
   if (source) {
