@@ -79,6 +79,18 @@ export function extractJson(raw: string): Extracted {
   }
   const text = stripReasoning(raw);
   if (!text) return { ok: false, error: 'the answer is empty' };
+  // JSON encoded twice ("{\"thought\": …}" in quotes): some gateways and small models do it.
+  if (text.startsWith('"')) {
+    try {
+      const inner: unknown = JSON.parse(text);
+      if (typeof inner === 'string' && /^\s*[[{]/.test(inner)) {
+        const read = extractJson(inner);
+        if (read.ok) return { ...read, repaired: true };
+      }
+    } catch {
+      // not a JSON string: read it as text below
+    }
+  }
   // Best candidate first (fenced, then the longest balanced span): an example the model
   // quoted before its answer is shorter than the answer, so it never wins over it.
   for (const c of candidates(text)) {

@@ -21,4 +21,7 @@ describe('provider answers once misread', () => {
   it('extractJson: the longest object is taken even when it needs a repair', () => {
     expect(extractJson('Example format: {"a": 1}\nAnswer: {"a": 1, "b": 2,}')).toEqual({ ok: true, value: { a: 1, b: 2 }, repaired: true });
   });
+  it('extractJson: JSON encoded twice as a string is read', () => {
+    expect(extractJson(JSON.stringify(JSON.stringify({ thought: 't', operations: [] })))).toMatchObject({ ok: true, value: { thought: 't', operations: [] } });
+  });
 });

@@ -1,6 +1,6 @@
 export { startActorWorker } from './worker.ts';
 export type { ActorWorkerOptions, ActorWorkerHandle, ServiceState } from './worker.ts';
-export { runActor } from './run-actor.ts';
+export { runActor, canonicalToolName } from './run-actor.ts';
 export type { RunActorDeps, ActorOutcome, ActorHooks, CheckpointInfo } from './run-actor.ts';
 export { builtinTools, UPDATE_PROGRESS, SUBMIT_REPORT, READ_ARTIFACT } from './builtin-tools.ts';
 export type { BuiltinHooks, SubmittedReport } from './builtin-tools.ts';

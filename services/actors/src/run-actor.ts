@@ -178,7 +178,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
           throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
         if (watch.signal.aborted) return 'cancelled';
-        ai = storeAi(msg, step, callIds(entries));
+        const stored = storeAi(msg, step, callIds(entries));
+        ai = { ...stored, tool_calls: stored.tool_calls.map((c) => ({ ...c, name: canonicalToolName(c.name, toolNames) })) };
         results = [];
         const u = usageFromMessage(msg);
         if (u) usage = { promptTokens: u.promptTokens, completionTokens: u.completionTokens };
@@ -296,4 +297,16 @@ function reportFrom(observation: string): Report | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The tool a model meant by a near-miss name: some chat templates make models write
+ * `functions.search_trains` or `default_api.search_trains`, or change the case. Only an
+ * unambiguous match counts; anything else stays unknown and the model is told the real names.
+ */
+export function canonicalToolName(name: string, known: readonly string[]): string {
+  const bare = name.replace(/^(?:functions?|tools?|default_api)[.:]/i, '').trim();
+  if (known.includes(bare)) return bare;
+  const folded = known.filter((k) => k.toLowerCase() === bare.toLowerCase());
+  return folded.length === 1 ? folded[0]! : name;
 }

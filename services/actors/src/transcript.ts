@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import { stripReasoning } from '@aime/models';
+import { extractJson, stripReasoning } from '@aime/models';
 
 /** One tool call as checkpointed; `invalidArgs` holds the raw text when it was not valid JSON. */
 export interface StoredToolCall {
@@ -58,6 +58,16 @@ export function storeAi(msg: AIMessage, step: number, taken: ReadonlySet<string>
     n++;
   }
   for (const bad of msg.invalid_tool_calls ?? []) {
+    // Small slips in complete arguments (a trailing comma, single quotes) are repaired like
+    // any model JSON. Arguments cut short are not: a repair would close a truncated value
+    // ("NOZOMI-09…") and a side-effecting tool would act on it. Those go back as an error.
+    const complete = typeof bad.args === 'string' && /^\s*\{[\s\S]*\}\s*$/.test(bad.args);
+    const repaired = complete && bad.name ? extractJson(bad.args as string) : undefined;
+    if (repaired?.ok && typeof repaired.value === 'object' && !Array.isArray(repaired.value)) {
+      calls.push({ id: idOf(bad.id), name: bad.name!, args: repaired.value as Record<string, unknown> });
+      n++;
+      continue;
+    }
     calls.push({
       id: idOf(bad.id),
       name: bad.name ?? 'unknown',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { stripReasoning as stripThink } from '@aime/models';
-import { contextMessages, storeAi, type StepEntry } from '../src/index.ts';
+import { canonicalToolName, contextMessages, storeAi, type StepEntry } from '../src/index.ts';
 
 function step(n: number, observationChars: number): StepEntry {
   const id = `call_${n}`;
@@ -72,5 +72,30 @@ describe('storeAi', () => {
     const ai = storeAi(msg, 4, new Set(['call_1']));
     expect(ai.content).toBe('ok');
     expect(ai.tool_calls.map((c) => c.id)).toEqual(['call_1_s4c0', 'call_2']);
+  });
+
+  it('repairs complete arguments with a small slip, but hands back arguments that were cut short', () => {
+    const msg = new AIMessage({
+      content: '',
+      tool_calls: [],
+      invalid_tool_calls: [
+        { id: 'c1', name: 'search_trains', args: '{"from": "Tokyo", "to": "Kyoto",}', error: 'bad json', type: 'invalid_tool_call' },
+        { id: 'c2', name: 'book_train', args: '{"trainId": "NOZOMI-09', error: 'bad json', type: 'invalid_tool_call' },
+      ],
+    });
+    const ai = storeAi(msg, 0);
+    expect(ai.tool_calls[0]).toEqual({ id: 'c1', name: 'search_trains', args: { from: 'Tokyo', to: 'Kyoto' } });
+    expect(ai.tool_calls[1]).toMatchObject({ id: 'c2', name: 'book_train', args: {}, invalidArgs: '{"trainId": "NOZOMI-09' });
+  });
+});
+
+describe('canonicalToolName', () => {
+  it('maps the names chat templates make models write to the real tool, and nothing ambiguous', () => {
+    const known = ['search_trains', 'submit_report', 'Lookup', 'lookup'];
+    expect(canonicalToolName('functions.search_trains', known)).toBe('search_trains');
+    expect(canonicalToolName('default_api.submit_report', known)).toBe('submit_report');
+    expect(canonicalToolName('SEARCH_TRAINS', known)).toBe('search_trains');
+    expect(canonicalToolName('LOOKUP', known)).toBe('LOOKUP');
+    expect(canonicalToolName('book_train', known)).toBe('book_train');
   });
 });

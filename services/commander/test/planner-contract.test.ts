@@ -142,6 +142,22 @@ describe('planner answers and prompts', () => {
     expect(r.graph.tasks.map((t) => t.id)).toEqual(['y']);
   });
 
+  it('reads operations in the shapes small models write: type for op, a flat add, snake_case fields, one dependency as a string', () => {
+    const value = {
+      thought: 't',
+      operations: [
+        { type: 'ADD', id: 'search', title: 'Search', completion_criteria: 'found' },
+        { op: 'add', task: { id: 'book', title: 'Book', depends_on: 'search' } },
+      ],
+    };
+    const r = readPlannerAnswer({ version: 0, tasks: [] }, value, new Date(0).toISOString());
+    expect(r.errors).toEqual([]);
+    expect(r.graph.tasks.map((t) => [t.id, t.dependsOn, t.completionCriteria])).toEqual([
+      ['search', [], 'found'],
+      ['book', ['search'], ''],
+    ]);
+  });
+
   it('accepts an answer wrapped in a code fence', () => {
     const r = extractJson('```json\n{"thought":"t","operations":[]}\n```');
     expect(r).toMatchObject({ ok: true, value: { thought: 't', operations: [] } });

@@ -24,6 +24,45 @@ const label = (raw: unknown): string => {
   return `${typeof o.op === 'string' ? o.op : '?'}${target ? ` "${target}"` : ''}`;
 };
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Renames the first present alias of a field to its name (the field itself wins). */
+function alias(o: Obj, name: string, aliases: string[]): Obj {
+  if (o[name] !== undefined) return o;
+  const found = aliases.find((a) => o[a] !== undefined);
+  if (!found) return o;
+  const { [found]: value, ...rest } = o;
+  return { ...rest, [name]: value };
+}
+
+/** A task as models write it: snake_case fields, a single dependency as a string. */
+function normaliseTask(t: Obj): Obj {
+  let out = alias(alias(alias(t, 'dependsOn', ['depends_on', 'dependencies', 'deps']), 'completionCriteria', ['completion_criteria', 'criteria']), 'parentId', ['parent_id', 'parent']);
+  if (typeof out.dependsOn === 'string') out = { ...out, dependsOn: out.dependsOn ? [out.dependsOn] : [] };
+  return out;
+}
+
+/**
+ * An operation in the shapes real models write beside the schema's: `type`/`action` for
+ * `op`, any case, and an `add` whose task fields sit on the operation itself. What is still
+ * wrong after this is an error quoted back to the model, not guessed at.
+ */
+export function normaliseOperation(raw: unknown): unknown {
+  if (!isObj(raw)) return raw;
+  let o = alias(raw, 'op', ['type', 'action', 'operation']);
+  if (typeof o.op === 'string') o = { ...o, op: o.op.trim().toLowerCase() };
+  if (o.op === 'add') {
+    if (!isObj(o.task) && typeof o.id === 'string') {
+      const { op, ...fields } = o;
+      o = { op, task: fields };
+    }
+    if (isObj(o.task)) o = { ...o, task: normaliseTask(o.task) };
+  }
+  if (o.op === 'update' && isObj(o.patch)) o = { ...o, patch: normaliseTask(o.patch) };
+  return o;
+}
+
 /**
  * The operations list of a planner answer: `{operations: [...]}` as asked, or a bare array
  * of operations (some models drop the wrapper). An error string when neither is there.
@@ -60,7 +99,7 @@ export function readPlannerAnswer(graph: TaskGraph, value: unknown, now: string)
       out.errors.push(`${where}: nothing may follow "finish" in the same answer`);
       return;
     }
-    const parsed = PlannerOperation.safeParse(raw);
+    const parsed = PlannerOperation.safeParse(normaliseOperation(raw));
     if (!parsed.success) {
       out.errors.push(`${where}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(op)'}: ${x.message}`).join('; ')}`);
       return;
