@@ -54,14 +54,19 @@ export function parseFaultSpec(text: string): { kind: FaultKind; params: Record<
   return { kind: head, params };
 }
 
-/** The fault marker `[[sim-fault:<spec>]]` in the last user or system message, if any. */
-export function findFaultMarker(req: SimRequest): string | undefined {
+/** The text a marker regex captures in the last user message, else the last system one. */
+export function findMarker(req: SimRequest, marker: RegExp): string | undefined {
   const lastOf = (roles: string[]) => [...req.messages].reverse().find((m) => roles.includes(m.role));
   for (const m of [lastOf(['user']), lastOf(['system', 'developer'])]) {
-    const hit = m ? MARKER.exec(m.content) : null;
+    const hit = m ? marker.exec(m.content) : null;
     if (hit?.[1]) return hit[1];
   }
   return undefined;
+}
+
+/** The fault marker `[[sim-fault:<spec>]]` in the last user or system message, if any. */
+export function findFaultMarker(req: SimRequest): string | undefined {
+  return findMarker(req, MARKER);
 }
 
 /** mulberry32: tiny, seedable and good enough to spread faults over requests. */

@@ -1,4 +1,5 @@
 import { SimOptionsError, SimRequestError } from './errors.ts';
+import { findMarker } from './faults.ts';
 import type { SimRequest } from './policy.ts';
 
 /**
@@ -105,12 +106,7 @@ export function parseQuirkOption(quirks: readonly string[] | undefined): QuirkSe
 
 /** The quirk marker `[[sim-quirk:<list>]]` in the last user or system message, if any. */
 export function findQuirkMarker(req: SimRequest): string | undefined {
-  const lastOf = (roles: string[]) => [...req.messages].reverse().find((m) => roles.includes(m.role));
-  for (const m of [lastOf(['user']), lastOf(['system', 'developer'])]) {
-    const hit = m ? MARKER.exec(m.content) : null;
-    if (hit?.[1]) return hit[1];
-  }
-  return undefined;
+  return findMarker(req, MARKER);
 }
 
 /** Where a request's quirks come from; all of them apply together. */
