@@ -105,4 +105,15 @@ describe('readTripGoal: goals as people write them', () => {
     expect(findDates('from Jan 5').map((d) => d.date)).toEqual(['2026-01-05']);
     expect(findDates('on 2026-02-30')).toEqual([]);
   });
+
+  it('dates relative phrasings from the prompt\'s now', () => {
+    const at = (text: string) => findDates(text, '2026-12-31').map((d) => d.date);
+    expect(at('leaving tomorrow')).toEqual(['2027-01-01']);
+    expect(at('the day after tomorrow')).toEqual(['2027-01-02']);
+    expect(at('in 3 days')).toEqual(['2027-01-03']);
+    expect(at('in two weeks')).toEqual(['2027-01-14']);
+    expect(at('next week with my wife')).toEqual(['2027-01-07']);
+    expect(at('next month')).toEqual(['2027-01-01']);
+    expect(findDates('next week')).toEqual([]);
+  });
 });

@@ -119,6 +119,23 @@ export function findDates(text: string, today?: string): Found[] {
   for (const m of text.matchAll(new RegExp(`\\b${MONTH}\\s+${DAY}\\b${YEAR}`, 'gi'))) add(m.index, m[0].length, withYear(month(m[1]!), Number(m[2]), m[3], today));
   // "1 Dec 2026", "the 1st of December"
   for (const m of text.matchAll(new RegExp(`\\b${DAY}(?:\\s+of)?\\s+${MONTH}\\b${YEAR}`, 'gi'))) add(m.index, m[0].length, withYear(month(m[2]!), Number(m[1]), m[3], today));
+  // Relative to the prompt's "now": "tomorrow", "in 3 days", "in two weeks", "next week", "next month".
+  if (today) {
+    for (const m of text.matchAll(/\b(?:tomorrow|day after tomorrow|next week|next month|in (\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?))\b/gi)) {
+      const words: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+      const phrase = m[0].toLowerCase();
+      let date: string;
+      if (phrase === 'tomorrow') date = addDays(today, 1);
+      else if (phrase === 'day after tomorrow') date = addDays(today, 2);
+      else if (phrase === 'next week') date = addDays(today, 7);
+      else if (phrase === 'next month') date = `${today.slice(0, 5)}${String(Number(today.slice(5, 7)) + 1).padStart(2, '0')}-01`.replace(/^(\d{4})-13-01$/, (_, y: string) => `${Number(y) + 1}-01-01`);
+      else {
+        const n = Number(m[1]) || words[m[1]!.toLowerCase()] || 1;
+        date = addDays(today, /week/i.test(m[2]!) ? 7 * n : n);
+      }
+      add(m.index, m[0].length, date);
+    }
+  }
   return out.sort((a, b) => a.at - b.at);
 }
 
