@@ -1,14 +1,63 @@
 import { DEFAULT_BUDGET } from '@aime/protocol';
 import type { Budget, ResolvedBudget, Usage } from '@aime/protocol';
 
-/** A budget with every limit set: given values win, the rest come from `DEFAULT_BUDGET`. */
-export function resolveBudget(b?: Budget): ResolvedBudget {
+/** The highest value a caller may ask for, per budget field (the server's `AIME_MAX_BUDGET_*`). */
+export type BudgetCeilings = ResolvedBudget;
+
+/**
+ * Ceilings when the operator sets none: high enough for any real mission, low enough that
+ * one caller cannot buy unbounded spend (`maxCostUsd: 1e300` used to be accepted).
+ */
+export const DEFAULT_BUDGET_CEILINGS: BudgetCeilings = {
+  maxTokens: 10_000_000,
+  maxCostUsd: 100,
+  maxWallMs: 24 * 60 * 60_000,
+  maxPlannerSteps: 500,
+  maxParallelActors: 32,
+};
+
+const BUDGET_FIELDS = ['maxTokens', 'maxCostUsd', 'maxWallMs', 'maxPlannerSteps', 'maxParallelActors'] as const;
+
+/** One budget field over its ceiling (or not a finite number), with a message naming both. */
+export interface BudgetCeilingIssue {
+  /** e.g. `budget.maxCostUsd` */
+  path: string;
+  message: string;
+}
+
+/**
+ * The fields of a requested budget that exceed `ceilings` or are not finite numbers, in
+ * field order; empty when the budget is acceptable. Pure, so the API and tests share it.
+ */
+export function checkBudgetCeilings(b: Budget | undefined, ceilings: BudgetCeilings): BudgetCeilingIssue[] {
+  const issues: BudgetCeilingIssue[] = [];
+  if (b === undefined) return issues;
+  for (const field of BUDGET_FIELDS) {
+    const value = b[field];
+    if (value === undefined) continue;
+    const path = `budget.${field}`;
+    if (!Number.isFinite(value)) issues.push({ path, message: `${path} must be a finite number, got ${String(value)}` });
+    else if (value > ceilings[field]) issues.push({ path, message: `${path} must be at most ${ceilings[field]}, got ${value}` });
+  }
+  return issues;
+}
+
+/**
+ * A budget with every limit set: given values win, the rest come from `DEFAULT_BUDGET`,
+ * lowered to `ceilings` when the operator set a ceiling below a default.
+ */
+export function resolveBudget(b?: Budget, ceilings?: BudgetCeilings): ResolvedBudget {
+  const fill = (field: (typeof BUDGET_FIELDS)[number]): number => {
+    const given = b?.[field];
+    if (given !== undefined) return given;
+    return ceilings ? Math.min(DEFAULT_BUDGET[field], ceilings[field]) : DEFAULT_BUDGET[field];
+  };
   return {
-    maxTokens: b?.maxTokens ?? DEFAULT_BUDGET.maxTokens,
-    maxCostUsd: b?.maxCostUsd ?? DEFAULT_BUDGET.maxCostUsd,
-    maxWallMs: b?.maxWallMs ?? DEFAULT_BUDGET.maxWallMs,
-    maxPlannerSteps: b?.maxPlannerSteps ?? DEFAULT_BUDGET.maxPlannerSteps,
-    maxParallelActors: b?.maxParallelActors ?? DEFAULT_BUDGET.maxParallelActors,
+    maxTokens: fill('maxTokens'),
+    maxCostUsd: fill('maxCostUsd'),
+    maxWallMs: fill('maxWallMs'),
+    maxPlannerSteps: fill('maxPlannerSteps'),
+    maxParallelActors: fill('maxParallelActors'),
   };
 }
 

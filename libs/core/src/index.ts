@@ -13,7 +13,8 @@ export { isGraphSettled, progressCounts, readyTasks, runningTasks, selectDispatc
 export { validateGraph } from './validate.ts';
 export { renderProgressMarkdown } from './markdown.ts';
 export type { ProgressMarkdownOptions } from './markdown.ts';
-export { addUsage, checkBudget, resolveBudget } from './budget.ts';
+export { addUsage, checkBudget, checkBudgetCeilings, resolveBudget, DEFAULT_BUDGET_CEILINGS } from './budget.ts';
+export type { BudgetCeilings, BudgetCeilingIssue } from './budget.ts';
 export type { BudgetCheck } from './budget.ts';
 export { detectStall, statusFingerprint } from './stall.ts';
 export type { StallOptions, StallSample } from './stall.ts';
