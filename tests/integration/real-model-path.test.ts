@@ -44,8 +44,11 @@ async function runReference(cfg: ModelsConfig): Promise<{ mission: Mission; even
 
 function expectEveryAnsweredCallCounted(run: Awaited<ReturnType<typeof runReference>>): void {
   const usage = ofType(run.events, 'usage');
-  // Every call the server answered is a usage event on the mission (retries and repairs too).
-  expect(usage.length).toBe(run.requests - run.refused);
+  // Every call is a usage event on the mission: repairs, length retries and fallbacks too, and
+  // the calls the server refused, with their error and no tokens.
+  expect(usage.length).toBe(run.requests);
+  expect(usage.filter((e) => e.data.error).length).toBe(run.refused);
+  for (const e of usage.filter((x) => x.data.error)) expect(e.data.promptTokens + e.data.completionTokens).toBe(0);
   const prompt = usage.reduce((n, e) => n + e.data.promptTokens, 0);
   expect(run.mission.usage.promptTokens).toBe(prompt);
   expect(prompt).toBeGreaterThan(0);

@@ -25,6 +25,8 @@ export interface UsageRecord extends UsageAttribution {
   costUsd: number;
   /** `provider`: the server reported the cost (OpenRouter `usage.cost`); `price_table`: priced here; `unknown`: no price, counted as 0. */
   costSource: 'provider' | 'price_table' | 'unknown';
+  /** Set when the call failed (after the chat model's own retries): what went wrong, in short. No tokens are counted for it. */
+  error?: string;
 }
 
 /** Token counts of one call, as the runtime records them. */
@@ -107,6 +109,17 @@ export class UsageRecorder extends BaseCallbackHandler {
     this.sink = sink;
     this.prices = prices;
     this.awaitHandlers = true;
+  }
+
+  /**
+   * A call that failed for good (a 400 for an unsupported feature, a timeout, a 5xx after the
+   * retries) is counted too, with no tokens: the mission shows every call it made.
+   */
+  override async handleLLMError(err: Error): Promise<void> {
+    // A call stopped on purpose (a cancelled mission) is not a failure of the model.
+    if (err.name === 'AbortError' || /^(Cancel|Abort)/.test(err.message)) return;
+    const error = `${(err as { status?: number }).status ?? err.name}: ${err.message}`.replace(/\s+/g, ' ').slice(0, 200);
+    await this.sink({ ...this.attribution, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'price_table', error });
   }
 
   override async handleLLMEnd(output: LLMResult): Promise<void> {

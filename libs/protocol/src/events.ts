@@ -79,6 +79,8 @@ export const EventData = {
     costUsd: z.number().nonnegative(),
     /** `provider`: reported by the server (OpenRouter); `price_table`: priced by the runtime; `unknown`: no price (0). */
     costSource: z.enum(['provider', 'price_table', 'unknown']).optional(),
+    /** The call failed for good (after retries): what went wrong; no tokens are counted for it. */
+    error: z.string().optional(),
   }),
   /** Something an operator should know that is not an error (an unpriced model, a model fallback...). */
   warning: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }),

@@ -16,6 +16,8 @@ export interface ModelUsage {
   costUsd: number;
   /** Where the cost came from; `unknown`: the model has no price (counted as 0). @default 'price_table' */
   costSource?: 'provider' | 'price_table' | 'unknown';
+  /** The call failed for good: what went wrong (no tokens counted). */
+  error?: string;
 }
 
 /** The once-per-mission marker of the unknown-price warning. */
@@ -49,6 +51,7 @@ export async function recordModelUsage(store: MissionStore, u: ModelUsage): Prom
       ...(u.reasoningTokens ? { reasoningTokens: u.reasoningTokens } : {}),
       costUsd: u.costUsd,
       ...(u.costSource ? { costSource: u.costSource } : {}),
+      ...(u.error ? { error: u.error } : {}),
     },
   });
   if (unknown && (await store.putJson(u.missionId, UNKNOWN_PRICE_WARNED, { model: u.model }, { onlyIfAbsent: true }))) {
