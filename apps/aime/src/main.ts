@@ -1,8 +1,8 @@
-import { pino } from 'pino';
+import { createLogger } from '@aime/service';
 import { StartupError } from './redis.ts';
 import { startAll } from './start.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger();
 try {
   const app = await startAll({ logger });
   const { planner, factory, actor, simulated } = app.models;

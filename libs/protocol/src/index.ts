@@ -5,3 +5,4 @@ export * from './events.ts';
 export * from './jobs.ts';
 export * from './api.ts';
 export * from './socket.ts';
+export * from './redact.ts';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 
+export { createLogger, secretSafeLoggerOptions, LOG_REDACT_PATHS } from './logger.ts';
 export { CONFIG_FILE_NAMES, ConfigError, findConfigFile, readConfigFile, readModelsSection, type ConfigFileOptions } from './config-file.ts';
 
 /** Lifecycle of every long-running part: `start(options) → handle`, `close()` drains. */

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA_VERSION, InboxItem, MissionStatus, parseEvent } from '@aime/protocol';
+import { EVENT_SCHEMA_VERSION, InboxItem, MissionStatus, parseEvent, redact } from '@aime/protocol';
 import type { Event, NewEvent, Usage } from '@aime/protocol';
 import { StoreError } from './errors.ts';
 import type { MissionRecord } from './types.ts';
@@ -65,7 +65,8 @@ export type StoredEvent = Omit<Event, 'id'>;
  * store, so that reading it back can never fail on a malformed known event.
  */
 export function encodeNewEvent(missionId: string, e: NewEvent, ts: string = new Date().toISOString()): { json: string; stored: StoredEvent } {
-  const candidate: Record<string, unknown> = { id: '0-1', missionId, ts, v: EVENT_SCHEMA_VERSION, type: e.type, data: e.data };
+  // The one choke point of every event: secrets are redacted before anything is stored or shown.
+  const candidate: Record<string, unknown> = { id: '0-1', missionId, ts, v: EVENT_SCHEMA_VERSION, type: e.type, data: redact(e.data) };
   if (e.taskId !== undefined) candidate.taskId = e.taskId;
   if (e.actorId !== undefined) candidate.actorId = e.actorId;
   let parsed: Event;

@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { FactoryJob, QUEUES } from '@aime/protocol';
 import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
@@ -9,7 +9,7 @@ import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
 import { reportUnbuiltActor } from './failure.ts';
-import type { ServiceState } from '@aime/service';
+import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
 export type { ServiceState };
@@ -56,7 +56,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   if (!opts.models) throw new FactoryError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   const prefix = opts.prefix ?? 'aime:';
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const logger = (opts.logger ?? pino({ name: 'aime' })).child({ component: 'actor-factory' });
+  const logger = (opts.logger ?? createLogger({ name: 'aime' })).child({ component: 'actor-factory' });
 
   let state: ServiceState = 'starting';
   const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });

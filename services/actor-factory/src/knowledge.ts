@@ -1,19 +1,26 @@
 import type { MissionRecord } from '@aime/store';
-import type { Task, TaskGraph } from '@aime/protocol';
+import { isSecretKey, redact, type Task, type TaskGraph } from '@aime/protocol';
 
-const SECRET_KEY = /(secret|password|passwd|token|api[-_]?key|apikey|credential|authorization|private[-_]?key|cookie|session)/i;
-
-/** A copy of `value` without object keys that look like secrets, at any depth: they never reach a prompt. */
+/**
+ * A copy of `value` without object keys that look like secrets, at any depth, and with
+ * secret-looking strings redacted: they never reach a prompt. The keys and patterns are those
+ * of the one redactor (`redact` of @aime/protocol); here secret keys are dropped, not kept as
+ * `[redacted]`, so the prompt does not even name them.
+ */
 export function withoutSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecrets);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([k]) => !SECRET_KEY.test(k))
-        .map(([k, v]) => [k, withoutSecrets(v)]),
-    );
-  }
-  return value;
+  // `redact` has already cut cycles and deep nesting, so this walk ends.
+  const drop = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(drop);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([k]) => !isSecretKey(k))
+          .map(([k, x]) => [k, drop(x)]),
+      );
+    }
+    return v;
+  };
+  return drop(redact(value));
 }
 
 /** How much of the dependencies' reports an actor's knowledge holds. */

@@ -1,9 +1,8 @@
-import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
-import { readModelsSection, runService } from '@aime/service';
+import { createLogger, readModelsSection, runService } from '@aime/service';
 import { startActorFactory } from './factory.ts';
 
-const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger({ name: 'aime' });
 await runService('actor factory', logger, async () =>
   startActorFactory({
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),

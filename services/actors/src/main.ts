@@ -1,6 +1,5 @@
-import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
-import { runService } from '@aime/service';
+import { createLogger, runService } from '@aime/service';
 import { loadConfig } from './config.ts';
 import { startActorWorker } from './worker.ts';
 
@@ -9,7 +8,7 @@ const intEnv = (name: string): number | undefined => (process.env[name]?.trim() 
 const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
 const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
 
-const logger = pino({ name: 'aime', level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger({ name: 'aime' });
 // Plugins and the `models` section come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
 await runService('actor worker', logger, async () => {
   const config = await loadConfig();

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { HumanMessage, type AIMessage } from '@langchain/core/messages';
 import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
-import { isTerminalMissionStatus, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
+import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
@@ -175,7 +175,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
           ).message;
         } catch (err) {
           if (watch.signal.aborted) return 'cancelled';
-          throw new ActorError('model_failed', `the actor model failed at step ${step}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          // Provider errors may echo a key fragment or an Authorization header: scrubbed before the message travels.
+          throw new ActorError('model_failed', `the actor model failed at step ${step}: ${redactText(err instanceof Error ? err.message : String(err))}`, { cause: err });
         }
         if (watch.signal.aborted) return 'cancelled';
         const stored = storeAi(msg, step, callIds(entries));

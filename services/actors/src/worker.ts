@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
 import { ActorJob, QUEUES } from '@aime/protocol';
@@ -15,7 +15,7 @@ import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
 import { bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
-import type { ServiceState } from '@aime/service';
+import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
 export type { ServiceState };
@@ -112,7 +112,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   const prefix = opts.prefix ?? 'aime:';
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const workerId = opts.workerId ?? `actors-${randomUUID().slice(0, 8)}`;
-  const logger = (opts.logger ?? pino({ name: 'aime' })).child({ component: 'actors', workerId });
+  const logger = (opts.logger ?? createLogger({ name: 'aime' })).child({ component: 'actors', workerId });
   let state: ServiceState = 'starting';
 
   let plugins: PluginDefinition[];

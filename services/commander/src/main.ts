@@ -1,9 +1,8 @@
-import { pino } from 'pino';
 import { modelsConfigFromEnv } from '@aime/models';
-import { readModelsSection, runService } from '@aime/service';
+import { createLogger, readModelsSection, runService } from '@aime/service';
 import { startCommander } from './service.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger();
 await runService('commander', logger, async () =>
   startCommander({
     models: modelsConfigFromEnv(process.env, await readModelsSection()),

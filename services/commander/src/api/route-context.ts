@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorResponse, type Mission } from '@aime/protocol';
+import { ErrorResponse, redact, redactText, type Mission } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
 import type { ApiMetrics } from './metrics.ts';
+import type { ApiLimitsContext } from './register-limits.ts';
 import type { ApiDeps } from './types.ts';
 
 /** A fastify instance typed by the zod schemas of its routes. */
@@ -15,6 +16,8 @@ export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Fa
 export interface RouteContext {
   deps: ApiDeps;
   metrics: ApiMetrics;
+  /** Budget ceilings, rate limits and mission caps. */
+  limits: ApiLimitsContext;
   /** Aborted when the server closes, so long-lived SSE streams end and `close()` can finish. */
   shutdown: AbortSignal;
   /** Open SSE streams, awaited on close so their connections are idle when the server closes them. */
@@ -33,5 +36,10 @@ export const bearer = [{ bearer: [] }];
 export async function missionView(store: MissionStore, record: MissionRecord): Promise<Mission> {
   // Actors write progress without rewriting the graph, so overlay the latest.
   const [graph, progress] = await Promise.all([store.readGraph(record.id), store.getProgress(record.id)]);
-  return missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
+  const mission = missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
+  // The record keeps the raw context (the mission's tools may need it); what the API shows is redacted.
+  if (mission.context) mission.context = redact(mission.context);
+  if (mission.metadata) mission.metadata = redact(mission.metadata);
+  if (mission.error) mission.error = { ...mission.error, message: redactText(mission.error.message) };
+  return mission;
 }

@@ -1,4 +1,4 @@
-import type { Event, ResolvedBudget, Task, TaskGraph, Usage } from '@aime/protocol';
+import { redact, redactText, type Event, type ResolvedBudget, type Task, type TaskGraph, type Usage } from '@aime/protocol';
 
 /** Something that happened since the planner's last step, as the planner model is told of it. */
 export type PlannerNews =
@@ -94,20 +94,9 @@ function newsLine(n: PlannerNews): string {
   }
 }
 
-/** Removes context keys that look like secrets: they never reach a model prompt. */
+/** The context with every secret-looking key and value redacted (`redact` of @aime/protocol): they never reach a model prompt. */
 export function redactContext(ctx: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!ctx) return undefined;
-  const secret = /(secret|password|passwd|token|api[-_]?key|credential|authorization)/i;
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, secret.test(k) ? '[redacted]' : walk(x)]),
-      );
-    }
-    return v;
-  };
-  return walk(ctx) as Record<string, unknown>;
+  return ctx ? redact(ctx) : undefined;
 }
 
 /**
@@ -122,7 +111,7 @@ export function plannerUserPrompt(input: PlannerPromptInput): string {
   const u = input.usage;
   const lines = [
     `## Goal`,
-    input.goal,
+    redactText(input.goal),
     '',
   ];
   if (ctx && Object.keys(ctx).length) lines.push('## Mission context', '```json', JSON.stringify(ctx, null, 2), '```', '');

@@ -12,6 +12,7 @@ import type {
   PlannerOutput} from '@aime/protocol';
 import {
   CAPABILITY_WAIT_REASON,
+  redactText,
   type ActorJob,
   type ArtifactRef,
   type FactoryJob,
@@ -200,7 +201,7 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
     asked = await askPlanner({ store, callModel: deps.callModel }, mission, graph, turns, step, now.toISOString());
   } catch (err) {
     if (!opts.finalAttempt) throw err;
-    return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${(err as Error).message}`));
+    return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${redactText((err as Error).message)}`));
   }
   if (!asked.usable) {
     // Nothing usable after the repair rounds: keep the news for the next step, and give up
