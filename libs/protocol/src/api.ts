@@ -6,11 +6,52 @@ import { Approval, Bundle } from './tools.ts';
 /** A model spec as `AIME_MODEL` takes it: `sim`, `sim:<name>`, `openai:<model>` or a bare model name. */
 const ModelSpecText = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model spec has no spaces, e.g. openai:gpt-4.1');
 
+/** Size limits of request fields, in characters (goal, message) or UTF-8 bytes of their JSON (objects). */
+export const REQUEST_LIMITS = {
+  goalChars: 8000,
+  contextBytes: 65_536,
+  metadataBytes: 8192,
+  eventMessageChars: 8000,
+  eventDataBytes: 65_536,
+  /** Deepest nesting of arrays and objects accepted in any JSON body. */
+  jsonDepth: 32,
+} as const;
+
+// Marks every size refusal, so the API can count them apart from other validation errors.
+const SIZE_MARK = 'is over the size limit';
+const utf8 = new TextEncoder();
+
+/** UTF-8 bytes of `value` as JSON; Infinity when it cannot be serialised (a cycle cannot arrive over HTTP). */
+function jsonBytes(value: unknown): number {
+  try {
+    return utf8.encode(JSON.stringify(value)).length;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** A JSON object field capped at `maxBytes` of serialised JSON. */
+function boundedObject(maxBytes: number) {
+  return z
+    .record(z.string(), z.unknown())
+    .refine((v) => jsonBytes(v) <= maxBytes, { message: `${SIZE_MARK}: at most ${maxBytes} bytes of JSON` });
+}
+
+/** A trimmed, non-empty string of at most `max` characters, refused with the size-limit wording. */
+function boundedText(max: number) {
+  return z.string().trim().min(1).max(max, { message: `${SIZE_MARK}: at most ${max} characters` });
+}
+
+/** Whether a validation message is a size-limit refusal from these schemas. */
+export function isSizeLimitMessage(message: string): boolean {
+  return message.includes(SIZE_MARK);
+}
+
 export const CreateMissionRequest = z.object({
-  goal: z.string().trim().min(1).max(8000),
-  context: z.record(z.string(), z.unknown()).optional(),
+  goal: boundedText(REQUEST_LIMITS.goalChars),
+  context: boundedObject(REQUEST_LIMITS.contextBytes).optional(),
   budget: Budget.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: boundedObject(REQUEST_LIMITS.metadataBytes).optional(),
   /**
    * Run this mission on other models than the server's defaults: one spec for every role
    * (`"openai:gpt-4.1"`) or per role. Only specs the operator allows (`AIME_ALLOWED_MODELS`).
@@ -48,8 +89,8 @@ export type ListEventsResponse = z.infer<typeof ListEventsResponse>;
 
 export const ExternalEventRequest = z.object({
   type: z.literal('external'),
-  message: z.string().trim().min(1).max(8000),
-  data: z.record(z.string(), z.unknown()).optional(),
+  message: boundedText(REQUEST_LIMITS.eventMessageChars),
+  data: boundedObject(REQUEST_LIMITS.eventDataBytes).optional(),
 });
 export type ExternalEventRequest = z.infer<typeof ExternalEventRequest>;
 
@@ -72,6 +113,7 @@ export const ErrorCode = z.enum([
   'conflict',
   'payload_too_large',
   'rate_limited',
+  'too_many_missions',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -12,3 +12,4 @@ export type { ActorRoute } from './capability.ts';
 export { newMissionId, newArtifactId } from './ids.ts';
 export { StoreKeys } from './keys.ts';
 export { recordModelUsage, usageSink, type ModelUsage } from './usage.ts';
+export { ActiveMissions, type Reservation } from './active-missions.ts';

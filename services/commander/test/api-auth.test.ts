@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authenticate, bearerToken, isLoopback, parseApiKeys, RateLimiter } from '../src/api/index.ts';
+import { authenticate, bearerToken, isLoopback, parseApiKeys } from '../src/api/index.ts';
 
 describe('parseApiKeys', () => {
   it('is open (no keys) when unset or blank', () => {
@@ -60,22 +60,5 @@ describe('authenticate', () => {
     expect(bearerToken('bearer  abc ')).toBe('abc');
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
-  });
-});
-
-describe('RateLimiter', () => {
-  it('allows a burst of the per-minute size, then refills over time', () => {
-    let now = 0;
-    const limiter = new RateLimiter(60, () => now);
-    for (let i = 0; i < 60; i++) expect(limiter.take('a')).toBe(0);
-    expect(limiter.take('a')).toBe(1000);
-    expect(limiter.take('b')).toBe(0);
-    now += 1000;
-    expect(limiter.take('a')).toBe(0);
-    expect(limiter.take('a')).toBeGreaterThan(0);
-  });
-
-  it('refuses a limit below one', () => {
-    expect(() => new RateLimiter(0)).toThrow(/rateLimitPerMinute/);
   });
 });

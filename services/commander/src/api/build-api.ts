@@ -6,7 +6,8 @@ import { setPrincipal } from './context.ts';
 import { hasDashboard, isSpaRoute, registerDashboard, sendSpaIndex } from './dashboard.ts';
 import { ApiError, toErrorReply } from './errors.ts';
 import { createApiMetrics } from './metrics.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { assertJsonDepth, DEFAULT_API_LIMITS } from './limits.ts';
+import { registerLimits } from './register-limits.ts';
 import type { RouteContext } from './route-context.ts';
 import { registerApprovalRoutes } from './routes-approvals.ts';
 import { registerControlRoutes } from './routes-control.ts';
@@ -16,7 +17,6 @@ import { registerMetricsRoute, registerProbeRoutes, registerToolRoutes } from '.
 import type { ApiDeps } from './types.ts';
 
 const DEFAULT_BODY_LIMIT = 1_048_576;
-const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * Builds the commander's HTTP API (API.md v1), not yet listening: the caller calls
@@ -41,6 +41,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    // Before parsing: a deep body must be refused by a scan, not by a recursion that overflows.
+    try {
+      assertJsonDepth(text, deps.limits?.maxJsonDepth ?? DEFAULT_API_LIMITS.maxJsonDepth);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     parseJson(request, text, done);
   });
 
@@ -72,9 +78,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await Promise.allSettled([...streams]);
   });
 
+  const limits = await registerLimits(app, deps, metrics);
   const ctx: RouteContext = {
     deps,
     metrics,
+    limits,
     shutdown: shutdown.signal,
     streams,
     wake: async (missionId, reason) => {
@@ -96,16 +104,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  const limiter = new RateLimiter(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT);
-  const guard = (need: 'any' | 'operator') => async (request: FastifyRequest, _reply: FastifyReply) => {
+  const guard = (need: 'any' | 'operator') => async (request: FastifyRequest, reply: FastifyReply) => {
     const result = authenticate(deps.auth, bearerToken(request.headers.authorization), request.ip);
     if (!result.ok) throw new ApiError(401, 'unauthorized', result.message, undefined, { 'www-authenticate': 'Bearer' });
     if (need === 'operator' && result.role !== 'operator') throw new ApiError(403, 'forbidden', 'this needs an operator key');
-    const waitMs = limiter.take(result.principal);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new ApiError(429, 'rate_limited', `too many requests: retry in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
-    }
+    await limits.rate.request(request, reply, result.principal);
     setPrincipal(request, { role: result.role, principal: result.principal });
   };
 

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The API's Prometheus instruments. */
 export interface ApiMetrics {
@@ -6,7 +6,14 @@ export interface ApiMetrics {
   httpRequests: Counter<'route' | 'method' | 'status'>;
   httpDuration: Histogram<'route' | 'method' | 'status'>;
   missionsCreated: Counter<string>;
+  /** Requests refused by a limit: `ceiling`, `depth`, `size`, `rate`, `missions`. */
+  refusals: Counter<'reason'>;
+  /** Sets how `aime_missions_in_flight` is read at each scrape (from Redis, so it is fleet-wide). */
+  setInFlight(read: () => Promise<number>): void;
 }
+
+// Per registry, since a reused registry keeps the gauge (and its collect) of the first caller.
+const inFlightReaders = new WeakMap<Registry, () => Promise<number>>();
 
 /**
  * Registers (or reuses) the API metrics on `registry`. Reuse matters because the lead
@@ -30,5 +37,24 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
   const missionsCreated =
     (registry.getSingleMetric('aime_missions_created_total') as Counter<string> | undefined) ??
     new Counter({ name: 'aime_missions_created_total', help: 'Missions created through the API', registers: [registry] });
-  return { registry, httpRequests, httpDuration, missionsCreated };
+  const refusals =
+    (registry.getSingleMetric('aime_api_refusals_total') as Counter<'reason'> | undefined) ??
+    new Counter({ name: 'aime_api_refusals_total', help: 'Requests refused by a limit, by reason (ceiling, depth, size, rate, missions)', labelNames: ['reason'], registers: [registry] });
+  // Every reason shows from the start, so a dashboard can graph a rate before the first refusal.
+  for (const reason of ['ceiling', 'depth', 'size', 'rate', 'missions']) refusals.inc({ reason }, 0);
+  if (!registry.getSingleMetric('aime_missions_in_flight')) {
+    new Gauge({
+      name: 'aime_missions_in_flight',
+      help: 'Missions created through the API that have not finished',
+      registers: [registry],
+      async collect() {
+        const read = inFlightReaders.get(registry);
+        if (read) this.set(await read());
+      },
+    });
+  }
+  const setInFlight = (read: () => Promise<number>): void => {
+    inFlightReaders.set(registry, read);
+  };
+  return { registry, httpRequests, httpDuration, missionsCreated, refusals, setInFlight };
 }

@@ -1,45 +1,78 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { LimitError } from './limits.ts';
+
+const MINUTE_MS = 60_000;
+
+/** Options of {@link registerRateLimits}. */
+export interface RateLimitOptions {
+  /** Shared by every commander replica, so the limits hold fleet-wide. */
+  redis: Redis;
+  /** The commander's key prefix; counters live under `<prefix>ratelimit:`. */
+  prefix: string;
+  /** Requests per minute per principal. */
+  requestsPerMinute: number;
+  /** Missions created per minute per principal. */
+  missionsPerMinute: number;
+}
+
+/** The API's rate limits, checked after authentication so they are keyed by principal. */
+export interface RateLimits {
+  /** Counts one request of `principal`. @throws LimitError 429 `rate_limited` (reason `rate`) with Retry-After. */
+  request(request: FastifyRequest, reply: FastifyReply, principal: string): Promise<void>;
+  /** Counts one mission creation of `principal`. @throws LimitError 429 `rate_limited` (reason `missions`) with Retry-After. */
+  missionCreated(request: FastifyRequest, principal: string): Promise<void>;
+}
+
+function assertPerMinute(name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${n}`);
+}
+
 /**
- * A per-principal token bucket. Hand-written because @fastify/rate-limit is not a
- * dependency of this service; it is per process, which is enough to stop one runaway
- * client from starving the planner (a fleet-wide limit belongs in front of the API).
+ * Registers `@fastify/rate-limit` (not globally: the auth guard calls it once the principal
+ * is known) with its Redis store: a fixed one-minute window per principal, counted in
+ * Redis so that two replicas behind a balancer share it.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly capacity: number;
-  private readonly perMs: number;
+export async function registerRateLimits(app: FastifyInstance, opts: RateLimitOptions): Promise<RateLimits> {
+  assertPerMinute('rateLimitPerMinute', opts.requestsPerMinute);
+  assertPerMinute('AIME_MAX_MISSIONS_PER_MINUTE', opts.missionsPerMinute);
+  await app.register(fastifyRateLimit, { global: false, redis: opts.redis, nameSpace: `${opts.prefix}ratelimit:` });
 
-  /**
-   * @param perMinute tokens refilled per minute, also the burst size.
-   * @param now clock, injectable for tests.
-   */
-  constructor(
-    perMinute: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    if (!Number.isFinite(perMinute) || perMinute < 1) throw new RangeError(`rateLimitPerMinute must be >= 1, got ${perMinute}`);
-    this.capacity = perMinute;
-    this.perMs = perMinute / 60_000;
-  }
+  // The plugin reads the key from the request; the guard knows the principal before the
+  // request carries it, so it is handed over here.
+  const keys = new WeakMap<FastifyRequest, string>();
+  const keyOf = (req: FastifyRequest): string => keys.get(req) ?? `ip:${req.ip}`;
+  const requests = app.createRateLimit({ max: opts.requestsPerMinute, timeWindow: MINUTE_MS, keyGenerator: (req) => `req:${keyOf(req)}` });
+  const missions = app.createRateLimit({ max: opts.missionsPerMinute, timeWindow: MINUTE_MS, keyGenerator: (req) => `missions:${keyOf(req)}` });
 
-  /** Takes one token; returns 0 when allowed, else the milliseconds until a token is available. */
-  take(key: string): number {
-    const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, at: now };
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.at) * this.perMs);
-    bucket.at = now;
-    if (this.buckets.size > 10_000) this.prune(now);
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.perMs);
-  }
+  const exceeded = async (check: typeof requests, request: FastifyRequest, principal: string): Promise<number | null> => {
+    keys.set(request, principal);
+    const result = await check(request);
+    if (result.isAllowed || !result.isExceeded) return null;
+    return Math.max(1, result.ttlInSeconds);
+  };
 
-  /** Forgets buckets that are full again: they hold no information. */
-  private prune(now: number): void {
-    for (const [key, b] of this.buckets) {
-      if (b.tokens + (now - b.at) * this.perMs >= this.capacity) this.buckets.delete(key);
-    }
-  }
+  return {
+    async request(request, reply, principal) {
+      const seconds = await exceeded(requests, request, principal);
+      if (seconds === null) return;
+      void reply.header('x-ratelimit-limit', opts.requestsPerMinute);
+      throw new LimitError('rate', 429, 'rate_limited', `too many requests: at most ${opts.requestsPerMinute} a minute; retry in ${seconds} s`, undefined, {
+        'retry-after': String(seconds),
+      });
+    },
+    async missionCreated(request, principal) {
+      const seconds = await exceeded(missions, request, principal);
+      if (seconds === null) return;
+      throw new LimitError(
+        'missions',
+        429,
+        'rate_limited',
+        `too many missions: at most ${opts.missionsPerMinute} created a minute (AIME_MAX_MISSIONS_PER_MINUTE); retry in ${seconds} s`,
+        undefined,
+        { 'retry-after': String(seconds) },
+      );
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiLimitsContext } from './register-limits.ts';
+import type { ApiLimitsContext } from './register-limits.ts';
 import type { ApiDeps } from './types.ts';
 
 /** A fastify instance typed by the zod schemas of its routes. */
@@ -16,6 +17,8 @@ export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Fa
 export interface RouteContext {
   deps: ApiDeps;
   metrics: ApiMetrics;
+  /** Budget ceilings, rate limits and mission caps. */
+  limits: ApiLimitsContext;
   /** Budget ceilings, rate limits and mission caps. */
   limits: ApiLimitsContext;
   /** Aborted when the server closes, so long-lived SSE streams end and `close()` can finish. */

@@ -49,9 +49,17 @@ export function registerMissionRoutes(app: ZodApp, ctx: RouteContext): void {
     async (request, reply) => {
       const who = principalOfRequest(request);
       const { goal, context, metadata } = request.body;
-      const budget = resolveBudget(request.body.budget);
       const model = missionModels(ctx.deps.modelInfo, ctx.deps.allowedModels ?? [], request.body.model);
-      const { mission } = await store.createMission({ goal, model, budget, context, metadata, owner: who.principal });
+      // Ceilings and caps are checked before anything is written, so a refusal leaves Redis as it was.
+      const { missionId, release } = await ctx.limits.admitMission(request, who.principal, request.body.budget);
+      const budget = resolveBudget(request.body.budget, ctx.limits.config.budgetCeilings);
+      let mission;
+      try {
+        ({ mission } = await store.createMission({ id: missionId, goal, model, budget, context, metadata, owner: who.principal }));
+      } catch (err) {
+        await release().catch(() => undefined);
+        throw err;
+      }
       ctx.metrics.missionsCreated.inc();
       request.log.info({ missionId: mission.id, principal: who.principal }, 'mission created');
       await ctx.wake(mission.id, 'created');

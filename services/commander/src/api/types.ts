@@ -1,8 +1,11 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModelInfo } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
 import type { AuthConfig } from './auth.ts';
+import type { ApiLimits } from './limits.ts';
+import type { WebSecurityOptions } from './web-guard.ts';
 
 /** What the HTTP API needs from the rest of the commander. */
 export interface ApiDeps {
@@ -14,6 +17,8 @@ export interface ApiDeps {
   /** Model specs a caller may pick per mission (`model` in `POST /v1/missions`). @default [] */
   allowedModels?: string[];
   auth: AuthConfig;
+  /** Allowed hosts, CORS origins and CSP image sources. @default loopback names and the listen host, no CORS */
+  web?: WebSecurityOptions;
   logger: Logger;
   /** Named readiness checks, e.g. `{ redis: true, workers: true }`; /readyz is 200 only when all are true. */
   readiness(): Promise<Record<string, boolean>>;
@@ -23,6 +28,13 @@ export interface ApiDeps {
   metrics?: Registry;
   /** @default 1_048_576 */
   bodyLimitBytes?: number;
-  /** Requests per minute per principal (also the burst size). @default 600 */
+  /** Requests per minute per principal, counted in Redis over a fixed one-minute window. @default 600 */
   rateLimitPerMinute?: number;
+  /** Budget ceilings and mission caps. @default apiLimitsFromEnv(process.env) */
+  limits?: ApiLimits;
+  /**
+   * Redis for the fleet-wide rate limits and the in-flight mission index (keys under the
+   * store's prefix); left open on close. @default a connection to REDIS_URL, closed with the API
+   */
+  redis?: Redis;
 }
