@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisMissionStore } from './redis-mission-store.ts';
+import { retentionFromEnv } from './retention.ts';
 import type { MissionStore } from './types.ts';
 
 export interface CreateMissionStoreOptions {
@@ -7,19 +8,30 @@ export interface CreateMissionStoreOptions {
   redis?: Redis | string;
   /** Put before every key; must not contain braces. @default 'aime:' */
   prefix?: string;
+  /** How long a finished mission is kept, in ms. @default `AIME_RETENTION` (7d, 12h, seconds) or 7 days */
+  retentionMs?: number;
+  /** Approximate cap of each mission's event stream. @default `AIME_EVENTS_MAX` or 10000 */
+  eventsMax?: number;
 }
 
 /** Opens the mission store. `close()` quits the connection only when the store created it. */
 export function createMissionStore(opts: CreateMissionStoreOptions = {}): MissionStore {
+  // Validated before any connection is opened, so a bad AIME_RETENTION fails fast and clean.
+  const env = retentionFromEnv();
+  const settings = {
+    retentionMs: opts.retentionMs ?? env.retentionMs,
+    eventsMax: opts.eventsMax ?? env.eventsMax,
+    ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
+  };
   if (opts.redis !== undefined && typeof opts.redis !== 'string') {
-    return new RedisMissionStore(opts.redis, { ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) });
+    return new RedisMissionStore(opts.redis, settings);
   }
   const url = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(url);
   // Failures reach callers as rejected commands; without a listener ioredis also prints each one.
   redis.on('error', () => undefined);
   try {
-    return new RedisMissionStore(redis, { ownsConnection: true, ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}) });
+    return new RedisMissionStore(redis, { ownsConnection: true, ...settings });
   } catch (err) {
     redis.disconnect();
     throw err;

@@ -13,3 +13,5 @@ export { newMissionId, newArtifactId } from './ids.ts';
 export { StoreKeys } from './keys.ts';
 export { recordModelUsage, usageSink, type ModelUsage } from './usage.ts';
 export { ActiveMissions, type Reservation } from './active-missions.ts';
+export { parseDuration, retentionFromEnv, DEFAULT_RETENTION_MS, DEFAULT_EVENTS_MAX } from './retention.ts';
+export type { RetentionSettings } from './retention.ts';

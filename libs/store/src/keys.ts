@@ -20,10 +20,20 @@
  *   P{id}:approvals            hash   approvalId -> Approval JSON
  *   P{id}:lock:<name>          string `<holder>:<token>` with PX ttl
  *   P{id}:lock:<name>:fence    string fencing counter, INCR on every acquisition
+ *   P{id}:owned                set    every key of the mission that is not fixed above (transcripts,
+ *                                     artifacts, kv, fences) plus keys of other components in the same
+ *                                     hash tag (the travel world's `P` + `travel:{id}:…`). When the mission
+ *                                     finishes, the status script gives every fixed key and every member
+ *                                     the retention TTL; a key registered later inherits the set's TTL.
  *
  * Global — indexes only, never the source of truth of a mission:
  *
  *   Pmissions                  zset   missionId scored by createdAt (ms); listing
+ *   Pmissions:o:<owner>        zset   the same, one per owner (owner base64url-encoded)
+ *   Pmissions:s:<status>       zset   the same, one per status
+ *   Pmissions:o:<owner>:s:<st> zset   the same, per owner and status
+ *   Pfinished                  zset   finished missionId scored by when its retention ends (ms)
+ *   Pfinished:meta             hash   missionId -> {owner, status, approvals} needed to clean indexes
  *   Papprovals:index           hash   approvalId -> missionId
  *   Pfeed                      stream {missionId, eventId, type} per event, MAXLEN ~ 10000
  *   Pworkers                   zset   workerId scored by advert expiry (ms)
@@ -79,9 +89,30 @@ export class StoreKeys {
   fence(id: string, name: string): string {
     return `${this.lock(id, name)}:fence`;
   }
+  owned(id: string): string {
+    return `${this.mission(id)}owned`;
+  }
+  /** The keys every mission has (some only once written); the rest are members of `owned`. */
+  fixed(id: string): string[] {
+    return [this.record(id), this.usage(id), this.graph(id), this.events(id), this.inbox(id), this.progress(id), this.actors(id), this.approvals(id)];
+  }
 
   get missions(): string {
     return `${this.prefix}missions`;
+  }
+  /** The listing index for these filters: all, per owner, per status, or per owner and status. */
+  missionIndex(filter: { owner?: string | undefined; status?: string | undefined } = {}): string {
+    let key = this.missions;
+    // Encoded so that an owner with `:` or braces can neither collide with another index nor pick a hash tag.
+    if (filter.owner !== undefined) key += `:o:${Buffer.from(filter.owner, 'utf8').toString('base64url')}`;
+    if (filter.status !== undefined) key += `:s:${filter.status}`;
+    return key;
+  }
+  get finished(): string {
+    return `${this.prefix}finished`;
+  }
+  get finishedMeta(): string {
+    return `${this.prefix}finished:meta`;
   }
   get approvalIndex(): string {
     return `${this.prefix}approvals:index`;

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { StoreError } from './errors.ts';
+import type { StoreKeys } from './keys.ts';
+import type { MissionIndex } from './mission-index.ts';
 import type { ListMissionsOptions, MissionRecord } from './types.ts';
 
 /** Missions per page when no limit is given. @default 50 */
 export const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 1000;
-const BATCH = 100;
 
 interface Position {
   score: number;
@@ -26,14 +27,18 @@ function decodeCursor(cursor: string): Position {
 }
 
 /**
- * Newest first over the `missions` sorted set (score = createdAt ms). The cursor is the last
- * returned (score, id), so pages stay stable while missions are added. Filters are applied to
- * the records themselves, so they are always consistent with the mission's current status.
+ * Newest first over the index sorted set matching the filters (all, per owner, per status,
+ * per owner and status; score = createdAt ms), so a page reads about `limit` records however
+ * many missions exist. The cursor is the last returned (score, id), so pages stay stable while
+ * missions are added. Filters are checked again on the records themselves, so the result is
+ * always consistent with the mission's current status; an entry found stale (status moved,
+ * mission expired) is repaired on the way.
  * Ties on the score come back in reverse lexicographic order of the id, which the cursor honours.
  */
 export async function listMissionPage(
   redis: Redis,
-  indexKey: string,
+  keys: StoreKeys,
+  index: MissionIndex,
   load: (ids: string[]) => Promise<(MissionRecord | null)[]>,
   opts: ListMissionsOptions,
 ): Promise<{ items: MissionRecord[]; nextCursor?: string }> {
@@ -42,13 +47,15 @@ export async function listMissionPage(
     throw new StoreError('invalid', `limit must be an integer 1..${MAX_LIST_LIMIT}, got ${limit}`);
   }
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
+  const indexKey = keys.missionIndex({ owner: opts.owner, status: opts.status });
+  const batch = limit + 1;
   const max = after ? String(after.score) : '+inf';
   const found: MissionRecord[] = [];
   let last: Position | undefined;
   let offset = 0;
   // One more than `limit` is looked for, so nextCursor is given only when another page exists.
   while (found.length <= limit) {
-    const flat = await redis.zrevrangebyscore(indexKey, max, '-inf', 'WITHSCORES', 'LIMIT', offset, BATCH);
+    const flat = await redis.zrevrangebyscore(indexKey, max, '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
     if (flat.length === 0) break;
     offset += flat.length / 2;
     const candidates: Position[] = [];
@@ -59,15 +66,67 @@ export async function listMissionPage(
       candidates.push({ id, score });
     }
     const records = await load(candidates.map((c) => c.id));
+    const repairs: Promise<void>[] = [];
     for (const [i, record] of records.entries()) {
-      if (!record) continue;
-      if (opts.status !== undefined && record.status !== opts.status) continue;
+      const c = candidates[i] as Position;
+      if (!record) {
+        repairs.push(index.repair(c.id, opts.owner, undefined, c.score));
+        continue;
+      }
+      if (opts.status !== undefined && record.status !== opts.status) {
+        repairs.push(index.repair(c.id, record.owner, record.status, c.score));
+        continue;
+      }
       if (opts.owner !== undefined && record.owner !== opts.owner) continue;
       if (found.length < limit) last = candidates[i];
       found.push(record);
       if (found.length > limit) break;
     }
+    await Promise.all(repairs);
+    // Each repaired entry left the index being read, so later entries moved up by one.
+    offset -= repairs.length;
   }
   const items = found.slice(0, limit);
   return found.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+}
+
+/**
+ * Ids of the missions in one status, newest first, from the status index: one index read and
+ * one status check per id, no record loaded. Entries whose mission moved on or expired are
+ * repaired and left out. For the reaper.
+ */
+export async function listMissionIds(
+  redis: Redis,
+  keys: StoreKeys,
+  index: MissionIndex,
+  opts: { status: string; limit?: number; cursor?: string },
+): Promise<{ ids: string[]; nextCursor?: string }> {
+  const limit = opts.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new StoreError('invalid', `limit must be an integer 1..${MAX_LIST_LIMIT}, got ${limit}`);
+  }
+  const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
+  const flat = await redis.zrevrangebyscore(keys.missionIndex({ status: opts.status }), after ? String(after.score) : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, 2 * limit + 1);
+  const candidates: Position[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const id = flat[i] as string;
+    const score = Number(flat[i + 1]);
+    if (after && score === after.score && id >= after.id) continue;
+    candidates.push({ id, score });
+  }
+  const page = candidates.slice(0, limit);
+  const pipe = redis.pipeline();
+  for (const c of page) pipe.hget(keys.record(c.id), 'status');
+  const statuses = ((await pipe.exec()) ?? []).map(([err, v]) => (err ? null : (v as string | null)));
+  const ids: string[] = [];
+  const repairs: Promise<void>[] = [];
+  for (const [i, c] of page.entries()) {
+    const status = statuses[i];
+    if (status === opts.status) ids.push(c.id);
+    // Owner unknown here: only the status indexes without owner are repaired; listing fixes the rest.
+    else repairs.push(index.repair(c.id, undefined, status ?? undefined, c.score));
+  }
+  await Promise.all(repairs);
+  const last = page[page.length - 1];
+  return candidates.length > limit && last ? { ids, nextCursor: encodeCursor(last) } : { ids };
 }

@@ -25,7 +25,7 @@ export class MissionLocks {
     const key = this.keys.lock(missionId, name);
     // Taken before the call so the lease never believes it lives longer than Redis does.
     const start = Date.now();
-    const token = await lua.ACQUIRE_LOCK.run(this.redis, [key, this.keys.fence(missionId, name)], [holder, ttlMs]);
+    const token = await lua.ACQUIRE_LOCK.run(this.redis, [key, this.keys.fence(missionId, name), this.keys.owned(missionId)], [holder, ttlMs]);
     if (typeof token !== 'number') return null;
     return { missionId, name, key, holder, token, expiresAt: start + ttlMs };
   }

@@ -1,5 +1,5 @@
 // Key layout: see ./keys.ts (every key of a mission under `<prefix>{<missionId>}:`).
-import { ActorSpec, Approval, ArtifactRef, EMPTY_USAGE, Id, MissionStatus, ModelInfo, ResolvedBudget, TaskGraph, TaskProgress, InboxItem, parseEvent } from '@aime/protocol';
+import { ActorSpec, Approval, ArtifactRef, EMPTY_USAGE, Id, isTerminalMissionStatus, MissionStatus, ModelInfo, ResolvedBudget, TaskGraph, TaskProgress, InboxItem, parseEvent } from '@aime/protocol';
 import type { Bundle, Event, MissionSummary, NewEvent, Usage } from '@aime/protocol';
 import type { Redis } from 'ioredis';
 import { BlockingReader } from './blocking-reader.ts';
@@ -8,8 +8,10 @@ import type { StreamEntries } from './codec.ts';
 import { StoreError } from './errors.ts';
 import { newArtifactId, newMissionId } from './ids.ts';
 import { StoreKeys, escapeGlob } from './keys.ts';
-import { listMissionPage } from './mission-list.ts';
+import { MissionIndex } from './mission-index.ts';
+import { listMissionIds, listMissionPage } from './mission-list.ts';
 import { MissionLocks } from './mission-locks.ts';
+import { assertEventsMax, assertRetention, DEFAULT_EVENTS_MAX, DEFAULT_RETENTION_MS } from './retention.ts';
 import * as lua from './scripts.ts';
 import { summarize } from './summary.ts';
 import type { CapabilityWait, CreateMissionInput, FeedEntry, KnownBundle, ListMissionsOptions, LockLease, MissionRecord, MissionStore, UsageDelta, WorkerAdvert } from './types.ts';
@@ -27,7 +29,17 @@ export interface RedisMissionStoreOptions {
   prefix?: string;
   /** Quit `redis` on close(): true when the store created the connection itself. @default false */
   ownsConnection?: boolean;
+  /** How long a finished mission (succeeded, failed, cancelled) is kept, with every key it owns. @default 7 days */
+  retentionMs?: number;
+  /**
+   * Approximate cap of each mission's event stream (XADD MAXLEN ~): the oldest events go first.
+   * The answer and error live in the mission record, so trimming never loses them. @default 10000
+   */
+  eventsMax?: number;
 }
+
+/** Finished missions removed from the indexes per `sweepExpired` call. */
+const SWEEP_BATCH = 500;
 
 function invalid(message: string): StoreError {
   return new StoreError('invalid', message);
@@ -48,7 +60,10 @@ export class RedisMissionStore implements MissionStore {
   private readonly reader: BlockingReader;
   private readonly registry: WorkerRegistry;
   private readonly locks: MissionLocks;
+  private readonly index: MissionIndex;
   private readonly ownsConnection: boolean;
+  readonly retentionMs: number;
+  readonly eventsMax: number;
   private closed = false;
 
   constructor(
@@ -63,7 +78,12 @@ export class RedisMissionStore implements MissionStore {
     this.reader = new BlockingReader(redis);
     this.registry = new WorkerRegistry(redis, this.keys);
     this.locks = new MissionLocks(redis, this.keys);
+    this.index = new MissionIndex(redis, this.keys);
     this.ownsConnection = opts.ownsConnection ?? false;
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    assertRetention(this.retentionMs);
+    this.eventsMax = opts.eventsMax ?? DEFAULT_EVENTS_MAX;
+    assertEventsMax(this.eventsMax);
   }
 
   // ---- missions ----
@@ -95,10 +115,10 @@ export class RedisMissionStore implements MissionStore {
     const data = { goal: mission.goal, budget: mission.budget, model: mission.model, ...(input.context !== undefined ? { context: input.context } : {}) };
     const { json, stored } = encodeNewEvent(id, { type: 'mission.created', data }, mission.createdAt);
     const k = this.keys;
-    const eventId = await lua.CREATE_MISSION.run(this.redis, [k.record(id), k.usage(id), k.events(id), k.inbox(id)], [encodeRecordBase(mission), mission.status, mission.updatedAt, json]);
+    const eventId = await lua.CREATE_MISSION.run(this.redis, [k.record(id), k.usage(id), k.events(id), k.inbox(id)], [encodeRecordBase(mission), mission.status, mission.updatedAt, json, this.eventsMax]);
     if (typeof eventId !== 'string') throw new StoreError('conflict', `mission ${id} exists already`, { missionId: id });
-    // The index is global (another slot), so it is written after the mission's atomic step.
-    await this.redis.zadd(k.missions, now.getTime(), id);
+    // The indexes are global (another slot), so they are written after the mission's atomic step.
+    await this.index.added(id, mission.owner, mission.status, now.getTime());
     const event = parseEvent({ ...stored, id: eventId });
     await this.feed(id, [event]);
     return { mission, event };
@@ -110,7 +130,11 @@ export class RedisMissionStore implements MissionStore {
   }
 
   listMissions(opts: ListMissionsOptions = {}): Promise<{ items: MissionRecord[]; nextCursor?: string }> {
-    return listMissionPage(this.redis, this.keys.missions, (ids) => this.loadRecords(ids), opts);
+    return listMissionPage(this.redis, this.keys, this.index, (ids) => this.loadRecords(ids), opts);
+  }
+
+  listMissionIds(opts: { status: MissionStatus; limit?: number; cursor?: string }): Promise<{ ids: string[]; nextCursor?: string }> {
+    return listMissionIds(this.redis, this.keys, this.index, opts);
   }
 
   async setMissionStatus(
@@ -127,15 +151,28 @@ export class RedisMissionStore implements MissionStore {
     const pre = template.slice(0, at);
     const post = template.slice(at + FROM_MARK.length + 2);
     const k = this.keys;
+    const final = isTerminalMissionStatus(to);
     const reply = await lua.SET_STATUS.run(
       this.redis,
-      [k.record(id), k.usage(id), k.events(id)],
-      [to, stored.ts, opts.result ? JSON.stringify(opts.result) : '', opts.error ? JSON.stringify(opts.error) : '', pre, post, ...(opts.from ?? [])],
+      // KEYS[9] must stay the approvals hash: the script reads its ids on a final status.
+      [k.record(id), k.usage(id), k.events(id), k.owned(id), k.graph(id), k.inbox(id), k.progress(id), k.actors(id), k.approvals(id)],
+      [
+        to,
+        stored.ts,
+        opts.result ? JSON.stringify(opts.result) : '',
+        opts.error ? JSON.stringify(opts.error) : '',
+        pre,
+        post,
+        final ? this.retentionMs : '',
+        this.eventsMax,
+        ...(opts.from ?? []),
+      ],
     );
     if (!Array.isArray(reply)) return null;
-    const [from, eventId, recordFlat, usageFlat] = reply as [string, string, unknown, unknown];
+    const [from, eventId, recordFlat, usageFlat, approvals] = reply as [string, string, unknown, unknown, string[]];
     const mission = decodeRecord(flatToObject(recordFlat), flatToObject(usageFlat));
     if (!mission) return null;
+    await this.index.moved(id, mission.owner, to, Date.parse(mission.createdAt), final ? { expiresAt: Date.now() + this.retentionMs, approvals } : undefined);
     const event = parseEvent({ ...stored, id: eventId, data: { ...(stored.data as object), from } });
     await this.feed(id, [event]);
     return { mission, event };
@@ -190,7 +227,7 @@ export class RedisMissionStore implements MissionStore {
     const reply = (await lua.WRITE_GRAPH.run(
       this.redis,
       [k.record(missionId), k.graph(missionId), k.events(missionId)],
-      [expectedVersion, JSON.stringify(parsed.data), ...encoded.map((e) => e.json)],
+      [expectedVersion, this.eventsMax, JSON.stringify(parsed.data), ...encoded.map((e) => e.json)],
     )) as string[];
     if (reply[0] === 'missing') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
     if (reply[0] === 'stale') {
@@ -206,7 +243,7 @@ export class RedisMissionStore implements MissionStore {
 
   async appendEvent(missionId: string, event: NewEvent): Promise<Event> {
     const { json, stored } = encodeNewEvent(missionId, event);
-    const id = await lua.APPEND_EVENT.run(this.redis, [this.keys.record(missionId), this.keys.events(missionId)], [json]);
+    const id = await lua.APPEND_EVENT.run(this.redis, [this.keys.record(missionId), this.keys.events(missionId)], [json, this.eventsMax]);
     if (typeof id !== 'string') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
     const written = parseEvent({ ...stored, id });
     await this.feed(missionId, [written]);
@@ -237,7 +274,7 @@ export class RedisMissionStore implements MissionStore {
   async pushInbox(missionId: string, item: InboxItem): Promise<void> {
     const parsed = InboxItem.safeParse(item);
     if (!parsed.success) throw invalid(`inbox item is invalid: ${parsed.error.message}`);
-    const n = await lua.PUSH_INBOX.run(this.redis, [this.keys.record(missionId), this.keys.inbox(missionId)], [JSON.stringify(parsed.data)]);
+    const n = await lua.PUSH_INBOX.run(this.redis, [this.keys.record(missionId), this.keys.inbox(missionId), this.keys.owned(missionId)], [JSON.stringify(parsed.data)]);
     if (typeof n !== 'number') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
   }
 
@@ -256,7 +293,7 @@ export class RedisMissionStore implements MissionStore {
     assertId(taskId, 'taskId');
     const parsed = TaskProgress.safeParse(progress);
     if (!parsed.success) throw invalid(`progress is invalid: ${parsed.error.message}`);
-    await this.redis.hset(this.keys.progress(missionId), taskId, JSON.stringify(parsed.data));
+    await this.write(missionId, this.keys.progress(missionId), 'HSET', taskId, JSON.stringify(parsed.data));
   }
 
   async getProgress(missionId: string): Promise<Record<string, TaskProgress>> {
@@ -269,7 +306,7 @@ export class RedisMissionStore implements MissionStore {
   async putActorSpec(spec: ActorSpec): Promise<void> {
     const parsed = ActorSpec.safeParse(spec);
     if (!parsed.success) throw invalid(`actor spec is invalid: ${parsed.error.message}`);
-    await this.redis.hset(this.keys.actors(spec.missionId), spec.actorId, JSON.stringify(parsed.data));
+    await this.write(spec.missionId, this.keys.actors(spec.missionId), 'HSET', spec.actorId, JSON.stringify(parsed.data));
   }
 
   async getActorSpec(missionId: string, actorId: string): Promise<ActorSpec | null> {
@@ -278,9 +315,9 @@ export class RedisMissionStore implements MissionStore {
   }
 
   /** Returns the transcript's length after the append. */
-  appendTranscript(missionId: string, actorId: string, entry: unknown): Promise<number> {
+  async appendTranscript(missionId: string, actorId: string, entry: unknown): Promise<number> {
     assertId(actorId, 'actorId');
-    return this.redis.rpush(this.keys.transcript(missionId, actorId), JSON.stringify(entry) ?? 'null');
+    return (await this.write(missionId, this.keys.transcript(missionId, actorId), 'RPUSH', JSON.stringify(entry) ?? 'null')) as number;
   }
 
   async readTranscript(missionId: string, actorId: string): Promise<unknown[]> {
@@ -304,7 +341,7 @@ export class RedisMissionStore implements MissionStore {
       preview,
     });
     if (!parsed.success) throw invalid(`artifact is invalid: ${parsed.error.message}`);
-    await this.redis.hset(this.keys.artifact(missionId, id), 'ref', JSON.stringify(parsed.data), 'content', input.content);
+    await this.write(missionId, this.keys.artifact(missionId, id), 'HSET', 'ref', JSON.stringify(parsed.data), 'content', input.content);
     return parsed.data;
   }
 
@@ -317,13 +354,13 @@ export class RedisMissionStore implements MissionStore {
   /** SET [NX] [PX]: false when `onlyIfAbsent` and the key exists. */
   async putJson(missionId: string, key: string, value: unknown, opts: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
     if (key === '') throw invalid('key must not be empty');
-    const args: (string | number)[] = [this.keys.kv(missionId, key), JSON.stringify(value) ?? 'null'];
+    const args: (string | number)[] = [JSON.stringify(value) ?? 'null'];
     if (opts.ttlMs !== undefined) {
       assertPositiveInt(opts.ttlMs, 'ttlMs');
       args.push('PX', opts.ttlMs);
     }
     if (opts.onlyIfAbsent) args.push('NX');
-    return (await this.redis.call('SET', ...args)) === 'OK';
+    return (await this.write(missionId, this.keys.kv(missionId, key), 'SET', ...args)) === 'OK';
   }
 
   async getJson<T = unknown>(missionId: string, key: string): Promise<T | null> {
@@ -337,7 +374,8 @@ export class RedisMissionStore implements MissionStore {
     const parsed = Approval.safeParse(approval);
     if (!parsed.success) throw invalid(`approval is invalid: ${parsed.error.message}`);
     const a = parsed.data;
-    await this.redis.pipeline().hset(this.keys.approvals(a.missionId), a.id, JSON.stringify(a)).hset(this.keys.approvalIndex, a.id, a.missionId).exec();
+    await this.write(a.missionId, this.keys.approvals(a.missionId), 'HSET', a.id, JSON.stringify(a));
+    await this.redis.hset(this.keys.approvalIndex, a.id, a.missionId);
   }
 
   async getApproval(approvalId: string): Promise<Approval | null> {
@@ -405,10 +443,30 @@ export class RedisMissionStore implements MissionStore {
 
   // ---- lifecycle ----
 
+  // ---- retention ----
+
+  async ownKeys(missionId: string, keys: string[]): Promise<void> {
+    assertId(missionId, 'missionId');
+    const tag = `{${missionId}}`;
+    for (const key of keys) {
+      // Another hash tag would be another Cluster slot: the finish script could not reach it.
+      if (!key.includes(tag) || key.indexOf('{') !== key.indexOf(tag)) throw invalid(`owned key ${JSON.stringify(key)} must carry the mission's hash tag ${tag}`);
+    }
+    if (keys.length > 0) await lua.OWN_KEYS.run(this.redis, [this.keys.owned(missionId), ...keys], []);
+  }
+
+  sweepExpired(now: number = Date.now()): Promise<string[]> {
+    return this.index.sweep(now, SWEEP_BATCH);
+  }
+
   /** Deletes every key of the mission and its index entries; a no-op for an unknown id. */
   async deleteMission(id: string): Promise<void> {
     assertId(id, 'mission id');
+    const record = await this.getMission(id);
     const approvalIds = await this.redis.hkeys(this.keys.approvals(id));
+    // Keys of other components (the travel world) registered as the mission's own.
+    const owned = await this.redis.smembers(this.keys.owned(id));
+    if (owned.length > 0) await this.redis.unlink(...owned);
     const match = `${escapeGlob(this.keys.mission(id))}*`;
     let cursor = '0';
     do {
@@ -416,9 +474,7 @@ export class RedisMissionStore implements MissionStore {
       cursor = next;
       if (keys.length > 0) await this.redis.unlink(...keys);
     } while (cursor !== '0');
-    const pipe = this.redis.pipeline().zrem(this.keys.missions, id);
-    if (approvalIds.length > 0) pipe.hdel(this.keys.approvalIndex, ...approvalIds);
-    await pipe.exec();
+    await this.index.removed(id, record?.owner, approvalIds);
   }
 
   /** Quits the connections this store created; a Redis instance passed in stays open. */
@@ -430,6 +486,11 @@ export class RedisMissionStore implements MissionStore {
   }
 
   // ---- internals ----
+
+  /** A write to one key of the mission that registers the key as owned and inherits the mission's TTL. */
+  private write(missionId: string, key: string, command: string, ...args: (string | number)[]): Promise<unknown> {
+    return lua.OWNED_WRITE.run(this.redis, [this.keys.owned(missionId), key], [command, ...args]);
+  }
 
   private async loadRecords(ids: string[]): Promise<(MissionRecord | null)[]> {
     if (ids.length === 0) return [];

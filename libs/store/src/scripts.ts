@@ -26,44 +26,73 @@ export class LuaScript {
 // Scripts are defined here rather than with `defineCommand` so that a Redis instance
 // passed in by the caller is never mutated.
 
-/** KEYS: record, usage, events, inbox. ARGV: base, status, updatedAt, eventJson. Returns the event id, or false when the mission exists. */
+// Shared Lua: `inherit(owned, key)` gives `key` the TTL the mission's `owned` set carries once the
+// mission finished (never lengthening a shorter TTL of its own), so a key written after the finish
+// expires with the mission too.
+const INHERIT = `
+local function inherit(owned, key)
+  local t = redis.call('PTTL', owned)
+  if t > 0 then
+    local own = redis.call('PTTL', key)
+    if own == -1 or own > t then redis.call('PEXPIRE', key, t) end
+  end
+end
+`;
+
+/** KEYS: record, usage, events, inbox. ARGV: base, status, updatedAt, eventJson, maxlen. Returns the event id, or false when the mission exists. */
 export const CREATE_MISSION = new LuaScript(
   'createMission',
   `
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 redis.call('HSET', KEYS[1], 'base', ARGV[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
 redis.call('HSET', KEYS[2], 'promptTokens', 0, 'completionTokens', 0, 'costUsd', 0, 'plannerSteps', 0, 'actors', 0)
-local id = redis.call('XADD', KEYS[3], '*', 'e', ARGV[4])
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[4])
 redis.call('RPUSH', KEYS[4], '{"kind":"created","eventId":"' .. id .. '"}')
 return id
 `,
 );
 
 /**
- * KEYS: record, usage, events. ARGV: to, updatedAt, result ('' = keep), error ('' = keep),
- * eventPre, eventPost, ...allowedFrom (none = any). The event JSON is eventPre .. "<from>" .. eventPost
- * because `from` is only known inside the script.
- * Returns false when missing or guarded out, else { from, eventId, recordFlat, usageFlat }.
+ * KEYS: record, usage, events, owned, then the other fixed keys of the mission (graph, inbox, …).
+ * ARGV: to, updatedAt, result ('' = keep), error ('' = keep), eventPre, eventPost, ttlMs ('' = the
+ * status is not final), maxlen, ...allowedFrom (none = any). The event JSON is eventPre .. "<from>" ..
+ * eventPost because `from` is only known inside the script.
+ * With a ttlMs, every key of the mission (the fixed ones and every member of `owned`) gets that
+ * TTL in the same atomic step that sets the final status: a finished mission expires whole.
+ * Returns false when missing or guarded out, else { from, eventId, recordFlat, usageFlat, approvalIds }.
  */
 export const SET_STATUS = new LuaScript(
   'setMissionStatus',
   `
 local from = redis.call('HGET', KEYS[1], 'status')
 if not from then return false end
-if #ARGV > 6 then
+if #ARGV > 8 then
   local ok = false
-  for i = 7, #ARGV do if ARGV[i] == from then ok = true end end
+  for i = 9, #ARGV do if ARGV[i] == from then ok = true end end
   if not ok then return false end
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[4]) end
-local id = redis.call('XADD', KEYS[3], '*', 'e', ARGV[5] .. '"' .. from .. '"' .. ARGV[6])
-return { from, id, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]) }
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'e', ARGV[5] .. '"' .. from .. '"' .. ARGV[6])
+local approvals = {}
+if ARGV[7] ~= '' then
+  local ttl = tonumber(ARGV[7])
+  -- The set must exist (and carry the TTL) so keys registered later inherit it.
+  redis.call('SADD', KEYS[4], KEYS[1])
+  local function expire(k)
+    local own = redis.call('PTTL', k)
+    if own == -1 or own > ttl then redis.call('PEXPIRE', k, ttl) end
+  end
+  for _, k in ipairs(redis.call('SMEMBERS', KEYS[4])) do expire(k) end
+  for _, k in ipairs(KEYS) do expire(k) end
+  approvals = redis.call('HKEYS', KEYS[9])
+end
+return { from, id, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), approvals }
 `,
 );
 
-/** KEYS: record, graph, events. ARGV: expectedVersion, graphJson, ...eventJson. Returns {'ok', ...ids} | {'stale', actual} | {'missing'}. */
+/** KEYS: record, graph, events. ARGV: expectedVersion, maxlen, graphJson, ...eventJson. Returns {'ok', ...ids} | {'stale', actual} | {'missing'}. */
 export const WRITE_GRAPH = new LuaScript(
   'writeGraph',
   `
@@ -71,28 +100,31 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
 local expected = tonumber(ARGV[1])
 if current ~= expected then return { 'stale', tostring(current) } end
-redis.call('HSET', KEYS[2], 'version', expected + 1, 'json', ARGV[2])
+redis.call('HSET', KEYS[2], 'version', expected + 1, 'json', ARGV[3])
 local out = { 'ok' }
-for i = 3, #ARGV do out[#out + 1] = redis.call('XADD', KEYS[3], '*', 'e', ARGV[i]) end
+for i = 4, #ARGV do out[#out + 1] = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[i]) end
 return out
 `,
 );
 
-/** KEYS: record, events. ARGV: eventJson. Returns the event id, or false when the mission is missing. */
+/** KEYS: record, events. ARGV: eventJson, maxlen. Returns the event id, or false when the mission is missing. */
 export const APPEND_EVENT = new LuaScript(
   'appendEvent',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return redis.call('XADD', KEYS[2], '*', 'e', ARGV[1])
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
 `,
 );
 
-/** KEYS: record, inbox. ARGV: itemJson. Returns the new length, or false when the mission is missing. */
+/** KEYS: record, inbox, owned. ARGV: itemJson. Returns the new length, or false when the mission is missing. */
 export const PUSH_INBOX = new LuaScript(
   'pushInbox',
-  `
+  `${INHERIT}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return redis.call('RPUSH', KEYS[2], ARGV[1])
+local n = redis.call('RPUSH', KEYS[2], ARGV[1])
+-- Draining deletes the inbox, so a push after the finish creates it anew.
+inherit(KEYS[3], KEYS[2])
+return n
 `,
 );
 
@@ -127,12 +159,14 @@ return items
 `,
 );
 
-/** KEYS: lock, fence. ARGV: holder, ttlMs. Returns the fencing token, or false when held. */
+/** KEYS: lock, fence, owned. ARGV: holder, ttlMs. Returns the fencing token, or false when held. */
 export const ACQUIRE_LOCK = new LuaScript(
   'acquireLock',
-  `
+  `${INHERIT}
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 local token = redis.call('INCR', KEYS[2])
+redis.call('SADD', KEYS[3], KEYS[2])
+inherit(KEYS[3], KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
 return token
 `,
@@ -153,5 +187,32 @@ export const RELEASE_LOCK = new LuaScript(
   `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`,
+);
+
+/**
+ * KEYS: owned, target. ARGV: command, ...args (the target key goes first). Runs the write,
+ * registers the target in the mission's `owned` set and, when the mission has finished,
+ * gives it the mission's remaining TTL. Returns the command's reply.
+ */
+export const OWNED_WRITE = new LuaScript(
+  'ownedWrite',
+  `${INHERIT}
+local reply = redis.call(ARGV[1], KEYS[2], unpack(ARGV, 2))
+redis.call('SADD', KEYS[1], KEYS[2])
+inherit(KEYS[1], KEYS[2])
+return reply
+`,
+);
+
+/** KEYS: owned, ...keys. Registers keys of another component as owned by the mission (see OWNED_WRITE). */
+export const OWN_KEYS = new LuaScript(
+  'ownKeys',
+  `${INHERIT}
+for i = 2, #KEYS do
+  redis.call('SADD', KEYS[1], KEYS[i])
+  inherit(KEYS[1], KEYS[i])
+end
+return #KEYS - 1
 `,
 );

@@ -210,7 +210,27 @@ export interface MissionStore {
   /** Removes one wait; true only for the caller that removed it (so one factory of many unblocks). */
   removeCapabilityWait(wait: Pick<CapabilityWait, 'missionId' | 'taskId' | 'attempt'>): Promise<boolean>;
 
-  /** Deletes every key of the mission. */
+  /**
+   * Ids of the missions in one status, newest first, read from the status index (no record is
+   * loaded): what the reaper needs. `nextCursor` only when another page exists.
+   */
+  listMissionIds(opts: { status: MissionStatus; limit?: number; cursor?: string }): Promise<{ ids: string[]; nextCursor?: string }>;
+
+  // retention: a finished mission expires after `retentionMs` with every key it owns
+  /** How long a finished mission is kept (ms). */
+  readonly retentionMs: number;
+  /**
+   * Registers keys of another component (they must carry the mission's hash tag `{missionId}`)
+   * as owned by the mission: they get the mission's TTL when it finishes, or at once when it
+   * has finished already. The travel world registers its keys this way.
+   */
+  ownKeys(missionId: string, keys: string[]): Promise<void>;
+  /**
+   * Removes from every listing index the finished missions whose retention ended before `now`
+   * (their keys expired by TTL); at most a batch per call. Returns their ids. Run it periodically.
+   */
+  sweepExpired(now?: number): Promise<string[]>;
+  /** Deletes every key of the mission (and the keys it owns) now. */
   deleteMission(id: string): Promise<void>;
   close(): Promise<void>;
 }

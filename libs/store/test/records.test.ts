@@ -122,11 +122,11 @@ describe('mission records by reference', () => {
     await f.store.advertiseWorker({ workerId: 'w1', queue: 'aime-actors', bundles: [], startedAt: new Date().toISOString() }, 10_000);
 
     const keys = await scanKeys(f.redis, f.prefix);
-    const global = new Set(['missions', 'approvals:index', 'feed', 'workers', 'worker:w1'].map((k) => `${f.prefix}${k}`));
+    const global = new Set(['missions', 'missions:s:queued', 'approvals:index', 'feed', 'workers', 'worker:w1'].map((k) => `${f.prefix}${k}`));
     const missionKeys = keys.filter((k) => !global.has(k));
     expect(keys.filter((k) => global.has(k)).sort()).toEqual([...global].sort());
-    // graph, events, inbox, usage, progress, actors, transcript, artifact, kv, approvals, lock, fence, record
-    expect(missionKeys.length).toBeGreaterThanOrEqual(13);
+    // graph, events, inbox, usage, progress, actors, transcript, artifact, kv, approvals, lock, fence, record, owned
+    expect(missionKeys.length).toBeGreaterThanOrEqual(14);
     for (const k of missionKeys) {
       expect(k.startsWith(`${f.prefix}{${id}}:`)).toBe(true);
       expect(hashTag(k)).toBe(id);
