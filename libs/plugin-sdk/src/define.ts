@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PluginError } from './errors.ts';
-import type { BundleDefinition, PluginDefinition, ToolDefinition } from './types.ts';
+import type { BundleDefinition, PluginDefinition, ToolDefinition, WorkerToolDefinition } from './types.ts';
+import { workerRun } from './worker-tool.ts';
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const SIDE_EFFECTS = ['none', 'idempotent', 'external'] as const;
@@ -54,13 +55,29 @@ function checkTool(def: ToolDefinition<z.ZodType, unknown>): void {
   if (def.timeoutMs !== undefined && (!Number.isInteger(def.timeoutMs) || def.timeoutMs < 1 || def.timeoutMs > MAX_TIMEOUT_MS)) {
     fail('invalid_tool', `${where}: timeoutMs must be an integer 1..${MAX_TIMEOUT_MS}, got ${String(def.timeoutMs)}`);
   }
+  if (def.isolation !== undefined && def.isolation !== 'inline' && def.isolation !== 'worker') {
+    fail('invalid_tool', `${where}: isolation must be 'inline' or 'worker', got ${JSON.stringify(def.isolation)}`);
+  }
   if (typeof def.run !== 'function') fail('invalid_tool', `${where}: run must be a function (input, ctx) => output`);
 }
 
-/** Checks a tool definition up front and returns it unchanged. @throws PluginError */
-export function defineTool<I extends z.ZodType, O>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
-  checkTool(def as ToolDefinition<z.ZodType, unknown>);
-  return def;
+/**
+ * Checks a tool definition up front and returns it. An inline tool comes back unchanged; a
+ * `WorkerToolDefinition` (`isolation: 'worker'`) comes back with a `run` that calls its
+ * module's export in a worker thread (heap-limited, terminated at `timeoutMs`).
+ * @throws PluginError
+ */
+export function defineTool<I extends z.ZodType, O>(def: ToolDefinition<I, O>): ToolDefinition<I, O>;
+export function defineTool<I extends z.ZodType, O = unknown>(def: WorkerToolDefinition<I, O>): ToolDefinition<I, O>;
+export function defineTool<I extends z.ZodType, O>(def: ToolDefinition<I, O> | WorkerToolDefinition<I, O>): ToolDefinition<I, O> {
+  let tool = def as ToolDefinition<I, O>;
+  if (typeof def === 'object' && def !== null && def.isolation === 'worker') {
+    const name = typeof def.name === 'string' ? def.name : '?';
+    if (def.run !== undefined) fail('invalid_tool', `tool "${name}": a tool with isolation 'worker' has no run; its code is the export named in worker`);
+    tool = { ...def, run: workerRun(name, def.worker, def.timeoutMs) } as ToolDefinition<I, O>;
+  }
+  checkTool(tool as ToolDefinition<z.ZodType, unknown>);
+  return tool;
 }
 
 function checkBundle(def: BundleDefinition): void {

@@ -9,6 +9,10 @@ export type {
   PluginDefinition,
   ToolFailureCode,
   ToolResult,
+  ToolIsolation,
+  WorkerToolModule,
+  WorkerToolInfo,
+  WorkerToolDefinition,
 } from './types.ts';
 export { PluginError, ToolError } from './errors.ts';
 export { defineTool, defineBundle, definePlugin } from './define.ts';
@@ -18,3 +22,6 @@ export type { RunToolOptions } from './run-tool.ts';
 export { formatIssues, formatPath } from './format-issues.ts';
 export { createMemoryToolContext } from './testing.ts';
 export type { MemoryToolContext } from './testing.ts';
+export { ToolWorkerPool, toolWorkerPool, closeToolWorkers, DEFAULT_WORKER_HEAP_MB, DEFAULT_WORKER_MAX_RESULT_CHARS } from './worker-pool.ts';
+export type { ToolWorkerPoolOptions, WorkerCall, WorkerTarget } from './worker-pool.ts';
+export { workerTarget } from './worker-tool.ts';

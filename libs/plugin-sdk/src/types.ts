@@ -57,7 +57,56 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
   requiresApproval?: boolean;
   /** @default 30000 */
   timeoutMs?: number;
+  /**
+   * Where the tool's code runs. `'worker'`: in a worker thread with a heap limit, terminated
+   * at the timeout, so a runaway computation cannot block or crash the process. Set by
+   * `defineTool` from a `WorkerToolDefinition`. @default 'inline'
+   */
+  isolation?: ToolIsolation;
+  /** The module the worker thread runs, when `isolation` is `'worker'`. */
+  worker?: WorkerToolModule;
   run(input: z.output<I>, ctx: ToolContext): Promise<O> | O;
+}
+
+/** `'inline'`: on the worker's event loop; `'worker'`: in a `node:worker_threads` Worker. */
+export type ToolIsolation = 'inline' | 'worker';
+
+/**
+ * The code of a tool that runs in a worker thread. A function cannot cross into a thread,
+ * so the thread imports `module` and calls its export `export` as `(input, info)`.
+ */
+export interface WorkerToolModule {
+  /**
+   * The module, as a `file:` URL or an absolute path: `new URL('./my-tool.ts', import.meta.url)`.
+   * `.ts`/`.mts` modules are loaded through tsx; plain `.js`/`.mjs` start fastest.
+   */
+  module: string | URL;
+  /** Name of the exported function, `(input, info: WorkerToolInfo) => output`. */
+  export: string;
+  /** Heap limit of the thread (V8 old generation), in MB, 16..4096. @default 128 */
+  maxOldGenerationSizeMb?: number;
+  /** Results whose JSON is longer are refused with `result_too_large`, 1..10,000,000. @default 1000000 */
+  maxResultChars?: number;
+}
+
+/** What the exported function of a worker tool receives besides its input (plain data only). */
+export interface WorkerToolInfo {
+  toolName: string;
+  missionId: string;
+  taskId: string;
+  actorId: string;
+  idempotencyKey: string;
+}
+
+/**
+ * A tool whose code runs in a worker thread: a `ToolDefinition` with `isolation: 'worker'` and
+ * `worker` in place of `run`. Input and output cross the thread as JSON (validated on the main
+ * side as usual); the function gets no `ToolContext`, only `WorkerToolInfo`.
+ */
+export interface WorkerToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> extends Omit<ToolDefinition<I, O>, 'run' | 'isolation' | 'worker'> {
+  isolation: 'worker';
+  worker: WorkerToolModule;
+  run?: never;
 }
 
 /** A named set of tools an actor is given together (AIME's tool bundles). */

@@ -24,4 +24,4 @@ export { matchHost, isPrivateAddress, normalizeHost } from './host-policy.ts';
 export type { HostMatch } from './host-policy.ts';
 export { createFilesBundle, MAX_LIST_ENTRIES } from './files-bundle.ts';
 export { workspaceDir } from './workspace.ts';
-export { createMathBundle, evaluateExpression, DISABLED_FUNCTIONS, MAX_EXPRESSION_CHARS } from './math-bundle.ts';
+export { createMathBundle, DISABLED_FUNCTIONS, MAX_EXPRESSION_CHARS, MAX_RESULT_CHARS, MATH_TIMEOUT_MS, MATH_HEAP_MB } from './math-bundle.ts';
