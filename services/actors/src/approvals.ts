@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Approval } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
+import { callDigest } from './call-digest.ts';
 import { wakePlanner } from './report.ts';
 
 /** What the actor does with a call of a tool that `requiresApproval`. */
@@ -32,16 +33,20 @@ export interface ApprovalCall {
 const MAX_ID = 128;
 
 /**
- * The approval id of one call: the same on every retry of the step (so a retried job finds
- * its approval instead of asking again), and unique in the store, whose approval index spans
- * all missions. Too long an id is shortened with a hash.
+ * The approval id of one call: the same on every retry of the step with the same call (so a
+ * retried job finds its approval instead of asking again), different for another tool or other
+ * arguments at the same position (`digest` is `callDigest(tool, args)`), and unique in the
+ * store, whose approval index spans all missions. Too long an id is shortened with a hash.
  */
-export function approvalIdOf(missionId: string, actorId: string, step: number, callIndex: number): string {
-  const id = `${missionId}.${actorId}.${step}.${callIndex}`;
+export function approvalIdOf(missionId: string, actorId: string, step: number, callIndex: number, digest: string): string {
+  const id = `${missionId}.${actorId}.${step}.${callIndex}.${digest.slice(0, 16)}`;
   if (id.length <= MAX_ID) return id;
-  const hash = createHash('sha1').update(`${actorId}\n${step}\n${callIndex}`).digest('hex').slice(0, 24);
+  const hash = createHash('sha1').update(`${actorId}\n${step}\n${callIndex}\n${digest}`).digest('hex').slice(0, 24);
   return `${missionId}.ap-${hash}`.slice(0, MAX_ID);
 }
+
+/** The observation of a call whose stored approval is for another call: it is not run. */
+export const MISMATCH_OBSERVATION = 'Refused: the approval on record is for a different tool call (tool or arguments changed); this call was not run.';
 
 /** The observation of a call the operator rejected; the model decides what to do next. */
 export function rejectedObservation(note: string | undefined): string {
@@ -59,9 +64,15 @@ const requestedKey = (approvalId: string): string => `approval:${approvalId}:req
  */
 export async function approvalGate(deps: ApprovalDeps, call: ApprovalCall): Promise<ApprovalGate> {
   const { store } = deps;
-  const id = approvalIdOf(call.missionId, call.actorId, call.step, call.callIndex);
+  const digest = callDigest(call.tool, call.args);
+  const id = approvalIdOf(call.missionId, call.actorId, call.step, call.callIndex, digest);
   const found = await store.getApproval(id);
   const existing = found && found.missionId === call.missionId ? found : null;
+  // Checked before the call runs: a decision binds exactly the tool and arguments it was asked
+  // for, even if an id ever collided or a record was written by hand.
+  if (existing && callDigest(existing.tool, existing.args) !== digest) {
+    return { kind: 'rejected', approval: existing, observation: MISMATCH_OBSERVATION };
+  }
   if (existing?.status === 'approved') return { kind: 'approved', approval: existing };
   if (existing?.status === 'rejected') return { kind: 'rejected', approval: existing, observation: rejectedObservation(existing.note) };
 

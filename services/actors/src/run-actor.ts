@@ -6,6 +6,7 @@ import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } 
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
+import { callDigest } from './call-digest.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
 import { contextMessages, DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
@@ -232,7 +233,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
           }
           if (gate?.kind === 'rejected') observation = gate.observation;
           else {
-            const result = await runTool(tool, call.args, toolContext(ctxBase, step, i));
+            const result = await runTool(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args)));
             if (watch.signal.aborted) return 'cancelled';
             observation = observationOf(result);
             if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;

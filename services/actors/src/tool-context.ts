@@ -46,13 +46,17 @@ export interface ToolContextBase {
   worldEvents(): Promise<WorldEventInfo[]>;
 }
 
-/** The context of one tool call; the idempotency key is stable across retries of the same step and call. */
-export function toolContext(base: ToolContextBase, step: number, callIndex: number): ToolContext {
+/**
+ * The context of one tool call. The idempotency key is stable across retries of the same step
+ * and call, and bound to what is called (`digest` is `callDigest(tool, args)`): another tool
+ * or other arguments at the same position never reuse a remembered side effect.
+ */
+export function toolContext(base: ToolContextBase, step: number, callIndex: number, digest: string): ToolContext {
   return {
     missionId: base.missionId,
     taskId: base.taskId,
     actorId: base.actorId,
-    idempotencyKey: `${base.missionId}:${base.actorId}:${step}:${callIndex}`,
+    idempotencyKey: `${base.missionId}:${base.actorId}:${step}:${callIndex}:${digest.slice(0, 32)}`,
     signal: base.signal,
     logger: base.logger,
     progress: base.progress,

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { capabilityQueue } from '@aime/store';
-import { approvalIdOf, startActorWorker, type ActorHooks, type ActorWorkerHandle, type StoredAi, type StoredResult } from '../src/index.ts';
-import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitForEvent, jobFinished, type TestEnv } from './fixtures.ts';
+import { toolContext } from '../src/tool-context.ts';
+import { approvalGate, approvalIdOf, callDigest, MISMATCH_OBSERVATION, startActorWorker, type ActorHooks, type ActorWorkerHandle, type StoredAi, type StoredResult } from '../src/index.ts';
+import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitForEvent, jobFinished, QUEUES, type TestEnv } from './fixtures.ts';
 
 const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
 const TRAIN = 'NOZOMI-1100-2026-12-02';
@@ -58,7 +59,7 @@ describe('actor approvals', { timeout: 30_000 }, () => {
 
     const approvals = await env.store.listApprovals(missionId);
     expect(approvals).toEqual([
-      { id: approvalIdOf(missionId, 't2.1', 0, 1), missionId, taskId: 't2', actorId: 't2.1', tool: 'book_train', args: { trainId: TRAIN, passengers: 2 }, status: 'pending', requestedAt: expect.any(String) },
+      { id: approvalIdOf(missionId, 't2.1', 0, 1, callDigest('book_train', { trainId: TRAIN, passengers: 2 })), missionId, taskId: 't2', actorId: 't2.1', tool: 'book_train', args: { trainId: TRAIN, passengers: 2 }, status: 'pending', requestedAt: expect.any(String) },
     ]);
     expect((await eventsOf(env.store, missionId, 'approval.requested')).map((e) => e.data.approval.id)).toEqual([approvals[0]!.id]);
     expect((await env.store.getMission(missionId))?.status).toBe('awaiting_approval');
@@ -133,16 +134,60 @@ describe('actor approvals', { timeout: 30_000 }, () => {
   });
 });
 
+describe('approval binding', { timeout: 30_000 }, () => {
+  const ids = { taskId: 't2', actorId: 't2.1', step: 0, callIndex: 1 } as const;
+  const callA = { ...ids, tool: 'book_train', args: { trainId: 'NOZOMI-0900-2026-12-02', passengers: 2 } };
+  const callB = { ...ids, tool: 'book_train', args: { trainId: 'NOZOMI-1100-2026-12-02', passengers: 2 } };
+
+  it('does not let an approval granted for book_train {trainId: A} run book_train {trainId: B} at the same step and call', async () => {
+    const missionId = await bookingMission();
+    const deps = { store: env.store, planner: env.queue(QUEUES.planner) };
+    const asked = await approvalGate(deps, { missionId, ...callA });
+    expect(asked.kind).toBe('wait');
+    await decide(missionId, 'approved');
+    await env.store.setMissionStatus(missionId, 'running', { from: ['awaiting_approval'] });
+    expect((await approvalGate(deps, { missionId, ...callA })).kind).toBe('approved');
+
+    // The retried step now holds another train at the same position: a new decision is needed.
+    const other = await approvalGate(deps, { missionId, ...callB });
+    expect(other.kind).toBe('wait');
+    expect(other.approval.args).toEqual(callB.args);
+    expect(other.approval.status).toBe('pending');
+    expect(other.approval.id).not.toBe(asked.approval.id);
+  });
+
+  it('refuses a call whose stored approval was made for other arguments, before the call runs', async () => {
+    const missionId = await bookingMission();
+    const deps = { store: env.store, planner: env.queue(QUEUES.planner) };
+    // An approved record under B's id that names A (a collision, or a record written by hand).
+    const idB = approvalIdOf(missionId, ids.actorId, ids.step, ids.callIndex, callDigest(callB.tool, callB.args));
+    await env.store.putApproval({ id: idB, missionId, taskId: 't2', actorId: 't2.1', tool: callA.tool, args: callA.args, status: 'approved', requestedAt: new Date().toISOString() });
+    expect(await approvalGate(deps, { missionId, ...callB })).toMatchObject({ kind: 'rejected', observation: MISMATCH_OBSERVATION });
+  });
+
+  it('binds idempotency keys to the tool and canonical arguments, not only to the position', () => {
+    const base = { missionId: 'm_1', taskId: 't2', actorId: 't2.1', signal: new AbortController().signal, logger: { debug() {}, info() {}, warn() {}, error() {} }, store: env.store, mission: { goal: 'g', context: {} }, progress: async () => {}, worldEvents: async () => [] };
+    const key = (tool: string, args: unknown) => toolContext(base, 0, 1, callDigest(tool, args)).idempotencyKey;
+    expect(key('book_train', { trainId: 'A', passengers: 2 })).toBe(key('book_train', { passengers: 2, trainId: 'A' }));
+    expect(key('book_train', { trainId: 'A', passengers: 2 })).not.toBe(key('book_train', { trainId: 'B', passengers: 2 }));
+    expect(key('book_train', { trainId: 'A' })).not.toBe(key('book_hotel', { trainId: 'A' }));
+    expect(callDigest('t', { b: 1, a: [1, { d: 2, c: 3 }] })).toBe(callDigest('t', { a: [1, { c: 3, d: 2 }], b: 1 }));
+    expect(callDigest('t', { b: 1 })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
 describe('approval ids', () => {
-  it('are stable per call, differ per mission, step and call, and stay valid ids when long', () => {
-    expect(approvalIdOf('m_1', 't2.1', 0, 1)).toBe('m_1.t2.1.0.1');
-    expect(approvalIdOf('m_2', 't2.1', 0, 1)).not.toBe(approvalIdOf('m_1', 't2.1', 0, 1));
-    expect(approvalIdOf('m_1', 't2.1', 1, 1)).not.toBe(approvalIdOf('m_1', 't2.1', 0, 1));
+  it('are stable per call, differ per mission, step, call and arguments, and stay valid ids when long', () => {
+    const d = callDigest('book_train', { trainId: 'A' });
+    expect(approvalIdOf('m_1', 't2.1', 0, 1, d)).toBe(`m_1.t2.1.0.1.${d.slice(0, 16)}`);
+    expect(approvalIdOf('m_2', 't2.1', 0, 1, d)).not.toBe(approvalIdOf('m_1', 't2.1', 0, 1, d));
+    expect(approvalIdOf('m_1', 't2.1', 1, 1, d)).not.toBe(approvalIdOf('m_1', 't2.1', 0, 1, d));
+    expect(approvalIdOf('m_1', 't2.1', 0, 1, callDigest('book_train', { trainId: 'B' }))).not.toBe(approvalIdOf('m_1', 't2.1', 0, 1, d));
     const long = 'x'.repeat(126);
-    const a = approvalIdOf('m_1', long, 3, 0);
+    const a = approvalIdOf('m_1', long, 3, 0, d);
     expect(a.length).toBeLessThanOrEqual(128);
     expect(a).toMatch(/^m_1\.ap-[0-9a-f]{24}$/);
-    expect(approvalIdOf('m_1', long, 3, 0)).toBe(a);
-    expect(approvalIdOf('m_1', long, 3, 1)).not.toBe(a);
+    expect(approvalIdOf('m_1', long, 3, 0, d)).toBe(a);
+    expect(approvalIdOf('m_1', long, 3, 1, d)).not.toBe(a);
   });
 });
