@@ -47,6 +47,13 @@ describe('budget ceilings', () => {
     expect(h.wakes).toEqual([]);
   });
 
+  it('refuses a budget number that overflows to Infinity, naming the field', async () => {
+    h = await startApi();
+    const res = await postRaw('/v1/missions', '{"goal":"g","budget":{"maxCostUsd":1e999}}');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.map((d) => d.path)).toContain('budget.maxCostUsd');
+  });
+
   it('applies the operator ceilings to given budgets and lowers defaults above them', async () => {
     const limits = apiLimitsFromEnv({ AIME_MAX_BUDGET_COST_USD: '2', AIME_MAX_BUDGET_PLANNER_STEPS: '10' });
     h = await startApi({ limits });
