@@ -65,9 +65,13 @@ async function invoke(tool: ToolDefinition, input: unknown, ctx: ToolContext): P
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => {
-      const message = `${tool.name} did not finish within ${timeoutMs} ms and was stopped; try again, or ask for less at once.`;
-      controller.abort(new ToolError('timeout', message, { retryable: true }));
-      resolve(failure('timeout', message, { retryable: true }));
+      // A worker tool is CPU-bound: the same call would time out again, so it is not retryable.
+      const retryable = tool.isolation !== 'worker';
+      const message = retryable
+        ? `${tool.name} did not finish within ${timeoutMs} ms and was stopped; try again, or ask for less at once.`
+        : `${tool.name} timed out after ${timeoutMs} ms and was stopped; ask for less at once.`;
+      controller.abort(new ToolError('timeout', message, { retryable }));
+      resolve(failure('timeout', message, { retryable }));
     }, timeoutMs);
   });
   const running = (async () => tool.run(input, toolCtx))().then(

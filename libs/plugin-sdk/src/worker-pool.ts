@@ -39,6 +39,7 @@ export interface ToolWorkerPoolOptions {
 }
 
 interface Pending {
+  toolName: string;
   resolve(output: unknown): void;
   reject(err: unknown): void;
 }
@@ -133,6 +134,7 @@ export class ToolWorkerPool {
         waiter = undefined;
         slot = s;
         s.pending = {
+          toolName: info.toolName,
           resolve: (output) => finish(() => resolve(output)),
           reject: (err) => finish(() => reject(err)),
         };
@@ -194,14 +196,14 @@ export class ToolWorkerPool {
     this.slots.add(slot);
     worker.on('message', (reply: Reply) => this.onReply(slot, reply));
     worker.on('error', (err: Error & { code?: string }) => {
-      const name = slot.pending ? 'the tool' : 'an idle tool thread';
+      const name = slot.pending?.toolName ?? 'an idle tool thread';
       const error =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new ToolError('out_of_memory', `${name} ran out of memory (its limit is ${target.maxOldGenerationSizeMb} MB) and was stopped; ask for less at once`)
           : new ToolError('worker_crashed', `${name} crashed its worker thread: ${err.message}`);
       this.kill(slot, error);
     });
-    worker.on('exit', (code) => this.kill(slot, new ToolError('worker_crashed', `the tool's worker thread exited (code ${code}) before answering`)));
+    worker.on('exit', (code) => this.kill(slot, new ToolError('worker_crashed', `${slot.pending?.toolName ?? 'a tool'}'s worker thread exited (code ${code}) before answering`)));
     return slot;
   }
 

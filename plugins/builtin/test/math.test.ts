@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createMemoryToolContext, runTool, type ToolResult } from '@aime/plugin-sdk';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeToolWorkers, createMemoryToolContext, runTool, type ToolResult } from '@aime/plugin-sdk';
 import { createBuiltinPlugin, DISABLED_FUNCTIONS } from '@aime/plugin-builtin';
 import { toolOf } from './helpers.ts';
 
@@ -10,6 +10,8 @@ function failed(result: ToolResult): { toolCode?: string; message: string } {
   if (result.ok) throw new Error('expected a failure');
   return result.error;
 }
+
+afterAll(() => closeToolWorkers());
 
 describe('evaluate', () => {
   it('computes arithmetic, functions and statistics as one number', async () => {
