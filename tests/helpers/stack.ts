@@ -17,6 +17,8 @@ export const FIRST_SHINKANSEN = 'NOZOMI-0900-2026-12-02';
 
 export interface TestStack extends Omit<AllInOneHandle, 'models'> {
   prefix: string;
+  /** The operator token the commander generated (no API keys are configured in tests); `api` sends it. */
+  token: string;
   store: MissionStore;
   api<T = unknown>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
   submit(body: Record<string, unknown>): Promise<string>;
@@ -51,10 +53,19 @@ export async function startStack(
 /** The test helpers over a running stack on `prefix` (the all-in-one, or services a test composed itself); `close` also deletes the prefix. */
 export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string): TestStack {
   const store = app.commander.store;
+  // The stacks run in the default mode: no API keys, so the commander generated an operator token.
+  const token = app.commander.operatorToken;
+  if (!token) throw new Error('the test stack expects the generated operator token (no AIME_API_KEYS)');
   const api: TestStack['api'] = async (path, init = {}) => {
+    const method = init.method ?? (init.body ? 'POST' : 'GET');
     const res = await fetch(`${app.url}${path}`, {
-      method: init.method ?? (init.body ? 'POST' : 'GET'),
-      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        // State-changing requests need a JSON content type, with or without a body.
+        ...(init.body !== undefined || method !== 'GET' ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
     const text = await res.text();
@@ -64,6 +75,7 @@ export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string)
   return {
     ...app,
     prefix,
+    token,
     store,
     api,
     events,

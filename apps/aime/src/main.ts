@@ -1,3 +1,4 @@
+import { dashboardUrlWithToken } from '@aime/commander';
 import { createLogger } from '@aime/service';
 import { StartupError } from './redis.ts';
 import { startAll } from './start.ts';
@@ -7,15 +8,21 @@ try {
   const app = await startAll({ logger });
   const { planner, factory, actor, simulated } = app.models;
   const roles = new Set([planner, factory, actor]).size === 1 ? planner : `planner ${planner}, factory ${factory}, actor ${actor}`;
+  // The token is printed here once, on stdout, never through the logger; the URL carries it in
+  // the fragment, which browsers never send to a server. The dashboard keeps it for the tab.
+  const token = app.commander.operatorToken;
+  const auth = token
+    ? [`  dashboard  ${dashboardUrlWithToken(app.url, token)}`, `             (carries the operator token after #token=: keep it private; API clients send it as "Authorization: Bearer <token>")`]
+    : [`  dashboard  ${app.url}/`];
   process.stdout.write(
     [
       '',
       `  Aime Runtime is running: ${app.url}`,
-      `  dashboard  ${app.url}/`,
+      ...auth,
       `  API        ${app.url}/v1/missions   (OpenAPI: ${app.url}/openapi.json)`,
       `  model      ${roles}${simulated ? '  (simulated: set AIME_MODEL=openai:<model> and OPENAI_API_KEY or OPENAI_BASE_URL for a real one; see docs/models.md)' : ''}`,
       '',
-      `  try: curl -X POST ${app.url}/v1/missions -H 'content-type: application/json' -d '{"goal":"Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people, Shinkansen on day 2"}'`,
+      `  try: curl -X POST ${app.url}/v1/missions -H 'content-type: application/json'${token ? ` -H 'authorization: Bearer <token>'` : ''} -d '{"goal":"Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people, Shinkansen on day 2"}'`,
       '',
     ].join('\n') + '\n',
   );

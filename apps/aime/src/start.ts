@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import { startActorFactory } from '@aime/actor-factory';
 import { loadConfig, startActorWorker, type AimeConfig } from '@aime/actors';
-import { startCommander, type CommanderHandle } from '@aime/commander';
+import { securityOptionsFromEnv, startCommander, type CommanderHandle } from '@aime/commander';
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { ModelInfo } from '@aime/protocol';
@@ -35,7 +35,10 @@ export interface AllInOneOptions {
    * working directory, `AIME_PLUGINS`, else the default plugins. @default await loadConfig()
    */
   config?: AimeConfig;
+  /** @default process.env.AIME_API_KEYS; without keys an operator token is generated (`commander.operatorToken`) */
   apiKeys?: string;
+  /** Serve loopback clients without a key when no keys are configured. @default AIME_INSECURE_LOOPBACK=1 */
+  insecureLoopback?: boolean;
   logger?: Logger;
   /** Actor jobs run at once in this process. @default 4 */
   actorConcurrency?: number;
@@ -85,11 +88,14 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     closers.push(() => workers.close());
     const factory = await startActorFactory(common);
     closers.push(() => factory.close());
+    const security = securityOptionsFromEnv(process.env);
     const commander = await startCommander({
       ...common,
       host: opts.host ?? process.env.AIME_HOST ?? '127.0.0.1',
       port: opts.port ?? Number(process.env.AIME_PORT ?? 7400),
-      ...(opts.apiKeys ?? process.env.AIME_API_KEYS ? { apiKeys: opts.apiKeys ?? process.env.AIME_API_KEYS! } : {}),
+      ...security,
+      ...(opts.apiKeys !== undefined ? { apiKeys: opts.apiKeys } : {}),
+      ...(opts.insecureLoopback !== undefined ? { insecureLoopback: opts.insecureLoopback } : {}),
       ...(opts.dashboardDir !== undefined ? { dashboardDir: opts.dashboardDir } : {}),
     });
     closers.push(() => commander.close());

@@ -65,7 +65,7 @@ export async function startInProcess(opts: InProcessOptions): Promise<EvalTarget
     });
     const d = describeModelsConfig(opts.models);
     return {
-      client: createApiClient({ url: app.url }),
+      client: createApiClient({ url: app.url, ...(app.commander.operatorToken ? { apiKey: app.commander.operatorToken } : {}) }),
       world: (missionId) => ({ ledger: () => travel.world().ledger(missionId) }),
       models: JSON.stringify(d),
       simulated: modelInfo(opts.models).simulated,

@@ -3,5 +3,6 @@ export { runPlannerStep, MissionFailure, MAX_BAD_STEPS, REPAIR_ROUNDS, type Plan
 export { readPlannerAnswer, type ReadAnswer } from './planner/answer.ts';
 export { plannerSystemPrompt, plannerUserPrompt, redactContext, PLANNER_RESPONSE_NAME } from './planner/prompt.ts';
 export { startPlannerWorker, jobKey } from './planner/worker.ts';
-export { parseApiKeys, type AuthConfig } from './api/index.ts';
+export { parseApiKeys, createAuth, type AuthConfig } from './api/index.ts';
+export { securityOptionsFromEnv, dashboardUrlWithToken, type SecurityEnvOptions } from './security-env.ts';
 export type { GatewayHandle, GatewayServer } from './gateway/index.ts';

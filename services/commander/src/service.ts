@@ -7,7 +7,9 @@ import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { modelInfo, type ModelsConfig } from '@aime/models';
 import { createMissionStore, type MissionStore } from '@aime/store';
-import { buildApi, parseApiKeys, type AuthConfig } from './api/index.ts';
+import { buildApi, type AuthConfig } from './api/index.ts';
+import { createAuth, generateOperatorToken } from './api/auth.ts';
+import { createWebGuard } from './api/web-guard.ts';
 import { attachGateway, type GatewayHandle } from './gateway/index.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
@@ -26,8 +28,21 @@ export interface CommanderOptions {
   host?: string;
   /** 0 picks a free port. @default 7400 */
   port?: number;
-  /** `AIME_API_KEYS` syntax: "key:role,key:role". */
+  /**
+   * `AIME_API_KEYS` syntax: "key:role,key:role" (keys of 16+ characters). Without keys the
+   * commander generates an operator token (see {@link CommanderHandle.operatorToken}) and requires it.
+   */
   apiKeys?: string;
+  /** Serve loopback clients without a key when no keys are configured (`AIME_INSECURE_LOOPBACK=1`). @default false */
+  insecureLoopback?: boolean;
+  /** Callers may decide the approvals of their own missions (`AIME_CALLERS_MAY_APPROVE=1`). @default false */
+  callersMayApprove?: boolean;
+  /** More allowed `Host`s (`AIME_ALLOWED_HOSTS`); loopback names and the listen host always are. @default [] */
+  allowedHosts?: string[];
+  /** Origins allowed cross-origin (`AIME_CORS_ORIGINS`); CORS is off without. @default [] */
+  corsOrigins?: string[];
+  /** More CSP `img-src` sources for the dashboard (`AIME_CSP_IMG_SRC`). @default [] */
+  cspImgSrc?: string[];
   /** Built dashboard to serve at `/`. @default apps/dashboard/dist when it exists */
   dashboardDir?: string | null;
   logger?: Logger;
@@ -45,6 +60,11 @@ export interface CommanderHandle {
   /** Base URL of the API, e.g. http://127.0.0.1:7400 */
   url: string | null;
   store: MissionStore;
+  /**
+   * The operator token generated at start when no API keys are configured, else null.
+   * Not enumerable, so it never ends up in a serialised or logged handle.
+   */
+  readonly operatorToken: string | null;
   /** The socket.io gateway (its `io` server), or null when `api` is false. Tests use it to drop sockets server-side. */
   gateway: GatewayHandle | null;
   readonly state: ServiceState;
@@ -72,7 +92,17 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = opts.prefix ?? 'aime:';
   const logger = (opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'commander' });
-  const auth: AuthConfig = parseApiKeys(opts.apiKeys);
+  // Open mode is never unauthenticated: a fresh random operator token guards it.
+  const operatorToken = (opts.apiKeys ?? '').trim() === '' ? generateOperatorToken() : null;
+  const auth: AuthConfig = createAuth({
+    apiKeys: opts.apiKeys,
+    operatorToken: operatorToken ?? undefined,
+    insecureLoopback: opts.insecureLoopback,
+    callersMayApprove: opts.callersMayApprove,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  const web = { listenHost: host, allowedHosts: opts.allowedHosts ?? [], corsOrigins: opts.corsOrigins ?? [], cspImgSrc: opts.cspImgSrc ?? [] };
+  createWebGuard(web); // validates AIME_ALLOWED_HOSTS / AIME_CORS_ORIGINS before anything starts
   let state: ServiceState = 'starting';
 
   const store = createMissionStore({ redis: redisUrl, prefix });
@@ -102,6 +132,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       modelInfo: modelInfo(opts.models),
       allowedModels: opts.models.allowedModels ?? [],
       auth,
+      web,
       logger,
       metrics,
       dashboardDir: opts.dashboardDir === undefined ? defaultDashboardDir() : opts.dashboardDir,
@@ -111,12 +142,14 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
         return { redis, workers };
       },
     });
-    const gateway = attachGateway(app.server, { store, auth, logger });
+    const gateway = attachGateway(app.server, { store, auth, web, logger });
     gatewayHandle = gateway;
-    const host = opts.host ?? '127.0.0.1';
     const address = await app.listen({ host, port: opts.port ?? 7400 });
     url = address.replace('[::1]', '127.0.0.1');
-    if (auth.open) logger.warn('no API keys configured (AIME_API_KEYS): only loopback clients are accepted, as operators');
+    // The token itself is never logged: only the start banner prints it, once.
+    if (auth.insecureLoopback) logger.warn('AIME_INSECURE_LOOPBACK=1: loopback clients are served as operators without a key');
+    else if (auth.open) logger.info('no API keys configured (AIME_API_KEYS): requests need the operator token generated at start');
+    if (opts.insecureLoopback && !auth.open) logger.warn('AIME_INSECURE_LOOPBACK is ignored: API keys are configured');
     closeApi = async () => {
       await gateway.close();
       await app.close();
@@ -125,7 +158,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   state = 'running';
   logger.info({ url, workerId }, 'commander running');
 
-  return {
+  const handle = {
     url,
     store,
     gateway: gatewayHandle,
@@ -143,4 +176,6 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       state = 'closed';
     },
   };
+  Object.defineProperty(handle, 'operatorToken', { value: operatorToken, enumerable: false });
+  return handle as typeof handle & { readonly operatorToken: string | null };
 }

@@ -119,7 +119,7 @@ describe('approvals', () => {
   }
 
   it('lists approvals and resolves a pending one once: event, inbox, wake', async () => {
-    h = await startApi();
+    h = await startApi({ callersMayApprove: true });
     const id = await createMission(h, KEYS.alice);
     await pendingApproval(id);
     await h.store.drainInbox(id);
@@ -144,7 +144,7 @@ describe('approvals', () => {
   });
 
   it('hides another caller\'s approvals and rejects a bad decision', async () => {
-    h = await startApi();
+    h = await startApi({ callersMayApprove: true });
     const id = await createMission(h, KEYS.bob);
     await pendingApproval(id, 'ap-bob');
     expect((await post('/v1/approvals/ap-bob', KEYS.alice, { decision: 'approve' })).status).toBe(404);
@@ -156,7 +156,7 @@ describe('approvals', () => {
   });
 
   it('refuses a decision once the mission has ended, leaving the approval pending and the inbox empty', async () => {
-    h = await startApi();
+    h = await startApi({ callersMayApprove: true });
     const id = await createMission(h, KEYS.alice);
     await pendingApproval(id, 'ap-late');
     expect((await post(`/v1/missions/${id}/cancel`, KEYS.alice)).status).toBe(202);
@@ -167,5 +167,20 @@ describe('approvals', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('conflict');
     expect((await h.store.getApproval('ap-late'))?.status).toBe('pending');
     expect(await h.store.drainInbox(id)).toEqual([]);
+  });
+
+  it('lets only operators decide by default: a caller cannot approve the risky call of its own mission', async () => {
+    h = await startApi();
+    const id = await createMission(h, KEYS.alice);
+    await pendingApproval(id, 'ap-own');
+    await h.store.drainInbox(id);
+    const res = await post('/v1/approvals/ap-own', KEYS.alice, { decision: 'approve' });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as ErrorBody).error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/operator/) });
+    expect((await h.store.getApproval('ap-own'))?.status).toBe('pending');
+    expect(await h.store.drainInbox(id)).toEqual([]);
+    // The caller still sees its approvals; the operator decides.
+    expect((await h.call(`/v1/missions/${id}/approvals`, { key: KEYS.alice })).status).toBe(200);
+    expect((await post('/v1/approvals/ap-own', KEYS.operator, { decision: 'approve' })).status).toBe(200);
   });
 });

@@ -7,9 +7,9 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { ModelInfo } from '@aime/protocol';
 import { createMissionStore, type MissionStore } from '@aime/store';
-import { buildApi, parseApiKeys, type ApiDeps, type AuthConfig } from '../src/api/index.ts';
+import { buildApi, createAuth, type ApiDeps, type AuthConfig, type AuthOptions } from '../src/api/index.ts';
 
-export const KEYS = { operator: 'op-secret-key', alice: 'alice-secret-key', bob: 'bob-secret-key' } as const;
+export const KEYS = { operator: 'operator-secret-key-0001', alice: 'alice-secret-key-0001', bob: 'bob-secret-key-000001' } as const;
 export const API_KEYS = `${KEYS.operator}:operator,${KEYS.alice}:caller,${KEYS.bob}:caller`;
 export const MODEL: ModelInfo = { planner: 'sim', factory: 'sim', actor: 'sim', simulated: true };
 export const silent = pino({ level: 'silent' });
@@ -44,22 +44,28 @@ export async function cleanPrefix(prefix: string): Promise<void> {
   }
 }
 
-export async function startApi(overrides: Partial<ApiDeps> & { apiKeys?: string | undefined; listen?: boolean } = {}): Promise<Harness> {
+/** Options of {@link startApi}: ApiDeps overrides, the auth options (keys default to {@link API_KEYS}), and whether to listen. */
+export type ApiOverrides = Partial<ApiDeps> & Omit<AuthOptions, 'apiKeys'> & { apiKeys?: string | undefined; listen?: boolean };
+
+export async function startApi(overrides: ApiOverrides = {}): Promise<Harness> {
   const prefix = newPrefix();
   const store = overrides.store ?? createMissionStore({ prefix });
   const wakes: Harness['wakes'] = [];
-  const auth = overrides.auth ?? parseApiKeys('apiKeys' in overrides ? overrides.apiKeys : API_KEYS);
+  const { insecureLoopback, callersMayApprove, operatorToken, maxFailuresPerMinute, ...deps } = overrides;
+  const auth =
+    overrides.auth ??
+    createAuth({ apiKeys: 'apiKeys' in overrides ? overrides.apiKeys : API_KEYS, insecureLoopback, callersMayApprove, operatorToken, maxFailuresPerMinute });
   const app = await buildApi({
     store,
     wake: async (missionId, reason) => {
       wakes.push({ missionId, reason });
     },
     modelInfo: MODEL,
-    auth,
     logger: silent,
     readiness: async () => ({ redis: true, workers: true }),
     metrics: new Registry(),
-    ...overrides,
+    ...deps,
+    auth,
   });
   let base = '';
   if (overrides.listen !== false) base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -74,6 +80,8 @@ export async function startApi(overrides: Partial<ApiDeps> & { apiKeys?: string 
       const headers = new Headers(rest.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
       if (json !== undefined) headers.set('content-type', 'application/json');
+      // As a well-behaved client: state-changing requests declare JSON even without a body.
+      else if (rest.method && !['GET', 'HEAD'].includes(rest.method) && !headers.has('content-type')) headers.set('content-type', 'application/json');
       return fetch(base + path, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
     },
     async close() {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Event, MissionSummary, ServerToClientEvents } from '@aime/protocol';
 import { createMissionStore, type MissionStore } from '@aime/store';
-import { parseApiKeys, principalOf } from '../src/api/index.ts';
+import { createAuth, principalOf, type AuthOptions, type WebSecurityOptions } from '../src/api/index.ts';
 import { attachGateway, type GatewayHandle } from '../src/gateway/index.ts';
 import { API_KEYS, cleanPrefix, MODEL, newPrefix, silent } from './api-harness.ts';
 import { DEFAULT_BUDGET } from '@aime/protocol';
@@ -17,13 +17,18 @@ export interface GatewayServerHarness {
   close(): Promise<void>;
 }
 
-export async function startGateway(store: MissionStore, opts: { apiKeys?: string; throttleMs?: number } = {}): Promise<GatewayServerHarness> {
+export async function startGateway(
+  store: MissionStore,
+  opts: Omit<AuthOptions, 'apiKeys'> & { apiKeys?: string; throttleMs?: number; web?: WebSecurityOptions } = {},
+): Promise<GatewayServerHarness> {
   const server: HttpServer = createServer();
+  const { apiKeys, throttleMs, web, ...authOptions } = opts;
   const gateway = attachGateway(server, {
     store,
-    auth: parseApiKeys(opts.apiKeys ?? API_KEYS),
+    auth: createAuth({ apiKeys: apiKeys ?? API_KEYS, ...authOptions }),
+    ...(web ? { web } : {}),
     logger: silent,
-    ...(opts.throttleMs !== undefined ? { summaries: { throttleMs: opts.throttleMs } } : {}),
+    ...(throttleMs !== undefined ? { summaries: { throttleMs } } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -47,8 +52,8 @@ export interface RecordingClient {
   unsubscribe(missionId: string): Promise<void>;
 }
 
-export async function connectClient(url: string, token: string | undefined): Promise<RecordingClient> {
-  const socket: Client = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}) });
+export async function connectClient(url: string, token: string | undefined, extraHeaders?: Record<string, string>): Promise<RecordingClient> {
+  const socket: Client = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(token ? { auth: { token } } : {}), ...(extraHeaders ? { extraHeaders } : {}) });
   const events: Event[] = [];
   const summaries: MissionSummary[] = [];
   socket.on('event', (e) => events.push(e));

@@ -8,6 +8,8 @@ import { ApiError, toErrorReply } from './errors.ts';
 import { createApiMetrics } from './metrics.ts';
 import { assertJsonDepth, DEFAULT_API_LIMITS } from './limits.ts';
 import { registerLimits } from './register-limits.ts';
+import { createWebGuard } from './web-guard.ts';
+import { registerWebSecurity } from './web-security.ts';
 import type { RouteContext } from './route-context.ts';
 import { registerApprovalRoutes } from './routes-approvals.ts';
 import { registerControlRoutes } from './routes-control.ts';
@@ -64,6 +66,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(answer.statusCode).send(answer.body);
   });
 
+  // Before every route: security headers, CORS, and the Host/Origin/content-type check.
+  await registerWebSecurity(app, createWebGuard(deps.web));
+
   const dashboard = hasDashboard(deps.dashboardDir) ? deps.dashboardDir : null;
   app.setNotFoundHandler((request, reply) => {
     if (dashboard && isSpaRoute(request)) return sendSpaIndex(reply);
@@ -99,13 +104,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Aime Runtime API', version: '1.0.0', description: 'Adaptive multi-agent orchestration runtime: missions, events, controls, approvals.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An AIME_API_KEYS key' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An AIME_API_KEYS key, or the operator token printed at start' } } },
     },
     transform: jsonSchemaTransform,
   });
 
   const guard = (need: 'any' | 'operator') => async (request: FastifyRequest, reply: FastifyReply) => {
     const result = authenticate(deps.auth, bearerToken(request.headers.authorization), request.ip);
+    if (!result.ok && result.status === 429) {
+      throw new ApiError(429, 'rate_limited', result.message, undefined, { 'retry-after': String(result.retryAfterSeconds ?? 60) });
+    }
     if (!result.ok) throw new ApiError(401, 'unauthorized', result.message, undefined, { 'www-authenticate': 'Bearer' });
     if (need === 'operator' && result.role !== 'operator') throw new ApiError(403, 'forbidden', 'this needs an operator key');
     await limits.rate.request(request, reply, result.principal);

@@ -1,5 +1,19 @@
-export { parseApiKeys, ApiKeysError, authenticate, bearerToken, isLoopback, principalOf, LOOPBACK_PRINCIPAL } from './auth.ts';
-export type { AuthConfig, Principal } from './auth.ts';
+export {
+  parseApiKeys,
+  createAuth,
+  generateOperatorToken,
+  mayDecideApprovals,
+  ApiKeysError,
+  authenticate,
+  bearerToken,
+  isLoopback,
+  principalOf,
+  LOOPBACK_PRINCIPAL,
+  MIN_KEY_LENGTH,
+} from './auth.ts';
+export type { AuthConfig, AuthOptions, KeyEntry, Principal } from './auth.ts';
+export { AuthFailureLimiter } from './auth-failures.ts';
+export { createWebGuard, refuseRequest, type WebGuard, type WebSecurityOptions } from './web-guard.ts';
 export { buildApi } from './build-api.ts';
 export type { ApiDeps } from './types.ts';
 export { ApiError } from './errors.ts';

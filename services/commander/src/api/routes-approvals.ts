@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Approval, ApprovalDecisionRequest, Id, isTerminalMissionStatus, ListApprovalsResponse } from '@aime/protocol';
+import { mayDecideApprovals } from './auth.ts';
 import { canAccess, loadMission, principalOfRequest } from './context.ts';
-import { conflict, notFound } from './errors.ts';
+import { ApiError, conflict, notFound } from './errors.ts';
 import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-context.ts';
 import { MissionParams } from './routes-missions.ts';
 
@@ -35,6 +36,10 @@ export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
     },
     async (request) => {
       const who = principalOfRequest(request);
+      // The one who asked for a risky call must not be the one who allows it (unless relaxed).
+      if (!mayDecideApprovals(ctx.deps.auth, who)) {
+        throw new ApiError(403, 'forbidden', 'approvals are decided by operators: this needs an operator key (or AIME_CALLERS_MAY_APPROVE=1 on the server)');
+      }
       const { approvalId } = request.params;
       const approval = await store.getApproval(approvalId);
       if (!approval) throw notFound(`approval ${approvalId}`);

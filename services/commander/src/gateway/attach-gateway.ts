@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Id, MISSIONS_ROOM, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
 import { authenticate, bearerToken, canAccess, type AuthConfig } from '../api/auth.ts';
+import { createWebGuard, type WebSecurityOptions } from '../api/web-guard.ts';
 import { TailRegistry, type TailOptions } from './mission-tail.ts';
 import { Subscription } from './subscription.ts';
 import { callerMissionsRoom, SummaryFeed, type SummaryFeedOptions } from './summary-feed.ts';
@@ -22,6 +23,8 @@ export interface GatewayHandle {
 export interface GatewayDeps {
   store: MissionStore;
   auth: AuthConfig;
+  /** The same allowed hosts and origins as the HTTP API. @default loopback names, no CORS */
+  web?: WebSecurityOptions;
   logger: Logger;
   /** Timing knobs, mostly for tests. */
   tail?: TailOptions;
@@ -45,7 +48,19 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
 export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): GatewayHandle {
   const { store, auth } = deps;
   const logger = deps.logger.child({ component: 'gateway' });
-  const io: GatewayServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const guard = createWebGuard(deps.web);
+  const io: GatewayServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // A browser always sends Origin on the handshake: a foreign page must not read missions,
+    // and a rebound DNS name (foreign Host) must not reach them either.
+    allowRequest: (req, callback) => {
+      const local = req.socket;
+      const origin = req.headers.origin;
+      const ok = guard.hostAllowed(req.headers.host, local) && (origin === undefined || guard.originAllowed(origin, local));
+      callback(ok ? null : 'forbidden origin or host', ok);
+    },
+  });
   const tails = new TailRegistry(store, logger, deps.tail);
   const feed = new SummaryFeed(
     store,
@@ -62,7 +77,7 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
     const result = authenticate(auth, token, socket.handshake.address);
     if (!result.ok) {
       const err = new Error(result.message) as Error & { data?: unknown };
-      err.data = { code: 'unauthorized' };
+      err.data = { code: result.status === 429 ? 'rate_limited' : 'unauthorized' };
       return next(err);
     }
     socket.data.role = result.role;
@@ -126,7 +141,7 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
   });
 
   feed.start();
-  logger.info({ open: auth.open }, auth.open ? 'gateway accepts loopback clients only (no API keys configured)' : 'gateway attached');
+  logger.info({ open: auth.open, insecureLoopback: auth.insecureLoopback }, 'gateway attached');
 
   return {
     io,
