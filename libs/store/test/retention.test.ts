@@ -51,7 +51,7 @@ describe('retention of finished missions', () => {
     expect(keys.length).toBeGreaterThanOrEqual(12);
     for (const k of keys) expect(await f.redis.pttl(k)).toBe(-1);
 
-    await store.setMissionStatus(id, 'succeeded', { result: { summary: 'done' } });
+    await store.setMissionStatus(id, 'succeeded', { result: { answer: 'done', artifacts: [] } });
 
     const after = (await scanKeys(f.redis, f.prefix)).filter((k) => k.includes(`{${id}}`));
     expect(after.sort()).toEqual([...keys, new StoreKeys(f.prefix).owned(id)].filter((k, i, a) => a.indexOf(k) === i).sort());
@@ -109,14 +109,14 @@ describe('retention of finished missions', () => {
     const store = open({ eventsMax: 50 });
     const { mission } = await store.createMission(missionInput());
     for (let i = 0; i < 400; i++) await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: `e${i}` } });
-    await store.setMissionStatus(mission.id, 'succeeded', { result: { summary: 'the answer' } });
+    await store.setMissionStatus(mission.id, 'succeeded', { result: { answer: 'the answer', artifacts: [] } });
     const len = await f.redis.xlen(new StoreKeys(f.prefix).events(mission.id));
     // MAXLEN ~ trims whole stream nodes (100 entries each by default), never below the bound.
     expect(len).toBeGreaterThanOrEqual(50);
     expect(len).toBeLessThanOrEqual(150);
     const events = await store.readEvents(mission.id);
     expect(events.at(-1)).toMatchObject({ type: 'mission.status', data: { to: 'succeeded' } });
-    expect((await store.getMission(mission.id))?.result).toEqual({ summary: 'the answer' });
+    expect((await store.getMission(mission.id))?.result).toEqual({ answer: 'the answer', artifacts: [] });
   });
 });
 

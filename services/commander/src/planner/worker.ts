@@ -4,6 +4,7 @@ import { wakePlanner } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
+import { reapIdleMissions, sweepRetention } from './reaper.ts';
 import { runPlannerStep, type PlannerModelCall } from './step.ts';
 
 export interface PlannerWorkerOptions {
@@ -79,10 +80,11 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
   worker.on('failed', (job, err) => logger.warn({ err, missionId: job?.data?.missionId }, 'planner step failed'));
   worker.on('error', (err) => logger.error({ err }, 'planner worker error'));
 
-  // The reaper: no mission stays running with no live work.
+  // The reaper: no mission stays running with no live work, and expired missions leave the indexes.
   const idleMs = opts.reaperIdleMs ?? 60_000;
   const reaper = setInterval(() => {
-    void reap(store, wake, idleMs).catch((err: unknown) => logger.warn({ err }, 'reaper failed'));
+    void reapIdleMissions(store, wake, idleMs).catch((err: unknown) => logger.warn({ err }, 'reaper failed'));
+    void sweepRetention(store, logger).catch((err: unknown) => logger.warn({ err }, 'retention sweep failed'));
   }, opts.reaperIntervalMs ?? 15_000);
   reaper.unref();
 
@@ -96,15 +98,4 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       await Promise.all([plannerQueue.close(), factoryQueue.close(), ...[...actorQueues.values()].map((q) => q.close())]);
     },
   };
-}
-
-async function reap(store: MissionStore, wake: (id: string, reason: string) => Promise<void>, idleMs: number): Promise<void> {
-  for (const status of ['queued', 'planning', 'running'] as const) {
-    const { items } = await store.listMissions({ status, limit: 200 });
-    for (const m of items) {
-      const last = await store.lastEventId(m.id);
-      const lastMs = last ? Number(last.split('-')[0]) : Date.parse(m.updatedAt);
-      if (Date.now() - lastMs > idleMs) await wake(m.id, 'reaper');
-    }
-  }
 }
