@@ -44,7 +44,8 @@ let stack: TestStack;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aime-mcp-'));
   await writeFile(join(dir, 'server.mjs'), SERVER_SCRIPT);
-  mcp = await loadMcpPlugin({ name: 'echo', command: process.execPath, args: [join(dir, 'server.mjs')] });
+  // The echo tool has no readOnlyHint, so it would wait for an operator: allow-listed explicitly.
+  mcp = await loadMcpPlugin({ name: 'echo', command: process.execPath, args: [join(dir, 'server.mjs')], autoApprove: ['echo'] });
   stack = await startStack({ plugins: [travel, hello, mcp] });
 });
 afterAll(async () => {
@@ -96,12 +97,12 @@ describe('tools from plugins in a mission', () => {
 });
 
 describe('plugins and MCP servers from aime.config.json', () => {
-  it('loads the builtin plugin with its config and the MCP server, advertises both, and serves a call', async () => {
+  it('loads the builtin plugin with its config and the MCP server (autoApprove read from the entry; http_post needs approval), advertises both, and serves a call', async () => {
     await writeFile(
       join(dir, 'aime.config.json'),
       JSON.stringify({
         plugins: [{ module: '@aime/plugin-builtin', config: { http: { allowHosts: ['127.0.0.1'] } } }],
-        mcpServers: [{ name: 'from-config', command: process.execPath, args: ['server.mjs'], cwd: '.' }],
+        mcpServers: [{ name: 'from-config', command: process.execPath, args: ['server.mjs'], cwd: '.', autoApprove: ['echo'] }],
       }),
     );
     const prefix = `test-${randomUUID()}:`;
@@ -117,6 +118,11 @@ describe('plugins and MCP servers from aime.config.json', () => {
     try {
       const tools = await configured.api<{ bundles: Bundle[] }>('/v1/tools');
       expect(tools.body.bundles.map((b) => b.name).sort()).toEqual(['files', 'http', 'math', 'mcp-from-config']);
+      const echo = tools.body.bundles.find((b) => b.name === 'mcp-from-config')?.tools.find((t) => t.name === 'echo');
+      expect(echo).toMatchObject({ requiresApproval: false });
+      const http = tools.body.bundles.find((b) => b.name === 'http')?.tools;
+      expect(http?.find((t) => t.name === 'http_post')).toMatchObject({ requiresApproval: true });
+      expect(http?.find((t) => t.name === 'http_get')).toMatchObject({ requiresApproval: false });
 
       const id = await configured.submit({ goal: 'Call `evaluate` with {"expression":"(129000 + 2 * 14170) / 2"}' });
       expect((await configured.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 60_000)).status).toBe('succeeded');

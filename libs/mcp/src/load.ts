@@ -130,7 +130,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
     const name = safeToolName(tool.name, taken);
     taken.add(name);
     if (name !== tool.name) logger.info(`mcp ${config.name}: tool "${tool.name}" is offered as "${name}"`);
-    return mcpTool(tool, name, config.name, call, toolTimeoutMs);
+    return mcpTool(tool, name, config.name, call, toolTimeoutMs, config.autoApprove);
   });
 
   const version = current.client.getServerVersion();

@@ -41,12 +41,13 @@ export function sideEffectsOf(tool: McpToolInfo): ToolSideEffects {
 }
 
 /**
- * Approval only when the server says explicitly that the tool is destructive. The MCP spec
- * defaults `destructiveHint` to true for every non-read-only tool, which would put an
- * operator in front of every call of every unannotated server.
+ * An MCP tool needs an operator's approval unless the server annotates it `readOnlyHint: true`
+ * or the operator allow-listed it (`autoApprove` of the server's config entry). A third-party
+ * server's tool may do anything, and the MCP spec itself defaults `destructiveHint` to true
+ * for every tool that is not read-only: the safe default is to ask.
  */
-export function requiresApprovalOf(tool: McpToolInfo): boolean {
-  return tool.annotations?.readOnlyHint !== true && tool.annotations?.destructiveHint === true;
+export function requiresApprovalOf(tool: McpToolInfo, autoApprove: readonly string[] = []): boolean {
+  return tool.annotations?.readOnlyHint !== true && !autoApprove.includes(tool.name);
 }
 
 /** A JSON Schema the model can be given: an object schema (MCP requires one; be lenient with servers that omit `type`). */
@@ -70,7 +71,7 @@ export function inputValidator(schema: Record<string, unknown>): z.ZodType {
 }
 
 /** One MCP tool as a ToolDefinition whose `run` calls the server. */
-export function mcpTool(tool: McpToolInfo, name: string, serverName: string, call: McpCall, timeoutMs: number | undefined): ToolDefinition {
+export function mcpTool(tool: McpToolInfo, name: string, serverName: string, call: McpCall, timeoutMs: number | undefined, autoApprove: readonly string[] = []): ToolDefinition {
   if (!TOOL_NAME.test(name)) throw new Error(`not a valid tool name: ${name}`);
   const schema = objectSchema(tool.inputSchema);
   const description = (tool.description ?? tool.title ?? '').trim() || `The ${tool.name} tool of the MCP server ${serverName}.`;
@@ -80,7 +81,7 @@ export function mcpTool(tool: McpToolInfo, name: string, serverName: string, cal
     input: inputValidator(schema),
     inputJsonSchema: schema,
     sideEffects: sideEffectsOf(tool),
-    requiresApproval: requiresApprovalOf(tool),
+    requiresApproval: requiresApprovalOf(tool, autoApprove),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     run: (input, ctx) => call(tool.name, input as Record<string, unknown>, { signal: ctx.signal, timeoutMs: timeoutMs ?? 30_000 }),
   });

@@ -34,11 +34,15 @@ describe('tool adaptation', () => {
     expect(safeToolName('', new Set())).toBe('tool');
   });
 
-  it('requires approval only for explicitly destructive, non-read-only tools', () => {
+  it('requires approval for every tool not annotated readOnlyHint: true, unless allow-listed by name', () => {
     const base = { name: 't', inputSchema: { type: 'object' } };
-    expect(requiresApprovalOf(base)).toBe(false);
+    expect(requiresApprovalOf(base)).toBe(true);
+    expect(requiresApprovalOf({ ...base, annotations: { destructiveHint: false } })).toBe(true);
+    expect(requiresApprovalOf({ ...base, annotations: { idempotentHint: true } })).toBe(true);
     expect(requiresApprovalOf({ ...base, annotations: { destructiveHint: true } })).toBe(true);
     expect(requiresApprovalOf({ ...base, annotations: { destructiveHint: true, readOnlyHint: true } })).toBe(false);
+    expect(requiresApprovalOf(base, ['t'])).toBe(false);
+    expect(requiresApprovalOf(base, ['other'])).toBe(true);
     expect(sideEffectsOf({ ...base, annotations: { readOnlyHint: true, idempotentHint: true } })).toBe('none');
   });
 

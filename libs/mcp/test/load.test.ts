@@ -29,7 +29,7 @@ describe('an MCP server over stdio', () => {
   const logs: string[] = [];
   beforeAll(async () => {
     const log = (msg: string) => void logs.push(msg);
-    plugin = await loadMcpPlugin(stdioConfig(), { logger: { debug: log, info: log, warn: log, error: log } });
+    plugin = await loadMcpPlugin({ ...stdioConfig(), autoApprove: ['echo'] }, { logger: { debug: log, info: log, warn: log, error: log } });
   }, 30_000);
   afterAll(async () => {
     await plugin?.teardown?.();
@@ -51,9 +51,10 @@ describe('an MCP server over stdio', () => {
     expect(logs.some((l) => l.includes('"ns.dotted" is offered as "ns_dotted"'))).toBe(true);
   });
 
-  it('maps annotations: read-only → none, idempotent → idempotent, else external; explicit destructive → approval', () => {
+  it('maps annotations: read-only → none, idempotent → idempotent, else external; approval unless read-only or allow-listed in autoApprove', () => {
     expect(toolInfo(tool(plugin, 'add'))).toMatchObject({ sideEffects: 'none', requiresApproval: false });
-    expect(toolInfo(tool(plugin, 'ns_dotted'))).toMatchObject({ sideEffects: 'idempotent', requiresApproval: false });
+    expect(toolInfo(tool(plugin, 'ns_dotted'))).toMatchObject({ sideEffects: 'idempotent', requiresApproval: true });
+    expect(toolInfo(tool(plugin, 'fail'))).toMatchObject({ requiresApproval: true });
     expect(toolInfo(tool(plugin, 'echo'))).toMatchObject({ sideEffects: 'external', requiresApproval: false });
     expect(toolInfo(tool(plugin, 'delete_everything'))).toMatchObject({ sideEffects: 'external', requiresApproval: true });
   });

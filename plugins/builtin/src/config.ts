@@ -25,6 +25,12 @@ export const BuiltinConfig = z.strictObject({
       maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).optional(),
       /** @default 10000 */
       timeoutMs: z.number().int().min(1).max(MAX_HTTP_TIMEOUT_MS).optional(),
+      /**
+       * Whether the http tools that send data (`http_post`) wait for an operator's approval
+       * before each call. Turn off only for hosts where a write can do no harm.
+       * @default true
+       */
+      requireApproval: z.boolean().optional(),
     })
     .optional(),
   files: z
@@ -40,7 +46,7 @@ export type BuiltinConfig = z.infer<typeof BuiltinConfig>;
 
 /** The config with every default filled in. */
 export interface ResolvedBuiltinConfig {
-  http: { allowHosts: string[]; maxBytes: number; timeoutMs: number };
+  http: { allowHosts: string[]; maxBytes: number; timeoutMs: number; requireApproval: boolean };
   files: { root: string; maxBytes: number };
 }
 
@@ -60,6 +66,7 @@ export function resolveBuiltinConfig(base: BuiltinConfig, override: BuiltinConfi
       allowHosts: (http.allowHosts ?? []).map((h) => h.trim().toLowerCase()),
       maxBytes: http.maxBytes ?? DEFAULT_HTTP_MAX_BYTES,
       timeoutMs: http.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+      requireApproval: http.requireApproval ?? true,
     },
     files: { root: files.root ?? DEFAULT_FILES_ROOT, maxBytes: files.maxBytes ?? DEFAULT_FILES_MAX_BYTES },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineBundle, defineTool, ToolError, type BundleDefinition } from '@aime/plugin-sdk';
+import { defineBundle, defineTool, ToolError, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import type { ResolvedBuiltinConfig } from './config.ts';
 import { FORBIDDEN_HEADERS, safeFetch, type Resolver } from './http-fetch.ts';
 
@@ -18,7 +18,15 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
   return out;
 }
 
-/** The `http` bundle: fetch allowlisted URLs with size and time limits. */
+/**
+ * Makes a tool's `requiresApproval` follow the config as it is when read: the plugin's config
+ * from `aime.config.*` arrives in `setup`, after the bundle is built.
+ */
+function approvalFromConfig(tool: ToolDefinition, config: () => ResolvedBuiltinConfig): ToolDefinition {
+  return Object.defineProperty(tool, 'requiresApproval', { get: () => config().http.requireApproval, enumerable: true, configurable: true });
+}
+
+/** The `http` bundle: fetch allowlisted URLs with size and time limits; writes wait for approval by default. */
 export function createHttpBundle(config: () => ResolvedBuiltinConfig, resolve?: Resolver): BundleDefinition {
   const policy = () => ({ ...config().http, ...(resolve ? { resolve } : {}) });
   return defineBundle({
@@ -34,7 +42,7 @@ export function createHttpBundle(config: () => ResolvedBuiltinConfig, resolve?: 
         timeoutMs: TOOL_TIMEOUT_MS,
         run: ({ url, headers }, ctx) => safeFetch({ method: 'GET', url, headers: checkHeaders(headers) }, policy(), ctx.signal),
       }),
-      defineTool({
+      approvalFromConfig(defineTool({
         name: 'http_post',
         description:
           'POST a text or JSON body to a URL and return the response like http_get. Sends an Idempotency-Key header that stays the same if this step is retried, so servers that honour it do not act twice.',
@@ -52,7 +60,7 @@ export function createHttpBundle(config: () => ResolvedBuiltinConfig, resolve?: 
             policy(),
             ctx.signal,
           ),
-      }),
+      }), config),
     ],
   });
 }

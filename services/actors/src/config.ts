@@ -23,8 +23,9 @@ export const McpServerEntry = z.union([
     args: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).optional(),
     cwd: z.string().min(1).optional(),
+    autoApprove: z.array(z.string()).optional(),
   }),
-  z.strictObject({ name: ServerName, url: z.string().min(1), headers: z.record(z.string(), z.string()).optional() }),
+  z.strictObject({ name: ServerName, url: z.string().min(1), headers: z.record(z.string(), z.string()).optional(), autoApprove: z.array(z.string()).optional() }),
 ]);
 export type McpServerEntry = z.infer<typeof McpServerEntry>;
 
