@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import Markdown from 'react-markdown';
+import { SafeMarkdown } from './safe-markdown.tsx';
 import type { FinalResult } from '../lib/result.ts';
 
 /**
@@ -25,10 +25,10 @@ export const FinalAnswer = memo(function FinalAnswer({ result }: { result: Final
         {result.error ? <span className="mono small muted" data-testid="final-error-code">{result.error.code}</span> : null}
       </div>
       {result.error && !errorIsAnswer ? <p className="banner error final-error">{result.error.message}</p> : null}
-      {/* Answers are Markdown (an itinerary has headings and lists); react-markdown renders no raw HTML. */}
+      {/* Answers are Markdown (an itinerary has headings and lists): no raw HTML, images only as links. */}
       {result.answer ? (
         <div className="answer markdown">
-          <Markdown>{result.answer}</Markdown>
+          <SafeMarkdown>{result.answer}</SafeMarkdown>
         </div>
       ) : null}
       {result.artifacts.length > 0 ? (

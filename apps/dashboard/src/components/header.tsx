@@ -4,7 +4,7 @@ import { setApiKey } from '../net/api-key.ts';
 import { useApiKey, useConnection } from '../hooks/use-external.ts';
 import { ConnectionBadge } from './badges.tsx';
 
-/** Where the operator enters an API key; it is kept in localStorage and never shown back. */
+/** Where the operator enters an API key (kept in localStorage, never shown back); the URL's operator token fills it for the tab. */
 function ApiKeyField() {
   const key = useApiKey();
   const [draft, setDraft] = useState('');
@@ -27,7 +27,7 @@ function ApiKeyField() {
         id="api-key-input"
         type="password"
         autoComplete="off"
-        placeholder={key ? 'saved (enter to replace)' : 'none (loopback)'}
+        placeholder={key ? 'saved (enter to replace)' : 'none'}
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
       />

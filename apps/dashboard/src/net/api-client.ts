@@ -26,7 +26,7 @@ export class ApiError extends Error {
 /** The message to show for an error, with a hint for the cases an operator can fix. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 401) return 'This server needs an API key: enter it in the "API key" field at the top.';
+    if (err.status === 401) return 'This server needs an API key: open the dashboard URL that `npm start` printed (it carries the operator token), or enter a key in the "API key" field at the top.';
     if (err.status === 403) return 'Your API key may not do this (an operator key is needed).';
     return err.message;
   }
@@ -42,7 +42,8 @@ async function request<T>(schema: Schema<T>, method: string, path: string, body?
   const headers: Record<string, string> = { Accept: 'application/json' };
   const key = getApiKey();
   if (key) headers.Authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // The server refuses state changes without a JSON content type (a cross-site form cannot send one).
+  if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
     const init: RequestInit = { method, headers };
