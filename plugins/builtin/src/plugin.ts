@@ -1,4 +1,4 @@
-import { definePlugin, type PluginDefinition } from '@aime/plugin-sdk';
+import { closeToolWorkers, definePlugin, type PluginDefinition } from '@aime/plugin-sdk';
 import { parseBuiltinConfig, resolveBuiltinConfig, type BuiltinConfig, type ResolvedBuiltinConfig } from './config.ts';
 import { createFilesBundle } from './files-bundle.ts';
 import { createHttpBundle } from './http-bundle.ts';
@@ -37,6 +37,8 @@ export function createBuiltinPlugin(config: BuiltinConfig = {}, options: Builtin
       ctx.logger.info('builtin plugin ready', { httpAllowHosts: allowHosts, filesRoot: current.files.root });
       if (allowHosts.length === 0) ctx.logger.info('builtin plugin: http.allowHosts is empty, so the http tools refuse every host');
     },
+    // The math tool's worker threads must not outlive the worker that stops using them.
+    teardown: () => closeToolWorkers(),
   });
   return Object.assign(plugin, { config: get });
 }

@@ -5,6 +5,7 @@ import { BuiltinConfig } from '@aime/plugin-builtin';
 import { McpServerConfig } from '@aime/mcp';
 // The example's own tests: importing registers them here, so the plugin the guide shows is the plugin that is tested.
 import '../../../docs/examples/hello-plugin/hello.test.ts';
+import '../../../docs/examples/hello-plugin/primes.test.ts';
 
 const DOC = fileURLToPath(new URL('../../../docs/plugins.md', import.meta.url));
 const EXAMPLE_DIR = fileURLToPath(new URL('../../../docs/examples/hello-plugin/', import.meta.url));
