@@ -90,9 +90,11 @@ describe('a server that only streams', () => {
       const r = await model.call(request([usage]));
       expect(r).toMatchObject({ mode: 'json_schema', truncated: false, calls: 2, extracted: { ok: true, repaired: false } });
       expect(memory.mustStream(EndpointMemory.key(cfg.simURL, 'sim'))).toBe(true);
-      // The refused request reports no usage; the streamed one reports all of it.
-      expect(records).toHaveLength(1);
-      const rec = records[0]!;
+      // The refused request is counted with its error and no tokens; the streamed one reports all of its usage.
+      expect(records).toHaveLength(2);
+      expect(records[0]).toMatchObject({ promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      expect(records[0]!.error).toMatch(/^400: .*stream/);
+      const rec = records[1]!;
       expect(rec.promptTokens).toBeGreaterThan(0);
       expect(rec.completionTokens).toBeGreaterThan(0);
       expect(rec.cachedPromptTokens).toBe(Math.floor(rec.promptTokens * 0.5));
@@ -101,7 +103,7 @@ describe('a server that only streams', () => {
       const second = await model.call(request([usage]));
       expect(second.calls).toBe(1);
       expect(sim.stats().requests).toBe(3);
-      expect(records).toHaveLength(2);
+      expect(records).toHaveLength(3);
       const streamNotices = logger.calls.filter((c) => c.msg === 'the model server only streams: streaming from now on');
       expect(streamNotices).toHaveLength(1);
     });
