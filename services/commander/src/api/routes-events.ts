@@ -48,7 +48,7 @@ export function registerEventRoutes(app: ZodApp, ctx: RouteContext): void {
       // A reconnecting EventSource repeats the original URL, so its header is the newer position.
       const from = lastEventId || after;
       reply.hijack();
-      const stream = streamEvents({ store, missionId: id, after: from, res: reply.raw, logger: request.log, signal: ctx.shutdown });
+      const stream = streamEvents({ store, missionId: id, after: from, res: reply.raw, logger: request.log, signal: ctx.shutdown, client: { key: principalOfRequest(request).principal, address: request.ip }, registry: ctx.metrics.registry });
       ctx.streams.add(stream);
       try {
         await stream;
