@@ -7,6 +7,7 @@ import type { MissionStore } from '@aime/store';
 import { authenticate, bearerToken, canAccess, type AuthConfig } from '../api/auth.ts';
 import { createWebGuard, type WebSecurityOptions } from '../api/web-guard.ts';
 import { TailRegistry, type TailOptions } from './mission-tail.ts';
+import { isRefusal, streamLimiterFor, type StreamLease } from './stream-limits.ts';
 import { Subscription } from './subscription.ts';
 import { callerMissionsRoom, SummaryFeed, type SummaryFeedOptions } from './summary-feed.ts';
 
@@ -89,8 +90,11 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
     const who = { role: socket.data.role, principal: socket.data.principal };
     void socket.join(who.role === 'operator' ? MISSIONS_ROOM : callerMissionsRoom(who.principal));
     const subs = new Map<string, Subscription>();
+    const leases = new Map<string, StreamLease>();
 
     const drop = (missionId: string): void => {
+      leases.get(missionId)?.release();
+      leases.delete(missionId);
       const sub = subs.get(missionId);
       if (!sub) return;
       sub.close();
@@ -110,6 +114,10 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
         // The disconnect handler may already have run during the await: do not leak a tail.
         if (!socket.connected) return;
         drop(missionId);
+        // Subscriptions count against the same per-key and per-address caps as SSE streams.
+        const lease = streamLimiterFor(store).acquire('socket', who.principal, socket.handshake.address);
+        if (isRefusal(lease)) return reply(fail('too_many_streams', lease.message));
+        leases.set(missionId, lease);
         const created = new Subscription(missionId, after, (e) => {
           socket.emit('event', e);
         });
