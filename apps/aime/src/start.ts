@@ -67,7 +67,7 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
   try {
     const redis = await ensureRedis(opts.redisUrl ?? process.env.REDIS_URL ? { redisUrl: opts.redisUrl ?? process.env.REDIS_URL! } : {});
     closers.push(redis.stop);
-    if (redis.started) logger.info({ url: redis.url }, 'started redis-server (data in .aime/redis)');
+    if (redis.started) logger.info({ url: redis.displayUrl }, 'started redis-server (data in .aime/redis)');
 
     // Plugins and model settings may come from aime.config.*: load it before the models.
     const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig()));
