@@ -1,9 +1,10 @@
 import { PluginError, ToolError } from './errors.ts';
 import { formatIssues } from './format-issues.ts';
 import type { ToolContext, ToolDefinition, ToolResult } from './types.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from './defaults.ts';
+import { keepsOwnDeadline } from './worker-tool.ts';
 
-/** Default per-call time limit when a tool sets no `timeoutMs`. */
-export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+export { DEFAULT_TOOL_TIMEOUT_MS };
 /** Default size limit, in JSON characters, of an output handed back to the model. */
 export const DEFAULT_MAX_OUTPUT_CHARS = 8_000;
 const MAX_PREVIEW_CHARS = 2_000;
@@ -31,6 +32,8 @@ function abortedResult(tool: ToolDefinition, reason: unknown): Failure {
 }
 
 function thrownResult(tool: ToolDefinition, err: unknown): Failure {
+  // A worker tool's deadline is kept by its thread pool, which reports it as a ToolError.
+  if (err instanceof ToolError && err.code === 'timeout' && keepsOwnDeadline(tool.run)) return failure('timeout', err.message, { retryable: err.retryable });
   if (err instanceof ToolError) return failure('tool_failed', err.message, { retryable: err.retryable, toolCode: err.code });
   const detail = err instanceof Error ? err.message : String(err);
   return failure('tool_failed', `${tool.name} failed: ${detail}`);
@@ -64,14 +67,12 @@ async function invoke(tool: ToolDefinition, input: unknown, ctx: ToolContext): P
       resolve(abortedResult(tool, ctx.signal.reason));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // A worker tool's pool keeps its deadline, counted from when a started thread gets the call.
+    if (keepsOwnDeadline(tool.run)) return;
     timer = setTimeout(() => {
-      // A worker tool is CPU-bound: the same call would time out again, so it is not retryable.
-      const retryable = tool.isolation !== 'worker';
-      const message = retryable
-        ? `${tool.name} did not finish within ${timeoutMs} ms and was stopped; try again, or ask for less at once.`
-        : `${tool.name} timed out after ${timeoutMs} ms and was stopped; ask for less at once.`;
-      controller.abort(new ToolError('timeout', message, { retryable }));
-      resolve(failure('timeout', message, { retryable }));
+      const message = `${tool.name} did not finish within ${timeoutMs} ms and was stopped; try again, or ask for less at once.`;
+      controller.abort(new ToolError('timeout', message, { retryable: true }));
+      resolve(failure('timeout', message, { retryable: true }));
     }, timeoutMs);
   });
   const running = (async () => tool.run(input, toolCtx))().then(

@@ -7,6 +7,8 @@ import type { WorkerToolInfo } from './types.ts';
 export const DEFAULT_WORKER_HEAP_MB = 128;
 /** Default limit, in JSON characters, of what a worker tool may return. */
 export const DEFAULT_WORKER_MAX_RESULT_CHARS = 1_000_000;
+/** Default limit on getting a thread for a call: waiting for a free one plus starting it. */
+export const DEFAULT_WORKER_START_TIMEOUT_MS = 30_000;
 
 const HOST = new URL('./tool-worker-host.mjs', import.meta.url);
 
@@ -24,7 +26,10 @@ export interface WorkerCall {
   target: WorkerTarget;
   input: unknown;
   info: WorkerToolInfo;
-  /** The thread is terminated when this passes, waiting for a free thread included. */
+  /**
+   * The thread is terminated when this passes. It counts from when the call reaches a thread
+   * that has loaded its module: starting a thread is the pool's cost, not the call's.
+   */
   timeoutMs: number;
   /** Aborting terminates the thread running the call. */
   signal?: AbortSignal;
@@ -36,6 +41,8 @@ export interface ToolWorkerPoolOptions {
   maxWorkers?: number;
   /** An idle thread is ended after this long. @default 60000 */
   idleMs?: number;
+  /** A call that has no started thread after this long fails with `worker_unavailable`. @default 30000 */
+  startTimeoutMs?: number;
 }
 
 interface Pending {
@@ -48,6 +55,9 @@ interface Slot {
   key: string;
   target: WorkerTarget;
   worker: Worker;
+  /** The thread has imported its module (or failed to, which its first call reports). */
+  loaded: boolean;
+  onLoaded?: () => void;
   pending?: Pending;
   idleTimer?: ReturnType<typeof setTimeout>;
 }
@@ -59,7 +69,10 @@ interface Waiter {
   cancel(err: ToolError): void;
 }
 
-type Reply = { id: number; ok: true; json: string | undefined } | { id: number; ok: false; error: { name: string; message: string; code?: string; retryable?: boolean } };
+type Reply =
+  | { type: 'loaded' }
+  | { type: 'result'; id: number; ok: true; json: string | undefined }
+  | { type: 'result'; id: number; ok: false; error: { name: string; message: string; code?: string; retryable?: boolean } };
 
 function keyOf(t: WorkerTarget): string {
   return `${t.href}#${t.exportName}@${t.maxOldGenerationSizeMb}`;
@@ -76,6 +89,7 @@ function keyOf(t: WorkerTarget): string {
 export class ToolWorkerPool {
   private readonly maxWorkers: number;
   private readonly idleMs: number;
+  private readonly startTimeoutMs: number;
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
   private readonly waiters: Waiter[] = [];
@@ -86,6 +100,8 @@ export class ToolWorkerPool {
   constructor(options: ToolWorkerPoolOptions = {}) {
     this.maxWorkers = options.maxWorkers ?? Math.min(4, Math.max(2, availableParallelism()));
     this.idleMs = options.idleMs ?? 60_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_WORKER_START_TIMEOUT_MS;
+    if (!Number.isInteger(this.startTimeoutMs) || this.startTimeoutMs < 1) throw new PluginError('invalid_option', `startTimeoutMs must be a positive integer, got ${String(options.startTimeoutMs)}`);
     if (!Number.isInteger(this.maxWorkers) || this.maxWorkers < 1 || this.maxWorkers > 64) {
       throw new PluginError('invalid_option', `maxWorkers must be an integer 1..64, got ${String(options.maxWorkers)}`);
     }
@@ -100,7 +116,7 @@ export class ToolWorkerPool {
   /**
    * Runs one call in a thread and resolves with its output (parsed from the thread's JSON).
    * @throws ToolError `timeout`, `aborted`, `out_of_memory`, `worker_crashed`, `result_too_large`,
-   *   `worker_load_failed`, or the code of a ToolError the tool threw
+   *   `worker_load_failed`, `worker_unavailable`, or the code of a ToolError the tool threw
    */
   run(call: WorkerCall): Promise<unknown> {
     const { target, info, timeoutMs, signal } = call;
@@ -112,7 +128,8 @@ export class ToolWorkerPool {
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clearTimeout(startTimer);
+        clearTimeout(callTimer);
         signal?.removeEventListener('abort', onAbort);
         fn();
       };
@@ -123,9 +140,10 @@ export class ToolWorkerPool {
         // The thread may be deep in a computation that never yields: only terminate() ends it.
         if (slot?.pending) this.kill(slot);
       };
-      const timer = setTimeout(() => {
-        stop(new ToolError('timeout', `${info.toolName} timed out after ${timeoutMs} ms and was stopped; ask for less at once`, { retryable: false }));
-      }, timeoutMs);
+      let callTimer: ReturnType<typeof setTimeout> | undefined;
+      const startTimer = setTimeout(() => {
+        stop(new ToolError('worker_unavailable', `${info.toolName} could not get a worker thread within ${this.startTimeoutMs} ms (the machine is busy); try again later`, { retryable: true }));
+      }, this.startTimeoutMs);
       const onAbort = () => stop(new ToolError('aborted', `${info.toolName} was stopped before it finished: ${reasonText(signal?.reason)}`));
       if (signal?.aborted) return stop(new ToolError('aborted', `${info.toolName} was stopped before it finished: ${reasonText(signal.reason)}`));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -138,13 +156,22 @@ export class ToolWorkerPool {
           resolve: (output) => finish(() => resolve(output)),
           reject: (err) => finish(() => reject(err)),
         };
-        try {
-          s.worker.postMessage({ id: this.nextId++, input: call.input, info, maxResultChars: target.maxResultChars });
-        } catch (err) {
-          s.pending = undefined;
-          this.release(s);
-          finish(() => reject(new ToolError('invalid_input', `${info.toolName} got input that cannot be sent to its worker thread: ${(err as Error).message}`)));
-        }
+        const send = () => {
+          s.onLoaded = undefined;
+          clearTimeout(startTimer);
+          callTimer = setTimeout(() => {
+            stop(new ToolError('timeout', `${info.toolName} timed out after ${timeoutMs} ms and was stopped; ask for less at once.`, { retryable: false }));
+          }, timeoutMs);
+          try {
+            s.worker.postMessage({ id: this.nextId++, input: call.input, info, maxResultChars: target.maxResultChars });
+          } catch (err) {
+            s.pending = undefined;
+            this.release(s);
+            finish(() => reject(new ToolError('invalid_input', `${info.toolName} got input that cannot be sent to its worker thread: ${(err as Error).message}`)));
+          }
+        };
+        if (s.loaded) send();
+        else s.onLoaded = send;
       };
       const ready = this.take(key, target);
       if (ready) start(ready);
@@ -192,9 +219,13 @@ export class ToolWorkerPool {
       // The parent's flags (tsx's loader, --max-old-space-size) are not meant for the thread.
       execArgv: [],
     });
-    const slot: Slot = { key, target, worker };
+    const slot: Slot = { key, target, worker, loaded: false };
     this.slots.add(slot);
-    worker.on('message', (reply: Reply) => this.onReply(slot, reply));
+    worker.on('message', (reply: Reply) => {
+      if (reply.type === 'result') return this.onReply(slot, reply);
+      slot.loaded = true;
+      slot.onLoaded?.();
+    });
     worker.on('error', (err: Error & { code?: string }) => {
       const name = slot.pending?.toolName ?? 'an idle tool thread';
       const error =
@@ -207,7 +238,7 @@ export class ToolWorkerPool {
     return slot;
   }
 
-  private onReply(slot: Slot, reply: Reply): void {
+  private onReply(slot: Slot, reply: Extract<Reply, { type: 'result' }>): void {
     const pending = slot.pending;
     slot.pending = undefined;
     this.release(slot);

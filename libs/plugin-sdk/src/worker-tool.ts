@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PluginError } from './errors.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from './run-tool.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from './defaults.ts';
 import type { ToolContext, WorkerToolModule } from './types.ts';
 import { DEFAULT_WORKER_HEAP_MB, DEFAULT_WORKER_MAX_RESULT_CHARS, toolWorkerPool, type WorkerTarget } from './worker-pool.ts';
 
@@ -51,7 +51,7 @@ export function workerTarget(toolName: string, spec: WorkerToolModule): WorkerTa
  */
 export function workerRun(toolName: string, spec: WorkerToolModule, timeoutMs: number | undefined): (input: unknown, ctx: ToolContext) => Promise<unknown> {
   const target = workerTarget(toolName, spec);
-  return (input, ctx) =>
+  const run = (input: unknown, ctx: ToolContext) =>
     toolWorkerPool().run({
       target,
       input,
@@ -59,4 +59,13 @@ export function workerRun(toolName: string, spec: WorkerToolModule, timeoutMs: n
       timeoutMs: timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       signal: ctx.signal,
     });
+  poolRuns.add(run);
+  return run;
+}
+
+const poolRuns = new WeakSet<object>();
+
+/** Whether `run` is a worker tool's `run` made by `defineTool`, which keeps its own deadline. */
+export function keepsOwnDeadline(run: unknown): boolean {
+  return typeof run === 'function' && poolRuns.has(run);
 }

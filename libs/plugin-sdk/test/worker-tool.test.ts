@@ -96,6 +96,19 @@ describe('tools with isolation: worker', () => {
     expect(await runTool(workerTool('notAFunction'), {}, createMemoryToolContext())).toMatchObject({ ok: false, error: { toolCode: 'worker_load_failed' } });
   });
 
+  it('counts the timeout from when the thread has loaded its module, not from its start', async () => {
+    const quick = defineTool({
+      name: 'quick',
+      description: 'Answers at once from a module that is slow to load.',
+      input: z.object({}),
+      sideEffects: 'none',
+      timeoutMs: 300,
+      isolation: 'worker',
+      worker: { module: new URL('./fixtures/slow-load.mjs', import.meta.url), export: 'quick' },
+    });
+    expect(await runTool(quick, {}, createMemoryToolContext())).toEqual({ ok: true, output: 'ok' });
+  }, 20_000);
+
   it('keeps a warm thread for the next call of the same tool', async () => {
     const count = workerTool('count');
     const first = await runTool(count, {}, createMemoryToolContext());
@@ -167,6 +180,17 @@ describe('ToolWorkerPool', () => {
     await pool.close();
     await refused;
     expect(pool.stats()).toEqual({ workers: 0, busy: 0, waiting: 0 });
+  });
+
+  it('fails a call with worker_unavailable when no thread is ready within startTimeoutMs', async () => {
+    const pool = new ToolWorkerPool({ maxWorkers: 1, startTimeoutMs: 100 });
+    try {
+      const slowTarget = workerTarget('t', { module: new URL('./fixtures/slow-load.mjs', import.meta.url), export: 'quick' });
+      await expect(pool.run({ target: slowTarget, input: {}, info, timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'worker_unavailable', retryable: true });
+      expect(pool.stats().workers).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('refuses a wrong maxWorkers', () => {
