@@ -112,9 +112,31 @@ export interface MissionLedger {
 export interface TravelWorldOptions {
   /** Prefix of every key. @default '' */
   keyPrefix?: string;
+  /**
+   * The set a mission's keys are registered in so they expire with the mission, or `false` for
+   * none. The default is the mission store's owned-keys set under the same prefix (`@aime/store`
+   * keys.ts: `<prefix>{<missionId>}:owned`): when the mission finishes, the store gives every
+   * member its retention TTL, and a key registered later inherits it.
+   * @default (missionId) => `${keyPrefix}{${missionId}}:owned`
+   */
+  ownedSet?: ((missionId: string) => string) | false;
 }
 
+/** KEYS: owned set, ...keys. Registers the keys and gives them the set's TTL if it has one (the mission finished). */
+const OWN_SCRIPT = `
+local t = redis.call('PTTL', KEYS[1])
+for i = 2, #KEYS do
+  redis.call('SADD', KEYS[1], KEYS[i])
+  if t > 0 then
+    local own = redis.call('PTTL', KEYS[i])
+    if own == -1 or own > t then redis.call('PEXPIRE', KEYS[i], t) end
+  end
+end
+return #KEYS - 1
+`;
+
 interface TravelCommands {
+  aimeTravelOwn(numKeys: number, ...keys: string[]): Promise<number>;
   aimeTravelBook(...args: string[]): Promise<string[]>;
   aimeTravelDisrupt(...args: string[]): Promise<number>;
 }
@@ -140,10 +162,14 @@ interface BookItem {
 export class TravelWorld {
   readonly keyPrefix: string;
   private readonly redis: Redis;
+  private readonly ownedSet: ((missionId: string) => string) | false;
 
   constructor(redis: Redis, options: TravelWorldOptions = {}) {
     this.redis = redis;
     this.keyPrefix = options.keyPrefix ?? '';
+    const prefix = this.keyPrefix;
+    this.ownedSet = options.ownedSet ?? ((missionId) => `${prefix}{${missionId}}:owned`);
+    redis.defineCommand('aimeTravelOwn', { lua: OWN_SCRIPT });
     redis.defineCommand('aimeTravelBook', { numberOfKeys: 6, lua: BOOK_SCRIPT });
     redis.defineCommand('aimeTravelDisrupt', { numberOfKeys: 5, lua: APPLY_DISRUPTION_SCRIPT });
   }
@@ -288,6 +314,7 @@ export class TravelWorld {
     ];
     const args = [item.itemId, String(item.quantity), String(item.capacity), String(item.booking.priceJpy), budgetJpy === undefined ? '' : String(budgetJpy), record, ...item.fields];
     const [status, detail = '', extra = '0'] = await this.commands.aimeTravelBook(...keys, ...args);
+    await this.own(missionId, keys);
     switch (status) {
       case 'booked':
       case 'duplicate':
@@ -328,7 +355,19 @@ export class TravelWorld {
     if (d.kind === 'cancel_flight' && !findFlight(itemId)) throw new ToolError('unknown_flight', `cannot cancel unknown flight ${itemId}`);
     const record = JSON.stringify({ kind: d.kind, itemId, source, at: new Date().toISOString() });
     const keys = ['applied', 'disrupted', 'seats', 'spent', 'spent-by-item'].map((k) => this.key(missionId, k));
-    return (await this.commands.aimeTravelDisrupt(...keys, disruptionKey(d), record, itemId, d.kind)) === 1;
+    const applied = (await this.commands.aimeTravelDisrupt(...keys, disruptionKey(d), record, itemId, d.kind)) === 1;
+    await this.own(missionId, keys);
+    return applied;
+  }
+
+  /**
+   * Registers keys of the mission with the store, so they expire with it. Run after each write
+   * (a key written after the mission finished then gets its TTL at once); a registered key that
+   * was never written costs one set member and nothing else.
+   */
+  private async own(missionId: string, keys: string[]): Promise<void> {
+    if (this.ownedSet === false) return;
+    await this.commands.aimeTravelOwn(keys.length + 1, this.ownedSet(missionId), ...keys);
   }
 
   /** Which of these disruption keys have been applied to the mission. */
