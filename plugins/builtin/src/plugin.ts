@@ -4,6 +4,7 @@ import { createFilesBundle } from './files-bundle.ts';
 import { createHttpBundle } from './http-bundle.ts';
 import type { Resolver } from './http-fetch.ts';
 import { createMathBundle } from './math-bundle.ts';
+import { startWorkspaceSweeper, type WorkspaceSweeper } from './workspace-sweep.ts';
 
 /** Options of `createBuiltinPlugin` beyond the config. */
 export interface BuiltinPluginOptions {
@@ -27,6 +28,7 @@ export function createBuiltinPlugin(config: BuiltinConfig = {}, options: Builtin
   const base = parseBuiltinConfig(config, 'createBuiltinPlugin config');
   let current = resolveBuiltinConfig(base);
   const get = () => current;
+  let sweeper: WorkspaceSweeper | undefined;
   const plugin = definePlugin({
     name: 'builtin',
     version: '0.1.0',
@@ -36,9 +38,16 @@ export function createBuiltinPlugin(config: BuiltinConfig = {}, options: Builtin
       const { allowHosts } = current.http;
       ctx.logger.info('builtin plugin ready', { httpAllowHosts: allowHosts, filesRoot: current.files.root });
       if (allowHosts.length === 0) ctx.logger.info('builtin plugin: http.allowHosts is empty, so the http tools refuse every host');
+      // Workspaces of finished missions go with the mission's retention (AIME_RETENTION).
+      sweeper?.stop();
+      sweeper = startWorkspaceSweeper(() => current.files.root, { onError: (err) => ctx.logger.warn('workspace sweep failed', { error: String(err) }) });
     },
     // The math tool's worker threads must not outlive the worker that stops using them.
-    teardown: () => closeToolWorkers(),
+    teardown: () => {
+      sweeper?.stop();
+      sweeper = undefined;
+      return closeToolWorkers();
+    },
   });
   return Object.assign(plugin, { config: get });
 }
