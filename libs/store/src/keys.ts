@@ -33,7 +33,8 @@
  *   Pmissions:s:<status>       zset   the same, one per status
  *   Pmissions:o:<owner>:s:<st> zset   the same, per owner and status
  *   Pfinished                  zset   finished missionId scored by when its retention ends (ms)
- *   Pfinished:meta             hash   missionId -> {owner, status, approvals} needed to clean indexes
+ *   Pfinished:meta             hash   missionId -> {owner, approvals} needed to clean indexes
+ *   Pindexes:version           string '1' once older missions were backfilled into the indexes
  *   Papprovals:index           hash   approvalId -> missionId
  *   Pfeed                      stream {missionId, eventId, type} per event, MAXLEN ~ 10000
  *   Pworkers                   zset   workerId scored by advert expiry (ms)
@@ -113,6 +114,10 @@ export class StoreKeys {
   }
   get finishedMeta(): string {
     return `${this.prefix}finished:meta`;
+  }
+  /** '1' once the missions created before the per-owner/per-status indexes were put into them. */
+  get indexVersion(): string {
+    return `${this.prefix}indexes:version`;
   }
   get approvalIndex(): string {
     return `${this.prefix}approvals:index`;

@@ -101,6 +101,39 @@ export class MissionIndex {
     return gone;
   }
 
+  /**
+   * Puts the missions created before the per-owner and per-status indexes existed into them,
+   * once per store (a marker key remembers it). O(all missions), so it runs once, in the
+   * background, when the planner starts; until then those old missions are only in the
+   * unfiltered listing. Returns how many were indexed (0 when already done).
+   */
+  async backfill(batch = 500): Promise<number> {
+    const marker = this.keys.indexVersion;
+    if ((await this.redis.get(marker)) === '1') return 0;
+    let done = 0;
+    for (let start = 0; ; start += batch) {
+      const flat = await this.redis.zrange(this.keys.missionIndex(), start, start + batch - 1, 'WITHSCORES');
+      if (flat.length === 0) break;
+      const page: Array<{ id: string; score: number }> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) page.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+      const read = this.redis.pipeline();
+      for (const { id } of page) read.hmget(this.keys.record(id), 'base', 'status');
+      const replies = (await read.exec()) ?? [];
+      const tx = this.redis.multi();
+      for (const [i, { id, score }] of page.entries()) {
+        const [err, value] = replies[i] ?? [null, null];
+        const [base, status] = (err ? [null, null] : value) as [string | null, string | null];
+        if (!base || !status) continue;
+        const owner = (JSON.parse(base) as { owner?: string }).owner;
+        for (const key of this.indexesOf(owner, status)) tx.zadd(key, score, id);
+        done++;
+      }
+      await tx.exec();
+    }
+    await this.redis.set(marker, '1');
+    return done;
+  }
+
   private async existing(ids: string[]): Promise<boolean[]> {
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.pttl(this.keys.record(id));

@@ -459,6 +459,10 @@ export class RedisMissionStore implements MissionStore {
     return this.index.sweep(now, SWEEP_BATCH);
   }
 
+  backfillIndexes(): Promise<number> {
+    return this.index.backfill();
+  }
+
   /** Deletes every key of the mission and its index entries; a no-op for an unknown id. */
   async deleteMission(id: string): Promise<void> {
     assertId(id, 'mission id');

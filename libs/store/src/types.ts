@@ -230,6 +230,11 @@ export interface MissionStore {
    * (their keys expired by TTL); at most a batch per call. Returns their ids. Run it periodically.
    */
   sweepExpired(now?: number): Promise<string[]>;
+  /**
+   * Once per store: puts missions created before the per-owner and per-status indexes existed
+   * into them (O(all missions), run in the background at start). Returns how many were indexed.
+   */
+  backfillIndexes(): Promise<number>;
   /** Deletes every key of the mission (and the keys it owns) now. */
   deleteMission(id: string): Promise<void>;
   close(): Promise<void>;

@@ -137,3 +137,29 @@ describe('retention settings', () => {
     expect(() => createMissionStore({ redis: REDIS_URL, retentionMs: -1 })).toThrow(/retentionMs must be a positive integer/);
   });
 });
+
+describe('index backfill', () => {
+  let f: Fixture;
+  beforeEach(() => {
+    f = fixture();
+  });
+  afterEach(async () => {
+    await f.cleanup();
+  });
+
+  it('puts missions from before the per-owner and per-status indexes into them, once', async () => {
+    const a = (await f.store.createMission(missionInput({ owner: 'alice' }))).mission.id;
+    const b = (await f.store.createMission(missionInput({ owner: 'bob' }))).mission.id;
+    await f.store.setMissionStatus(b, 'running');
+    // As an older version left them: only the global index.
+    const k = new StoreKeys(f.prefix);
+    const filtered = (await scanKeys(f.redis, `${f.prefix}missions:`)).filter((key) => key !== k.missions);
+    await f.redis.del(...filtered);
+    expect((await f.store.listMissions({ owner: 'alice' })).items).toEqual([]);
+
+    expect(await f.store.backfillIndexes()).toBe(2);
+    expect((await f.store.listMissions({ owner: 'alice' })).items.map((m) => m.id)).toEqual([a]);
+    expect((await f.store.listMissionIds({ status: 'running' })).ids).toEqual([b]);
+    expect(await f.store.backfillIndexes()).toBe(0);
+  });
+});

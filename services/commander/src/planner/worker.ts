@@ -87,6 +87,8 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     void sweepRetention(store, logger).catch((err: unknown) => logger.warn({ err }, 'retention sweep failed'));
   }, opts.reaperIntervalMs ?? 15_000);
   reaper.unref();
+  // Missions from before the per-status indexes would otherwise be invisible to the reaper.
+  void store.backfillIndexes().catch((err: unknown) => logger.warn({ err }, 'index backfill failed'));
 
   return {
     wake,
