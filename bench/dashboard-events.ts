@@ -99,7 +99,7 @@ export async function run(): Promise<BenchResult> {
   try {
     // A slow model keeps the mission running (and its own events trickling) for the whole window.
     const id = await stack.submit({ goal: `${REFERENCE_GOAL} [[sim-fault:latency;ms=1500]]`, context: REFERENCE_CONTEXT });
-    const watched = await openPage(browser, DESKTOP);
+    const watched = await openPage(browser, DESKTOP, stack);
     const { page } = watched;
     await page.goto(`${stack.url}/#/missions/${id}`);
     await page.getByTestId('task-row').first().waitFor({ timeout: 60_000 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { compareEventIds, type Event, type Mission } from '@aime/protocol';
+import { dashboardUrlWithToken } from '@aime/commander';
 import { FIRST_SHINKANSEN, REFERENCE_CONTEXT, REFERENCE_GOAL, type TestStack } from '../helpers/stack.ts';
 import {
   DESKTOP,
@@ -42,7 +43,7 @@ afterEach(async () => {
 
 /** A fresh page for this test; its console errors are checked by `expectNoErrors`. */
 async function open(viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
-  current = await openPage(browser, viewport);
+  current = await openPage(browser, viewport, stack);
   await installRecorder(current.page);
   return current.page;
 }
@@ -245,5 +246,34 @@ describe('the live dashboard', () => {
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="mission-status"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
     expectNoErrors();
+  });
+});
+
+describe('signing in with the URL npm start prints', () => {
+  it('needs the token, takes it from the fragment, hides it from the address bar and sends it on REST and socket.io', async () => {
+    const id = await stack.submit({ goal: SLOW(500), context: REFERENCE_CONTEXT });
+    current = await openPage(browser, DESKTOP);
+    const page = current.page;
+    const sentAuth: string[] = [];
+    page.on('request', (r) => {
+      const auth = r.headers()['authorization'];
+      if (auth && r.url().includes('/v1/')) sentAuth.push(auth);
+    });
+
+    // Without the token the server refuses the dashboard's calls and it says what to do.
+    await page.goto(`${stack.url}/`);
+    await expect.poll(() => page.getByRole('alert').first().innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/API key/);
+    await page.locator('[data-testid="connection-state"][data-state="offline"]').waitFor();
+
+    // Pasting the printed URL into the open tab: the token is taken and the page starts over with it.
+    await page.goto(dashboardUrlWithToken(stack.url, stack.token));
+    await page.locator(`[data-testid="mission-row"][data-mission-id="${id}"]`).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor();
+    expect(page.url()).toBe(`${stack.url}/#/`);
+    expect(await page.evaluate<string | null>('sessionStorage.getItem("aime.token")')).toBe(stack.token);
+    expect(sentAuth).toContain(`Bearer ${stack.token}`);
+    // The socket received live summaries with the token: the mission's row follows its status.
+    expect((await stack.api(`/v1/missions/${id}/cancel`, { method: 'POST' })).status).toBe(202);
+    await page.locator(`[data-testid="mission-row"][data-mission-id="${id}"] [data-testid="mission-status"][data-status="cancelled"]`).waitFor({ timeout: 20_000 });
   });
 });

@@ -20,7 +20,7 @@ describe('a failed mission on the dashboard', () => {
     const id = await stack.submit({ goal: 'Write a haiku about autumn' });
     expect((await stack.waitForStatus(id, ['failed', 'succeeded'], 30_000)).status).toBe('failed');
     for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-      const watched = await openPage(browser, viewport);
+      const watched = await openPage(browser, viewport, stack);
       const { page } = watched;
       await page.goto(`${stack.url}/#/missions/${id}`);
       const final = page.getByTestId('final-answer');

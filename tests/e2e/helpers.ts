@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { dashboardUrlWithToken } from '@aime/commander';
 import { startStack, type TestStack } from '../helpers/stack.ts';
 
 /** The built dashboard (the e2e global setup builds it). */
@@ -43,7 +44,12 @@ export interface WatchedPage {
  * Opens a fresh context (own storage, given viewport) and records console errors and page
  * errors, so each test can assert the dashboard logged none.
  */
-export async function openPage(browser: Browser, viewport: { width: number; height: number } = DESKTOP): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = DESKTOP,
+  /** When given, the page first opens the dashboard URL `npm start` prints (`#token=`), as an operator does. */
+  signIn?: Pick<TestStack, 'url' | 'token'>,
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -51,7 +57,17 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
     if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  if (signIn) await openWithToken(page, signIn);
   return { page, errors, close: () => context.close() };
+}
+
+/** Opens the printed dashboard URL and waits until the dashboard took the token out of the address bar (it keeps it for the tab). */
+export async function openWithToken(page: Page, stack: Pick<TestStack, 'url' | 'token'>): Promise<void> {
+  await page.goto(dashboardUrlWithToken(stack.url, stack.token));
+  await page.waitForFunction('window.location.hash === "#/"');
+  // Leave the document, so the test's next goto loads a fresh one (init scripts run again);
+  // the tab's sessionStorage keeps the token.
+  await page.goto('about:blank');
 }
 
 /** The all-in-one stack serving the built dashboard at `/`. */
