@@ -19,12 +19,26 @@ export const REQUEST_LIMITS = {
 
 // Marks every size refusal, so the API can count them apart from other validation errors.
 const SIZE_MARK = 'is over the size limit';
-const utf8 = new TextEncoder();
+
+/** UTF-8 byte length of a string, counted by hand: protocol runs anywhere (no TextEncoder/Buffer in its lib). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
 
 /** UTF-8 bytes of `value` as JSON; Infinity when it cannot be serialised (a cycle cannot arrive over HTTP). */
 function jsonBytes(value: unknown): number {
   try {
-    return utf8.encode(JSON.stringify(value)).length;
+    return utf8Length(JSON.stringify(value));
   } catch {
     return Number.POSITIVE_INFINITY;
   }
