@@ -1,16 +1,18 @@
 // Key layout: see ./keys.ts (every key of a mission under `<prefix>{<missionId>}:`).
-import { ActorSpec, Approval, ArtifactRef, EMPTY_USAGE, Id, isTerminalMissionStatus, MissionStatus, ModelInfo, ResolvedBudget, TaskGraph, TaskProgress, InboxItem, parseEvent } from '@aime/protocol';
+import { EMPTY_USAGE, isTerminalMissionStatus, MissionStatus, ModelInfo, ResolvedBudget, TaskGraph, InboxItem, parseEvent } from '@aime/protocol';
 import type { Bundle, Event, MissionSummary, NewEvent, Usage } from '@aime/protocol';
 import type { Redis } from 'ioredis';
 import { BlockingReader } from './blocking-reader.ts';
 import { assertStreamId, decodeRecord, decodeStreamEvents, decodeUsage, encodeNewEvent, encodeRecordBase, flatToObject, parseInboxItem } from './codec.ts';
 import type { StreamEntries } from './codec.ts';
 import { StoreError } from './errors.ts';
-import { newArtifactId, newMissionId } from './ids.ts';
+import { newMissionId } from './ids.ts';
 import { StoreKeys, escapeGlob } from './keys.ts';
 import { MissionIndex } from './mission-index.ts';
 import { listMissionIds, listMissionPage } from './mission-list.ts';
 import { MissionLocks } from './mission-locks.ts';
+import { MissionRecords } from './mission-records.ts';
+import { assertId, assertPositiveInt, invalid } from './validate.ts';
 import { assertEventsMax, assertRetention, DEFAULT_EVENTS_MAX, DEFAULT_RETENTION_MS } from './retention.ts';
 import * as lua from './scripts.ts';
 import { summarize } from './summary.ts';
@@ -21,7 +23,6 @@ import { WorkerRegistry } from './worker-registry.ts';
 export const DEFAULT_BLOCK_MS = 5000;
 /** Approximate length the global feed is trimmed to. */
 export const FEED_MAXLEN = 10_000;
-const PREVIEW_CHARS = 200;
 const FROM_MARK = '@@aime-status-from@@';
 
 export interface RedisMissionStoreOptions {
@@ -41,18 +42,6 @@ export interface RedisMissionStoreOptions {
 /** Finished missions removed from the indexes per `sweepExpired` call. */
 const SWEEP_BATCH = 500;
 
-function invalid(message: string): StoreError {
-  return new StoreError('invalid', message);
-}
-
-function assertId(value: unknown, what: string): asserts value is string {
-  if (!Id.safeParse(value).success) throw invalid(`${what} must be 1..128 of letters, digits and _ . : -, got ${JSON.stringify(value)}`);
-}
-
-function assertPositiveInt(n: number, what: string): void {
-  if (!Number.isInteger(n) || n <= 0) throw invalid(`${what} must be a positive integer, got ${n}`);
-}
-
 /** The Redis implementation of {@link MissionStore}. */
 export class RedisMissionStore implements MissionStore {
   readonly prefix: string;
@@ -61,6 +50,7 @@ export class RedisMissionStore implements MissionStore {
   private readonly registry: WorkerRegistry;
   private readonly locks: MissionLocks;
   private readonly index: MissionIndex;
+  private readonly records: MissionRecords;
   private readonly ownsConnection: boolean;
   readonly retentionMs: number;
   readonly eventsMax: number;
@@ -79,6 +69,7 @@ export class RedisMissionStore implements MissionStore {
     this.registry = new WorkerRegistry(redis, this.keys);
     this.locks = new MissionLocks(redis, this.keys);
     this.index = new MissionIndex(redis, this.keys);
+    this.records = new MissionRecords(redis, this.keys);
     this.ownsConnection = opts.ownsConnection ?? false;
     this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
     assertRetention(this.retentionMs);
@@ -287,108 +278,46 @@ export class RedisMissionStore implements MissionStore {
     return this.redis.llen(this.keys.inbox(missionId));
   }
 
-  // ---- per-task progress ----
+  // ---- progress, actors, transcripts, artifacts, kv, approvals: ./mission-records.ts ----
 
-  async setProgress(missionId: string, taskId: string, progress: TaskProgress): Promise<void> {
-    assertId(taskId, 'taskId');
-    const parsed = TaskProgress.safeParse(progress);
-    if (!parsed.success) throw invalid(`progress is invalid: ${parsed.error.message}`);
-    await this.write(missionId, this.keys.progress(missionId), 'HSET', taskId, JSON.stringify(parsed.data));
+  setProgress(...args: Parameters<MissionRecords['setProgress']>): ReturnType<MissionRecords['setProgress']> {
+    return this.records.setProgress(...args);
   }
-
-  async getProgress(missionId: string): Promise<Record<string, TaskProgress>> {
-    const h = await this.redis.hgetall(this.keys.progress(missionId));
-    return Object.fromEntries(Object.entries(h).map(([taskId, json]) => [taskId, JSON.parse(json) as TaskProgress]));
+  getProgress(...args: Parameters<MissionRecords['getProgress']>): ReturnType<MissionRecords['getProgress']> {
+    return this.records.getProgress(...args);
   }
-
-  // ---- actors, transcripts, artifacts ----
-
-  async putActorSpec(spec: ActorSpec): Promise<void> {
-    const parsed = ActorSpec.safeParse(spec);
-    if (!parsed.success) throw invalid(`actor spec is invalid: ${parsed.error.message}`);
-    await this.write(spec.missionId, this.keys.actors(spec.missionId), 'HSET', spec.actorId, JSON.stringify(parsed.data));
+  putActorSpec(...args: Parameters<MissionRecords['putActorSpec']>): ReturnType<MissionRecords['putActorSpec']> {
+    return this.records.putActorSpec(...args);
   }
-
-  async getActorSpec(missionId: string, actorId: string): Promise<ActorSpec | null> {
-    const json = await this.redis.hget(this.keys.actors(missionId), actorId);
-    return json ? (JSON.parse(json) as ActorSpec) : null;
+  getActorSpec(...args: Parameters<MissionRecords['getActorSpec']>): ReturnType<MissionRecords['getActorSpec']> {
+    return this.records.getActorSpec(...args);
   }
-
-  /** Returns the transcript's length after the append. */
-  async appendTranscript(missionId: string, actorId: string, entry: unknown): Promise<number> {
-    assertId(actorId, 'actorId');
-    return (await this.write(missionId, this.keys.transcript(missionId, actorId), 'RPUSH', JSON.stringify(entry) ?? 'null')) as number;
+  appendTranscript(...args: Parameters<MissionRecords['appendTranscript']>): ReturnType<MissionRecords['appendTranscript']> {
+    return this.records.appendTranscript(...args);
   }
-
-  async readTranscript(missionId: string, actorId: string): Promise<unknown[]> {
-    const items = await this.redis.lrange(this.keys.transcript(missionId, actorId), 0, -1);
-    return items.map((s) => JSON.parse(s) as unknown);
+  readTranscript(...args: Parameters<MissionRecords['readTranscript']>): ReturnType<MissionRecords['readTranscript']> {
+    return this.records.readTranscript(...args);
   }
-
-  async putArtifact(missionId: string, input: { name: string; mimeType?: string; content: string }): Promise<ArtifactRef> {
-    assertId(missionId, 'missionId');
-    if (typeof input.content !== 'string') throw invalid('artifact content must be a string');
-    const id = newArtifactId();
-    let preview = input.content.slice(0, PREVIEW_CHARS);
-    // Do not cut a surrogate pair in half.
-    if (/[\uD800-\uDBFF]$/.test(preview)) preview = preview.slice(0, -1);
-    const parsed = ArtifactRef.safeParse({
-      id,
-      name: input.name,
-      mimeType: input.mimeType ?? 'text/plain',
-      uri: `artifact:${missionId}/${id}`,
-      size: Buffer.byteLength(input.content, 'utf8'),
-      preview,
-    });
-    if (!parsed.success) throw invalid(`artifact is invalid: ${parsed.error.message}`);
-    await this.write(missionId, this.keys.artifact(missionId, id), 'HSET', 'ref', JSON.stringify(parsed.data), 'content', input.content);
-    return parsed.data;
+  putArtifact(...args: Parameters<MissionRecords['putArtifact']>): ReturnType<MissionRecords['putArtifact']> {
+    return this.records.putArtifact(...args);
   }
-
-  async getArtifact(missionId: string, artifactId: string): Promise<{ ref: ArtifactRef; content: string } | null> {
-    const [ref, content] = await this.redis.hmget(this.keys.artifact(missionId, artifactId), 'ref', 'content');
-    if (!ref || content === null || content === undefined) return null;
-    return { ref: JSON.parse(ref) as ArtifactRef, content };
+  getArtifact(...args: Parameters<MissionRecords['getArtifact']>): ReturnType<MissionRecords['getArtifact']> {
+    return this.records.getArtifact(...args);
   }
-
-  /** SET [NX] [PX]: false when `onlyIfAbsent` and the key exists. */
-  async putJson(missionId: string, key: string, value: unknown, opts: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
-    if (key === '') throw invalid('key must not be empty');
-    const args: (string | number)[] = [JSON.stringify(value) ?? 'null'];
-    if (opts.ttlMs !== undefined) {
-      assertPositiveInt(opts.ttlMs, 'ttlMs');
-      args.push('PX', opts.ttlMs);
-    }
-    if (opts.onlyIfAbsent) args.push('NX');
-    return (await this.write(missionId, this.keys.kv(missionId, key), 'SET', ...args)) === 'OK';
+  putJson(...args: Parameters<MissionRecords['putJson']>): ReturnType<MissionRecords['putJson']> {
+    return this.records.putJson(...args);
   }
-
-  async getJson<T = unknown>(missionId: string, key: string): Promise<T | null> {
-    const json = await this.redis.get(this.keys.kv(missionId, key));
-    return json === null ? null : (JSON.parse(json) as T);
+  getJson<T = unknown>(missionId: string, key: string): Promise<T | null> {
+    return this.records.getJson<T>(missionId, key);
   }
-
-  // ---- approvals ----
-
-  async putApproval(approval: Approval): Promise<void> {
-    const parsed = Approval.safeParse(approval);
-    if (!parsed.success) throw invalid(`approval is invalid: ${parsed.error.message}`);
-    const a = parsed.data;
-    await this.write(a.missionId, this.keys.approvals(a.missionId), 'HSET', a.id, JSON.stringify(a));
-    await this.redis.hset(this.keys.approvalIndex, a.id, a.missionId);
+  putApproval(...args: Parameters<MissionRecords['putApproval']>): ReturnType<MissionRecords['putApproval']> {
+    return this.records.putApproval(...args);
   }
-
-  async getApproval(approvalId: string): Promise<Approval | null> {
-    const missionId = await this.redis.hget(this.keys.approvalIndex, approvalId);
-    if (!missionId) return null;
-    const json = await this.redis.hget(this.keys.approvals(missionId), approvalId);
-    return json ? (JSON.parse(json) as Approval) : null;
+  getApproval(...args: Parameters<MissionRecords['getApproval']>): ReturnType<MissionRecords['getApproval']> {
+    return this.records.getApproval(...args);
   }
-
-  /** Oldest request first. */
-  async listApprovals(missionId: string): Promise<Approval[]> {
-    const all = (await this.redis.hvals(this.keys.approvals(missionId))).map((s) => JSON.parse(s) as Approval);
-    return all.sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? -1 : 1) : a.requestedAt < b.requestedAt ? -1 : 1));
+  listApprovals(...args: Parameters<MissionRecords['listApprovals']>): ReturnType<MissionRecords['listApprovals']> {
+    return this.records.listApprovals(...args);
   }
 
   // ---- locks with fencing ----
@@ -490,11 +419,6 @@ export class RedisMissionStore implements MissionStore {
   }
 
   // ---- internals ----
-
-  /** A write to one key of the mission that registers the key as owned and inherits the mission's TTL. */
-  private write(missionId: string, key: string, command: string, ...args: (string | number)[]): Promise<unknown> {
-    return lua.OWNED_WRITE.run(this.redis, [this.keys.owned(missionId), key], [command, ...args]);
-  }
 
   private async loadRecords(ids: string[]): Promise<(MissionRecord | null)[]> {
     if (ids.length === 0) return [];
