@@ -7,7 +7,6 @@ import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiLimitsContext } from './register-limits.ts';
-import type { ApiLimitsContext } from './register-limits.ts';
 import type { ApiDeps } from './types.ts';
 
 /** A fastify instance typed by the zod schemas of its routes. */
@@ -17,8 +16,6 @@ export type ZodApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Fa
 export interface RouteContext {
   deps: ApiDeps;
   metrics: ApiMetrics;
-  /** Budget ceilings, rate limits and mission caps. */
-  limits: ApiLimitsContext;
   /** Budget ceilings, rate limits and mission caps. */
   limits: ApiLimitsContext;
   /** Aborted when the server closes, so long-lived SSE streams end and `close()` can finish. */
