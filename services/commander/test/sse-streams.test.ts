@@ -139,6 +139,8 @@ describe('stream caps', () => {
   it('shows open and refused streams in /metrics', async () => {
     vi.stubEnv('AIME_MAX_STREAMS_PER_KEY', '1');
     h = await startApi();
+    const before = await (await h.call('/metrics', { key: KEYS.operator })).text();
+    expect(before).toMatch(/aime_streams_open\{kind="socket"\} 0/);
     const id = await createMission(h, KEYS.operator);
     expect((await openStream(h, id, KEYS.operator)).status).toBe(200);
     expect((await openStream(h, id, KEYS.operator)).status).toBe(429);

@@ -3,6 +3,7 @@ import { loadMission, principalOfRequest } from './context.ts';
 import { ApiError, conflict } from './errors.ts';
 import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-context.ts';
 import { MissionParams } from './routes-missions.ts';
+import { streamLimiterFor } from '../gateway/stream-limits.ts';
 import { streamEvents } from './sse.ts';
 
 const tags = ['events'];
@@ -15,6 +16,8 @@ function wantsEventStream(accept: string | undefined): boolean {
 /** `GET /v1/missions/:id/events` (JSON page or SSE) and `POST /v1/missions/:id/events`. */
 export function registerEventRoutes(app: ZodApp, ctx: RouteContext): void {
   const { store } = ctx.deps;
+  // Stream gauges show in /metrics from the start, not only after the first SSE stream.
+  streamLimiterFor(store).register(ctx.metrics.registry);
 
   app.get(
     '/missions/:id/events',
