@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { createMemoryToolContext, runTool, type MemoryToolContext, type ToolContext, type ToolResult, type WorldEventInfo } from '@aime/plugin-sdk';
 import { createTravelPlugin, TravelWorld, type TravelPlugin } from '@aime/plugin-travel';
 
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 /** A travel world on the real Redis under a random key prefix, and a way to call its tools. */
 export interface Harness {
   redis: Redis;
@@ -17,7 +19,7 @@ export interface Harness {
 }
 
 export async function createHarness(): Promise<Harness> {
-  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
   const keyPrefix = `test-${randomUUID()}:`;
   const world = new TravelWorld(redis, { keyPrefix });
   const plugin = createTravelPlugin({ world });

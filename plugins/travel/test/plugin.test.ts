@@ -5,6 +5,8 @@ import { Bundle } from '@aime/protocol';
 import { bundleInfo, createMemoryToolContext, runTool, PluginError } from '@aime/plugin-sdk';
 import travelDefault, { createTravelPlugin, travelPlugin } from '@aime/plugin-travel';
 
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('travel plugin', () => {
@@ -27,13 +29,13 @@ describe('travel plugin', () => {
   it('opens its own Redis connection in setup, writes under the key prefix, and closes it in teardown', async () => {
     const keyPrefix = `test-${randomUUID()}:`;
     const plugin = createTravelPlugin();
-    await plugin.setup?.({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix, logger, config: {} });
+    await plugin.setup?.({ redisUrl: REDIS_URL, keyPrefix, logger, config: {} });
     const book = plugin.bundles.flatMap((b) => b.tools).find((t) => t.name === 'book_train');
     if (!book) throw new Error('no book_train');
     const result = await runTool(book, { trainId: 'NOZOMI-0900-2026-12-02', passengers: 1 }, createMemoryToolContext({ missionId: 'm1' }));
     expect(result.ok).toBe(true);
     await plugin.teardown?.();
-    const redis = new Redis('redis://127.0.0.1:6379');
+    const redis = new Redis(REDIS_URL);
     try {
       const keys = await redis.keys(`${keyPrefix}*`);
       expect(keys).toContain(`${keyPrefix}travel:{m1}:bookings`);

@@ -4,6 +4,7 @@ import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { QUEUES } from '@aime/protocol';
 import { capabilityQueue } from '@aime/store';
 import { startActorWorker, type ActorWorkerHandle } from '../src/index.ts';
+import { REDIS_URL } from '@aime/testing';
 import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitFor, waitForEvent, type TestEnv } from './fixtures.ts';
 
 /** The queue a worker serving the travel plugin's bundles consumes. */
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<void> {
-  worker = await startActorWorker({ redisUrl: 'redis://127.0.0.1:6379', prefix: env.prefix, store: env.store, models: env.models, plugins: [travel], logger: silent, pollMs: 100, heartbeatMs: 1000 });
+  worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [travel], logger: silent, pollMs: 100, heartbeatMs: 1000 });
 }
 
 async function enqueue(missionId: string, taskId: string, actorId = `${taskId}.1`, attempts = 3): Promise<Job> {
