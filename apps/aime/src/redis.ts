@@ -94,7 +94,10 @@ export async function ensureRedis(
     'bind 127.0.0.1',
     'protected-mode yes',
     `dir "${dir.replace(/["\\]/g, '\\$&')}"`,
+    // AOF fsynced once a second: a crash of the machine loses at most about the last second of
+    // writes (docs/reliability.md); a crash of redis-server alone loses nothing.
     'appendonly yes',
+    'appendfsync everysec',
     'save ""',
     `maxmemory ${maxmemory}`,
     'maxmemory-policy noeviction',

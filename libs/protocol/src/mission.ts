@@ -57,6 +57,12 @@ export const Task = z.object({
   report: Report.optional(),
   /** Why the task is blocked or was skipped/cancelled, when it is. */
   reason: z.string().max(2000).optional(),
+  /**
+   * Set on a `running` task whose actor's worker stopped heartbeating (it crashed or lost Redis):
+   * the task waits for another worker to take the job over. `since` is when its worker was last
+   * heard from (ISO). Derived when the mission is read, never stored in the graph.
+   */
+  recovering: z.object({ since: z.string() }).optional(),
 });
 export type Task = z.infer<typeof Task>;
 

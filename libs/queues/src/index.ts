@@ -1,2 +1,12 @@
 export { bullConnection, bullPrefix, wakePlanner, WAKE_JOB_OPTIONS } from './wake.ts';
 export { alreadyReported, submitReport, type ReportDeps } from './report.ts';
+export {
+  DEFAULT_RECOVERY,
+  RecoveryOptionError,
+  recoveryEnvName,
+  resolveRecovery,
+  workerRecoveryOptions,
+  type RecoveryRole,
+  type RecoverySettings,
+} from './recovery.ts';
+export { ActorLease, beatActorLease, readActorLease, recoveringSince, withRecovering } from './actor-lease.ts';

@@ -27,7 +27,12 @@ export function createMissionStore(opts: CreateMissionStoreOptions = {}): Missio
     return new RedisMissionStore(opts.redis, settings);
   }
   const url = opts.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url);
+  const redis = new Redis(url, {
+    // Reconnect for as long as Redis is away (a restart, a failover); a command waits through about
+    // 30 s of reconnecting (maxRetriesPerRequest 20) before it fails, so a quick restart loses none.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+  });
   // Failures reach callers as rejected commands; without a listener ioredis also prints each one.
   redis.on('error', () => undefined);
   try {

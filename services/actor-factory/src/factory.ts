@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { FactoryJob, QUEUES } from '@aime/protocol';
-import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
+import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
 import { createMissionStore, type MissionStore } from '@aime/store';
 import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
@@ -29,6 +29,8 @@ export interface ActorFactoryOptions {
   maxSteps?: number;
   /** How often tasks waiting for a live worker are checked (and unblocked). @default 2000 */
   capabilityPollMs?: number;
+  /** How fast a job of a dead factory runs again. @default `AIME_FACTORY_LOCK_MS`, `AIME_FACTORY_STALLED_INTERVAL_MS`, `AIME_FACTORY_MAX_STALLED`, else 10 s, 4 s, 3 */
+  recovery?: Partial<RecoverySettings>;
 }
 
 export interface ActorFactoryHandle {
@@ -53,6 +55,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   checkInt('maxSteps', maxSteps, 1, 1000);
   const capabilityPollMs = opts.capabilityPollMs ?? 2_000;
   checkInt('capabilityPollMs', capabilityPollMs, 10, 600_000);
+  const recovery = resolveRecovery('factory', opts.recovery);
   if (!opts.models) throw new FactoryError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   const prefix = opts.prefix ?? 'aime:';
   const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -84,7 +87,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
     if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
     return outcome;
   };
-  const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
+  const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency, ...workerRecoveryOptions(recovery) });
   worker.on('failed', (job, err) => {
     logger.error({ jobId: job?.id, err: err.message }, 'factory job failed');
     const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));

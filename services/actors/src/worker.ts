@@ -14,7 +14,7 @@ import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
-import { bullConnection, bullPrefix as bullPrefixOf } from '@aime/queues';
+import { beatActorLease, bullConnection, bullPrefix as bullPrefixOf, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
 import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
@@ -37,8 +37,13 @@ export interface ActorWorkerOptions {
   /** @default `actors-<random>` */
   workerId?: string;
   logger?: Logger;
-  /** How often the worker refreshes its advert; it expires after 3 beats. @default 5000 */
+  /**
+   * How often the worker refreshes its advert and the leases of its running actors; both expire
+   * after 3 beats (then a running task shows `recovering`). @default `AIME_ACTOR_HEARTBEAT_MS` or 2000
+   */
   heartbeatMs?: number;
+  /** How fast a job of a dead worker runs again. @default `AIME_ACTOR_LOCK_MS`, `AIME_ACTOR_STALLED_INTERVAL_MS`, `AIME_ACTOR_MAX_STALLED`, else 10 s, 4 s, 3 */
+  recovery?: Partial<RecoverySettings>;
   /** How often a running actor checks its mission's status (cancel, pause). @default 500 */
   pollMs?: number;
   /** Fault-injection hooks (tests, drills). */
@@ -98,10 +103,11 @@ function collectBundles(plugins: PluginDefinition[]): Map<string, BundleDefiniti
  */
 export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorWorkerHandle> {
   const concurrency = opts.concurrency ?? 4;
-  const heartbeatMs = opts.heartbeatMs ?? 5_000;
+  const heartbeatMs = opts.heartbeatMs ?? (process.env.AIME_ACTOR_HEARTBEAT_MS?.trim() ? Number(process.env.AIME_ACTOR_HEARTBEAT_MS) : 2_000);
   const pollMs = opts.pollMs ?? 500;
   checkInt('concurrency', concurrency, 1, 256);
   checkInt('heartbeatMs', heartbeatMs, 10, 600_000);
+  const recovery = resolveRecovery('actor', opts.recovery);
   checkInt('pollMs', pollMs, 10, 60_000);
   const maxObservationChars = opts.maxObservationChars ?? DEFAULT_MAX_OBSERVATION_CHARS;
   const historyTokens = opts.historyTokens ?? DEFAULT_HISTORY_TOKENS;
@@ -169,9 +175,13 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     bundles: [...bundles.values()].map((b) => bundleInfo(b)),
     startedAt: new Date().toISOString(),
   };
+  // Actors running here, by job id: their leases are renewed with the advert.
+  const running = new Map<string, { missionId: string; actorId: string }>();
+  const beat = (a: { missionId: string; actorId: string }, ended?: true): Promise<void> =>
+    beatActorLease(store, a.missionId, a.actorId, { workerId, beatAt: new Date().toISOString(), ttlMs: heartbeatMs * 3, ...(ended ? { ended } : {}) });
   const advertise = async (): Promise<void> => {
     try {
-      await store.advertiseWorker(advert, heartbeatMs * 3);
+      await Promise.all([store.advertiseWorker(advert, heartbeatMs * 3), ...[...running.values()].map((a) => beat(a))]);
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'advertising the worker failed');
     }
@@ -181,6 +191,9 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     const parsed = ActorJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid actor job ${job.id}: ${parsed.error.message}`);
     const data = parsed.data;
+    running.set(job.id!, data);
+    // Best effort: a lease not written only delays the `recovering` view, never the work.
+    await beat(data).catch(() => undefined);
     try {
       return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, maxObservationChars, historyTokens, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
     } catch (err) {
@@ -198,17 +211,21 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
         if (err instanceof ActorError && err.code === 'spec_not_found') throw new UnrecoverableError(message);
       }
       throw err;
+    } finally {
+      running.delete(job.id!);
+      await beat(data, true).catch(() => undefined);
     }
   };
 
-  const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency });
+  // BullMQ's name for this worker is recorded on each job it takes (`processedBy`), for operators.
+  const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
   worker.on('error', (err) => logger.error({ err: err.message }, 'actor worker error'));
   await worker.waitUntilReady();
   await advertise();
-  const beat = setInterval(() => void advertise(), heartbeatMs);
-  beat.unref();
+  const heartbeat = setInterval(() => void advertise(), heartbeatMs);
+  heartbeat.unref();
   state = 'running';
-  logger.info({ bundles: [...bundles.keys()], queue, concurrency, prefix }, 'actor worker running');
+  logger.info({ bundles: [...bundles.keys()], queue, concurrency, prefix, heartbeatMs, recovery }, 'actor worker running');
 
   let closing: Promise<void> | undefined;
   return {
@@ -221,7 +238,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     close() {
       closing ??= (async () => {
         state = 'draining';
-        clearInterval(beat);
+        clearInterval(heartbeat);
         await store.removeWorker(workerId).catch(() => undefined);
         await worker.close();
         await planner.close();

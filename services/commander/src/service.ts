@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { modelInfo, type ModelsConfig } from '@aime/models';
 import { createMissionStore, type MissionStore } from '@aime/store';
+import { bullConnection } from '@aime/queues';
 import { buildApi, type AuthConfig } from './api/index.ts';
 import { createAuth, generateOperatorToken } from './api/auth.ts';
 import { createWebGuard } from './api/web-guard.ts';
@@ -106,7 +106,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   let state: ServiceState = 'starting';
 
   const store = createMissionStore({ redis: redisUrl, prefix });
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const connection = bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const workerId = `commander-${randomUUID().slice(0, 8)}`;
   const planner = startPlannerWorker({
     store,

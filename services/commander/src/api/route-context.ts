@@ -5,6 +5,7 @@ import { ErrorResponse, redact, redactText, type Mission } from '@aime/protocol'
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
+import { withRecovering } from '@aime/queues';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiLimitsContext } from './register-limits.ts';
 import type { ApiDeps } from './types.ts';
@@ -37,6 +38,8 @@ export async function missionView(store: MissionStore, record: MissionRecord): P
   // Actors write progress without rewriting the graph, so overlay the latest.
   const [graph, progress] = await Promise.all([store.readGraph(record.id), store.getProgress(record.id)]);
   const mission = missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
+  // A running task whose worker died shows `recovering` until another worker takes its job over.
+  mission.tasks = await withRecovering(store, record.id, mission.tasks);
   // The record keeps the raw context (the mission's tools may need it); what the API shows is redacted.
   if (mission.context) mission.context = redact(mission.context);
   if (mission.metadata) mission.metadata = redact(mission.metadata);

@@ -1,10 +1,12 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
-import { wakePlanner } from '@aime/queues';
+import { resolveRecovery, wakePlanner, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
+import { jobKey } from './job-key.ts';
 import { reapIdleMissions, sweepRetention } from './reaper.ts';
+import { startReconciler, type ReconcilerOptions } from './reconciler.ts';
 import { runPlannerStep, type PlannerModelCall } from './step.ts';
 
 export interface PlannerWorkerOptions {
@@ -21,6 +23,10 @@ export interface PlannerWorkerOptions {
   reaperIntervalMs?: number;
   /** A non-finished mission with no event for this long is woken by the reaper. @default 60000 */
   reaperIdleMs?: number;
+  /** The reconciler of tasks with no live work (interval, grace, repairs before failing). @default see ReconcilerOptions */
+  reconciler?: ReconcilerOptions;
+  /** How fast a step of a dead planner runs again. @default `AIME_PLANNER_LOCK_MS`, `AIME_PLANNER_STALLED_INTERVAL_MS`, `AIME_PLANNER_MAX_STALLED`, else 10 s, 4 s, 3 */
+  recovery?: Partial<RecoverySettings>;
 }
 
 export interface PlannerWorkerHandle {
@@ -30,12 +36,12 @@ export interface PlannerWorkerHandle {
   factoryQueue: Queue;
 }
 
-/** Job ids may not contain ':' in BullMQ, mission and task ids may. */
-export const jobKey = (...parts: Array<string | number>): string => parts.join('~').replace(/:/g, '_');
+export { jobKey } from './job-key.ts';
 
 
 export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHandle {
   const { store, logger } = opts;
+  const recovery = resolveRecovery('planner', opts.recovery);
   const plannerQueue = new Queue(QUEUES.planner, { connection: opts.connection, prefix: opts.bullPrefix });
   const factoryQueue = new Queue(QUEUES.factory, { connection: opts.connection, prefix: opts.bullPrefix });
   const wake = async (missionId: string, reason: string) => {
@@ -52,14 +58,17 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
   };
   // Actor queues are per capability (routing); one Queue object per name, opened on first use.
   const actorQueues = new Map<string, Queue>();
-  const resumeActor = async (job: ActorJob, approvalId: string) => {
-    const name = await resumeQueue(store, job);
+  const actorQueue = (name: string): Queue => {
     let queue = actorQueues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: opts.connection, prefix: opts.bullPrefix });
       actorQueues.set(name, queue);
     }
-    await queue.add('actor', job, { ...RESUME_JOB_OPTIONS, jobId: resumeJobId(job.missionId, job.actorId, approvalId) });
+    return queue;
+  };
+  const resumeActor = async (job: ActorJob, approvalId: string) => {
+    const name = await resumeQueue(store, job);
+    await actorQueue(name).add('actor', job, { ...RESUME_JOB_OPTIONS, jobId: resumeJobId(job.missionId, job.actorId, approvalId) });
     logger.info({ ...job, approvalId, queue: name }, 'actor resumed after an approval decision');
   };
   const worker = new Worker(
@@ -75,7 +84,7 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       logger.debug({ missionId, outcome: outcome.kind }, 'planner step');
       return outcome.kind;
     },
-    { connection: opts.connection, prefix: opts.bullPrefix, concurrency: opts.concurrency ?? 4 },
+    { connection: opts.connection, prefix: opts.bullPrefix, concurrency: opts.concurrency ?? 4, ...workerRecoveryOptions(recovery) },
   );
   worker.on('failed', (job, err) => logger.warn({ err, missionId: job?.data?.missionId }, 'planner step failed'));
   worker.on('error', (err) => logger.error({ err }, 'planner worker error'));
@@ -87,6 +96,8 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     void sweepRetention(store, logger).catch((err: unknown) => logger.warn({ err }, 'retention sweep failed'));
   }, opts.reaperIntervalMs ?? 15_000);
   reaper.unref();
+  // Tasks with no live work are repaired through the indexes, now (a crash may have left some) and periodically.
+  const reconciler = startReconciler({ store, factoryQueue, plannerQueue, actorQueue, enqueueFactory, resumeActor, wake, logger: logger.child({ component: 'reconciler' }) }, opts.reconciler);
   // Missions from before the per-status indexes would otherwise be invisible to the reaper.
   void store.backfillIndexes().catch((err: unknown) => logger.warn({ err }, 'index backfill failed'));
 
@@ -96,6 +107,7 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     factoryQueue,
     async close() {
       clearInterval(reaper);
+      reconciler.close();
       await worker.close();
       await Promise.all([plannerQueue.close(), factoryQueue.close(), ...[...actorQueues.values()].map((q) => q.close())]);
     },
