@@ -1,4 +1,5 @@
 import type { MissionStatus, ModelInfo, TaskStatus } from '@aime/protocol';
+import { formatClock } from '../lib/format.ts';
 import type { ConnectionInfo } from '../net/socket.ts';
 
 const STATUS_LABEL: Record<string, string> = { awaiting_approval: 'awaiting approval' };
@@ -8,6 +9,23 @@ export function StatusBadge({ status, testId }: { status: MissionStatus | TaskSt
   return (
     <span className={`badge status-${status}`} data-testid={testId} data-status={status}>
       {STATUS_LABEL[status] ?? status}
+    </span>
+  );
+}
+
+/**
+ * In place of `running` when the task's worker stopped heartbeating: the task is not lost, it
+ * waits for another worker to take its job over (within the recovery window).
+ */
+export function RecoveringBadge({ since }: { since: string }) {
+  return (
+    <span
+      className="badge status-recovering"
+      data-testid="recovering-badge"
+      data-status="recovering"
+      title={`Its worker stopped at ${since}; another worker will take the task over from its last checkpoint.`}
+    >
+      recovering since {formatClock(since)}
     </span>
   );
 }

@@ -22,6 +22,8 @@ import { UsageChart } from './usage-chart.tsx';
 import { FinalAnswer } from './final-answer.tsx';
 
 const SNAPSHOT_REFRESH_MS = 300;
+/** How often a mission with running tasks is re-read for tasks whose worker is gone. */
+const RUNNING_REFRESH_MS = 3_000;
 
 // React Flow and dagre are most of the bundle: load them with the first mission view, not the list.
 const TaskGraph = lazy(() => import('./task-graph.tsx').then((m) => ({ default: m.TaskGraph })));
@@ -77,7 +79,12 @@ function MissionHeader({ mission, series }: { mission: Mission; series: readonly
 /** The `#/missions/:id` page: snapshot over REST, live events over socket.io. */
 export function MissionPage({ id }: { id: string }) {
   const qc = useQueryClient();
-  const snapshot = useQuery({ queryKey: ['mission', id], queryFn: () => api.getMission(id) });
+  const snapshot = useQuery({
+    queryKey: ['mission', id],
+    queryFn: () => api.getMission(id),
+    // A worker that dies sends no event: re-read while tasks run, so `recovering` shows up.
+    refetchInterval: (q) => (q.state.data?.tasks.some((t) => t.status === 'running') ? RUNNING_REFRESH_MS : false),
+  });
 
   const refresh = useMemo(
     () => ({

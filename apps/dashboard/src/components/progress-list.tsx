@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import type { Task } from '@aime/protocol';
 import { buildTaskTree, taskProgress } from '../lib/task-tree.ts';
-import { StatusBadge, TaskIcon } from './badges.tsx';
+import { RecoveringBadge, StatusBadge, TaskIcon } from './badges.tsx';
 
 function Reference({ r }: { r: string }) {
   if (/^https?:\/\//.test(r)) {
@@ -26,7 +26,7 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
       <div className="task-head">
         <TaskIcon status={task.status} />
         <span className="task-title">{task.title}</span>
-        <StatusBadge status={task.status} />
+        {task.recovering ? <RecoveringBadge since={task.recovering.since} /> : <StatusBadge status={task.status} />}
         {task.attempts > 1 ? <span className="muted small">attempt {task.attempts}</span> : null}
         <span className="mono muted small task-id">{task.id}</span>
       </div>

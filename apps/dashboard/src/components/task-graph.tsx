@@ -6,22 +6,23 @@ import type { Task, TaskStatus } from '@aime/protocol';
 import { NODE_HEIGHT, NODE_WIDTH, layoutTaskGraph } from '../lib/graph-layout.ts';
 import { graphShapeKey } from '../lib/task-tree.ts';
 
-type TaskNodeData = { title: string; status: TaskStatus; taskId: string };
+/** `shown` is the status or `recovering` (a running task whose worker is gone). */
+type TaskNodeData = { title: string; status: TaskStatus; shown: TaskStatus | 'recovering'; taskId: string };
 type TaskNode = Node<TaskNodeData, 'task'>;
 
 function TaskNodeView({ data }: NodeProps<TaskNode>) {
   return (
     <div
-      className={`graph-node node-${data.status}`}
+      className={`graph-node node-${data.shown}`}
       data-testid="graph-node"
       data-task-id={data.taskId}
       data-status={data.status}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      title={`${data.title} (${data.status})`}
+      title={`${data.title} (${data.shown})`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <span className="graph-node-title">{data.title}</span>
-      <span className="graph-node-status">{data.status}</span>
+      <span className="graph-node-status">{data.shown}</span>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
@@ -39,7 +40,7 @@ export const TaskGraph = memo(function TaskGraph({ tasks }: { tasks: readonly Ta
     return layout.nodes.flatMap((n) => {
       const t = byId.get(n.id);
       if (!t) return [];
-      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, taskId: t.id }, draggable: false, connectable: false }];
+      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, shown: t.recovering ? 'recovering' : t.status, taskId: t.id }, draggable: false, connectable: false }];
     });
   }, [layout, tasks]);
   const edges = useMemo<Edge[]>(
