@@ -18,3 +18,7 @@ export type { BudgetCeilings, BudgetCeilingIssue } from './budget.ts';
 export type { BudgetCheck } from './budget.ts';
 export { detectStall, statusFingerprint } from './stall.ts';
 export type { StallOptions, StallSample } from './stall.ts';
+export { actorIdOf, applyEach, chooseDispatches, decideStep, diffGraphs, statusEvents } from './decide-step.ts';
+export type { StepDecision, StepDecisionInput } from './decide-step.ts';
+export { normaliseOperation, readPlannerAnswer, repairMessage } from './planner-answer.ts';
+export type { ReadAnswer } from './planner-answer.ts';

@@ -1,4 +1,4 @@
-import { applyOperations } from '@aime/core';
+import { applyOperations } from './reducer.ts';
 import { PlannerOperation, type ArtifactRef, type TaskGraph } from '@aime/protocol';
 
 /** What one planner answer contributes, read operation by operation. */

@@ -1,10 +1,11 @@
 /** Stable codes of store errors; match on these, not on messages. */
-export type StoreErrorCode = 'stale_write' | 'not_found' | 'conflict' | 'invalid';
+export type StoreErrorCode = 'stale_write' | 'not_found' | 'conflict' | 'invalid' | 'lock_lost';
 
 /**
  * An error of the mission store. `stale_write` (a compare-and-set lost: retry after
  * re-reading), `not_found` (no such mission or item), `conflict` (it exists already),
- * `invalid` (bad input: a bug in the caller, retrying will not help).
+ * `invalid` (bad input: a bug in the caller, retrying will not help), `lock_lost` (a fenced
+ * write whose lock another holder took over: nothing was written).
  */
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -12,6 +12,7 @@
  *   P{id}:events               stream one entry per event, field `e` = event JSON without id;
  *                                     the stream id IS the event id
  *   P{id}:inbox                list   planner inbox, InboxItem JSON, oldest first
+ *   P{id}:intents              list   FactoryJob JSON the last planner step committed, until enqueued
  *   P{id}:progress             hash   taskId -> TaskProgress JSON
  *   P{id}:actors               hash   actorId -> ActorSpec JSON
  *   P{id}:transcript:<actorId> list   one JSON entry per step
@@ -65,6 +66,10 @@ export class StoreKeys {
   }
   inbox(id: string): string {
     return `${this.mission(id)}inbox`;
+  }
+  /** The planner's dispatch intents: factory jobs committed with a step, enqueued after it. */
+  intents(id: string): string {
+    return `${this.mission(id)}intents`;
   }
   progress(id: string): string {
     return `${this.mission(id)}progress`;

@@ -12,6 +12,7 @@ import { MissionIndex } from './mission-index.ts';
 import { listMissionIds, listMissionPage } from './mission-list.ts';
 import { MissionLocks } from './mission-locks.ts';
 import { MissionRecords } from './mission-records.ts';
+import { PlannerCommits } from './planner-commits.ts';
 import { assertId, assertPositiveInt, invalid } from './validate.ts';
 import { assertEventsMax, assertRetention, DEFAULT_EVENTS_MAX, DEFAULT_RETENTION_MS } from './retention.ts';
 import * as lua from './scripts.ts';
@@ -51,6 +52,7 @@ export class RedisMissionStore implements MissionStore {
   private readonly locks: MissionLocks;
   private readonly index: MissionIndex;
   private readonly records: MissionRecords;
+  private readonly commits: PlannerCommits;
   private readonly ownsConnection: boolean;
   readonly retentionMs: number;
   readonly eventsMax: number;
@@ -75,6 +77,7 @@ export class RedisMissionStore implements MissionStore {
     assertRetention(this.retentionMs);
     this.eventsMax = opts.eventsMax ?? DEFAULT_EVENTS_MAX;
     assertEventsMax(this.eventsMax);
+    this.commits = new PlannerCommits(redis, this.keys, this.eventsMax, (id, events) => this.feed(id, events));
   }
 
   // ---- missions ----
@@ -276,6 +279,24 @@ export class RedisMissionStore implements MissionStore {
 
   inboxLength(missionId: string): Promise<number> {
     return this.redis.llen(this.keys.inbox(missionId));
+  }
+
+  // ---- the planner step's atomic commit: ./planner-commits.ts ----
+
+  peekInbox(missionId: string): Promise<InboxItem[]> {
+    return this.commits.peekInbox(missionId);
+  }
+  getPlannerState(...args: Parameters<PlannerCommits['getPlannerState']>): ReturnType<PlannerCommits['getPlannerState']> {
+    return this.commits.getPlannerState(...args);
+  }
+  commitPlannerStep(...args: Parameters<PlannerCommits['commitPlannerStep']>): ReturnType<PlannerCommits['commitPlannerStep']> {
+    return this.commits.commitPlannerStep(...args);
+  }
+  readIntents(...args: Parameters<PlannerCommits['readIntents']>): ReturnType<PlannerCommits['readIntents']> {
+    return this.commits.readIntents(...args);
+  }
+  clearIntents(...args: Parameters<PlannerCommits['clearIntents']>): ReturnType<PlannerCommits['clearIntents']> {
+    return this.commits.clearIntents(...args);
   }
 
   // ---- progress, actors, transcripts, artifacts, kv, approvals: ./mission-records.ts ----

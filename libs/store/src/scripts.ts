@@ -216,3 +216,41 @@ end
 return #KEYS - 1
 `,
 );
+
+/**
+ * One planner step, all or nothing. KEYS: record, graph, events, inbox, lock, state, intents,
+ * owned. ARGV: expectedVersion, lockValue (`holder:token`), consumed (inbox items to drop from
+ * the head), stateJson, graphJson ('' = graph unchanged), maxlen, intentCount, ...intents,
+ * ...eventJsons. Refused when the lock is no longer held with that fencing token (`fenced`) or
+ * the graph moved on (`stale`); else writes the graph (version + 1), appends the events, drops
+ * exactly the inbox items the step read, stores the planner state and the dispatch intents.
+ */
+export const COMMIT_PLANNER_STEP = new LuaScript(
+  'commitPlannerStep',
+  `${INHERIT}
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+if redis.call('GET', KEYS[5]) ~= ARGV[2] then return { 'fenced' } end
+local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+local expected = tonumber(ARGV[1])
+if current ~= expected then return { 'stale', tostring(current) } end
+local version = current
+if ARGV[5] ~= '' then
+  version = expected + 1
+  redis.call('HSET', KEYS[2], 'version', version, 'json', ARGV[5])
+end
+local consumed = tonumber(ARGV[3])
+if consumed > 0 then redis.call('LTRIM', KEYS[4], consumed, -1) end
+redis.call('SET', KEYS[6], ARGV[4])
+redis.call('SADD', KEYS[8], KEYS[6])
+inherit(KEYS[8], KEYS[6])
+local n = tonumber(ARGV[7])
+for i = 8, 7 + n do redis.call('RPUSH', KEYS[7], ARGV[i]) end
+if n > 0 then
+  redis.call('SADD', KEYS[8], KEYS[7])
+  inherit(KEYS[8], KEYS[7])
+end
+local out = { 'ok', tostring(version) }
+for i = 8 + n, #ARGV do out[#out + 1] = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[i]) end
+return out
+`,
+);

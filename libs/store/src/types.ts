@@ -4,6 +4,7 @@ import type {
   ArtifactRef,
   Bundle,
   Event,
+  FactoryJob,
   InboxItem,
   Mission,
   MissionStatus,
@@ -103,6 +104,28 @@ export interface StaleWriteInfo {
   actual: number;
 }
 
+/** What the planner keeps between its steps. */
+export interface PlannerState {
+  /** News (reports, outside events…) not yet answered by a usable planner answer. */
+  news: unknown[];
+  /** Steps in a row without a usable planner answer. */
+  badSteps: number;
+}
+
+/** One planner step's writes, committed at once (see `MissionStore.commitPlannerStep`). */
+export interface PlannerCommit {
+  lease: LockLease;
+  expectedVersion: number;
+  /** The new graph; omitted when the step changed none. */
+  graph?: TaskGraph;
+  events: NewEvent[];
+  /** How many inbox items, from the oldest, the step read and used. */
+  consumedInbox: number;
+  state: PlannerState;
+  /** Factory jobs to enqueue once committed. */
+  intents: FactoryJob[];
+}
+
 export interface UsageDelta {
   promptTokens?: number;
   completionTokens?: number;
@@ -162,6 +185,22 @@ export interface MissionStore {
   /** Removes and returns every item, oldest first. */
   drainInbox(missionId: string): Promise<InboxItem[]>;
   inboxLength(missionId: string): Promise<number>;
+  /** Every item, oldest first, without removing any: a planner step drops them in its commit. */
+  peekInbox(missionId: string): Promise<InboxItem[]>;
+
+  // the planner step's atomic commit (planner-commits.ts)
+  getPlannerState(missionId: string): Promise<PlannerState>;
+  /**
+   * Writes one planner step at once: the graph (version + 1 when given), its events, the
+   * inbox items it consumed, the planner state and the dispatch intents; refused with
+   * `lock_lost` when `lease` is no longer the lock's holder and token, `stale_write` when the
+   * graph moved on. Nothing is written when refused.
+   */
+  commitPlannerStep(missionId: string, commit: PlannerCommit): Promise<{ version: number; events: Event[] }>;
+  /** The dispatch intents committed and not yet cleared, oldest first. */
+  readIntents(missionId: string): Promise<FactoryJob[]>;
+  /** Drops the first `count` intents (enqueued). */
+  clearIntents(missionId: string, count: number): Promise<void>;
 
   // per-task progress
   setProgress(missionId: string, taskId: string, progress: TaskProgress): Promise<void>;

@@ -4,7 +4,7 @@ import { planFor, readTrip } from '@aime/sim/policies';
 import type { SimRequest } from '@aime/sim/policies';
 import { plannerSystemPrompt, plannerUserPrompt, redactContext, type PlannerNews } from '../src/planner/prompt.ts';
 import { extractJson } from '@aime/models';
-import { readPlannerAnswer } from '../src/planner/answer.ts';
+import { readPlannerAnswer } from '@aime/core';
 import { predecessorId } from '../src/planner/news.ts';
 
 const GOAL = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';

@@ -1,7 +1,7 @@
 import { extractJson, type ChatTurn } from '@aime/models';
 import type { TaskGraph } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
-import { readPlannerAnswer, repairMessage, type ReadAnswer } from './answer.ts';
+import { readPlannerAnswer, repairMessage, type ReadAnswer } from '@aime/core';
 import type { PlannerModelCall } from './step.ts';
 
 /** Repair rounds after a planner answer with invalid operations. */
@@ -77,15 +77,3 @@ export async function askPlanner(
   if (!anyValid) return { usable: false, errors, lastText };
   return { usable: true, answer: working };
 }
-
-/** Which tasks an answer added, changed and removed (for `plan.updated`). */
-export function diffGraphs(before: TaskGraph, after: TaskGraph): { added: string[]; changed: string[]; removed: string[] } {
-  const old = new Map(before.tasks.map((t) => [t.id, t]));
-  const now = new Set(after.tasks.map((t) => t.id));
-  return {
-    added: after.tasks.filter((t) => !old.has(t.id)).map((t) => t.id),
-    changed: after.tasks.filter((t) => old.has(t.id) && old.get(t.id) !== t && JSON.stringify(old.get(t.id)) !== JSON.stringify(t)).map((t) => t.id),
-    removed: before.tasks.filter((t) => !now.has(t.id)).map((t) => t.id),
-  };
-}
-

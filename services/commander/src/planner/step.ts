@@ -1,13 +1,6 @@
 import type { ChatTurn } from '@aime/models';
 import { REPAIR_ROUNDS, type PlannerReply } from './ask.ts';
-import {
-  applyOperations,
-  checkBudget,
-  detectStall,
-  renderProgressMarkdown,
-  selectDispatchable,
-  statusFingerprint,
-} from '@aime/core';
+import { actorIdOf, applyEach, checkBudget, decideStep, detectStall, renderProgressMarkdown, statusEvents, statusFingerprint } from '@aime/core';
 import type {
   PlannerOutput} from '@aime/protocol';
 import {
@@ -22,10 +15,10 @@ import {
   type Task,
   type TaskGraph,
 } from '@aime/protocol';
-import type { MissionRecord, MissionStore } from '@aime/store';
+import type { LockLease, MissionRecord, MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
-import { askPlanner, diffGraphs, type Asked } from './ask.ts';
+import { askPlanner, type Asked } from './ask.ts';
 import { digestInbox } from './news.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
 
@@ -61,10 +54,8 @@ export type StepOutcome =
   | { kind: 'planned'; dispatched: string[]; version: number }
   | { kind: 'finished'; status: 'succeeded' | 'failed' | 'cancelled' };
 
-const NEWS_KEY = 'planner:news';
 const HISTORY_KEY = 'planner:history';
 const FINISHED_KEY = 'finished';
-const BAD_STEPS_KEY = 'planner:bad-steps';
 /** Steps in a row with no usable planner answer before the mission fails. */
 export const MAX_BAD_STEPS = 3;
 /** How much of the planner's last text goes into the failure message. */
@@ -112,7 +103,7 @@ export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts:
   }, Math.max(1000, Math.floor(ttl / 3)));
   let outcome: StepOutcome;
   try {
-    outcome = await stepLocked(deps, missionId, opts);
+    outcome = await stepLocked(deps, missionId, () => lease!, opts);
   } finally {
     clearInterval(renew);
     if (lease) await deps.store.releaseLock(lease).catch(() => false);
@@ -133,7 +124,7 @@ async function idleAgain(deps: PlannerDeps, missionId: string): Promise<boolean>
   return !graph.tasks.some(inProgress);
 }
 
-async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAttempt?: boolean }): Promise<StepOutcome> {
+async function stepLocked(deps: PlannerDeps, missionId: string, lease: () => LockLease, opts: { finalAttempt?: boolean }): Promise<StepOutcome> {
   const { store, logger } = deps;
   const mission = await store.getMission(missionId);
   if (!mission) return { kind: 'skipped', reason: 'mission not found' };
@@ -142,25 +133,35 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
     return { kind: 'skipped', reason: `mission ${mission.status}` };
   }
   if (mission.status === 'cancelled') return finalizeCancelled(deps, mission);
+  // Dispatches a crashed step committed but never enqueued go out first (job ids make it idempotent).
+  await flushIntents(deps, missionId);
   if (mission.status === 'paused') return { kind: 'skipped', reason: 'mission paused' };
 
-  // 1. Fold the inbox into the graph first and keep the news until a planner answer used it,
-  //    so a failing model call loses nothing.
-  let graph = await store.readGraph(missionId);
-  const items = await store.drainInbox(missionId);
-  const digest = await digestInbox(store, missionId, graph, items);
-  const pending = [...((await store.getJson<PlannerNews[]>(missionId, NEWS_KEY)) ?? []), ...digest.news];
-  if (digest.news.length) await store.putJson(missionId, NEWS_KEY, pending);
+  // 1. Read the inbox without consuming it, and fold it into the graph in memory: every write
+  //    of this step happens in one commit below, so a crash anywhere repeats the step whole.
+  const start = await store.readGraph(missionId);
+  const items = await store.peekInbox(missionId);
+  const digest = await digestInbox(store, missionId, start, items);
+  const state = await store.getPlannerState(missionId);
+  const pending = [...(state.news as PlannerNews[]), ...digest.news];
   if (digest.stale.length) logger.info({ missionId, stale: digest.stale }, 'ignored stale reports');
-  if (digest.ops.length) {
-    const applied = applyOneByOne(graph, digest.ops, logger, missionId);
-    if (applied.changed) {
-      const events = statusEvents(graph, applied.graph);
-      const { version } = await store.writeGraph(missionId, graph.version, applied.graph, events);
-      graph = { ...applied.graph, version };
-    }
-  }
-  // Approvals: decided calls resume their actors; the status says whether any still waits.
+  const folded = applyEach(start, digest.ops);
+  for (const r of folded.refused) logger.warn({ missionId, op: r.op.op, errors: r.errors }, 'runtime operation refused');
+  /** Commits the folded inbox alone (no planner answer used): news kept for the next step. */
+  const commitFolded = async (badSteps: number): Promise<TaskGraph> => {
+    const { version } = await store.commitPlannerStep(missionId, {
+      lease: lease(),
+      expectedVersion: start.version,
+      ...(folded.changed ? { graph: folded.graph } : {}),
+      events: statusEvents(start, folded.graph),
+      consumedInbox: items.length,
+      state: { news: pending, badSteps },
+      intents: [],
+    });
+    return { ...folded.graph, version };
+  };
+  const graph = folded.graph;
+  // Approvals: decided calls resume their actors (idempotent job ids); the status says whether any still waits.
   if (digest.resumes.length) await resumeDecidedActors(deps, missionId, graph, digest.resumes);
   await syncApprovalStatus(store, missionId, graph);
 
@@ -168,9 +169,10 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
   const now = (deps.now ?? (() => new Date()))();
   const elapsedMs = now.getTime() - Date.parse(mission.createdAt);
   const budget = checkBudget(mission.budget, mission.usage, elapsedMs);
-  if (!budget.ok) return failMission(deps, mission, graph, new MissionFailure('budget_exceeded', budget.message));
+  if (!budget.ok) return failMission(deps, mission, await commitFolded(state.badSteps), new MissionFailure('budget_exceeded', budget.message));
   // A wake-up with nothing new while actors work (the reaper, a duplicate) needs no planner call.
   if (!pending.length && graph.tasks.some(inProgress)) {
+    if (items.length || folded.changed) await commitFolded(state.badSteps);
     return { kind: 'skipped', reason: 'nothing new while tasks run' };
   }
 
@@ -201,110 +203,70 @@ async function stepLocked(deps: PlannerDeps, missionId: string, opts: { finalAtt
     asked = await askPlanner({ store, callModel: deps.callModel }, mission, graph, turns, step, now.toISOString());
   } catch (err) {
     if (!opts.finalAttempt) throw err;
-    return failMission(deps, mission, graph, new MissionFailure('planner_unavailable', `the planner model failed: ${redactText((err as Error).message)}`));
+    return failMission(deps, mission, await commitFolded(state.badSteps), new MissionFailure('planner_unavailable', `the planner model failed: ${redactText((err as Error).message)}`));
   }
   if (!asked.usable) {
     // Nothing usable after the repair rounds: keep the news for the next step, and give up
     // only after a bounded number of such steps.
-    const bad = ((await store.getJson<number>(missionId, BAD_STEPS_KEY)) ?? 0) + 1;
-    await store.putJson(missionId, BAD_STEPS_KEY, bad);
+    const bad = state.badSteps + 1;
+    const committed = await commitFolded(bad);
     if (bad >= MAX_BAD_STEPS) {
       const last = asked.lastText.length > LAST_TEXT_CHARS ? `${asked.lastText.slice(0, LAST_TEXT_CHARS)}…` : asked.lastText;
       return failMission(
         deps,
         mission,
-        graph,
+        committed,
         new MissionFailure('invalid_plan', `the planner gave no usable answer in ${bad} steps: ${asked.errors.join('; ')}. Its last answer: ${JSON.stringify(last)}`),
       );
     }
     logger.warn({ missionId, step, badSteps: bad, errors: asked.errors }, 'the planner gave no usable answer; the news is kept for the next step');
-    return { kind: 'planned', dispatched: [], version: graph.version };
+    return { kind: 'planned', dispatched: [], version: committed.version };
   }
-  await store.putJson(missionId, NEWS_KEY, []);
-  await store.putJson(missionId, BAD_STEPS_KEY, 0);
   const answer = asked.answer;
-
-  // 4. Finish, or dispatch every ready task the budget allows (the planner's choices first).
   const output: PlannerOutput = { thought: answer.thought, operations: answer.applied };
-  const changes = diffGraphs(graph, answer.graph);
+
+  // 4. Finish, or decide the dispatches (pure, libs/core) and commit the whole step at once.
   if (answer.finish) {
-    return finishMission(deps, mission, graph, answer.graph, output, answer.finish, step);
+    return finishMission(deps, mission, start, answer.graph, output, answer.finish, step);
   }
-  const preferred = answer.preferred;
-  let next = answer.graph;
-  const selectable = selectDispatchable(next, mission.budget.maxParallelActors);
-  const chosen = orderPreferred(selectable, preferred, next, mission.budget.maxParallelActors);
-  if (chosen.length) {
-    const dispatched = applyOperations(next, chosen.map((id) => ({ op: 'dispatch', id }) as GraphOperation));
-    if (!dispatched.ok) throw new Error(`dispatch of ready tasks was refused: ${dispatched.errors.map((e) => e.message).join('; ')}`);
-    const assigned = applyOperations(dispatched.graph, chosen.map((id) => ({ op: 'assign', id, actorId: actorIdOf(dispatched.graph, id) }) as GraphOperation));
-    if (!assigned.ok) throw new Error(`actor assignment was refused: ${assigned.errors.map((e) => e.message).join('; ')}`);
-    next = assigned.graph;
-  }
-  const events: NewEvent[] = [
-    {
-      type: 'plan.updated',
-      data: {
-        version: graph.version + 1,
-        step,
-        thought: output.thought,
-        operations: output.operations,
-        ...changes,
-      },
-    },
-    ...statusEvents(graph, next, new Set(chosen)),
-    ...chosen.map((id): NewEvent => {
-      const t = next.tasks.find((x) => x.id === id)!;
-      return { type: 'task.dispatched', taskId: id, ...(t.actorId ? { actorId: t.actorId } : {}), data: { attempt: t.attempts } };
-    }),
-  ];
-  const { version } = await store.writeGraph(missionId, graph.version, next, events);
-  if (chosen.length || next.tasks.some((t) => t.status === 'running')) {
+  const decision = decideStep({
+    before: start,
+    after: answer.graph,
+    preferred: answer.preferred,
+    thought: output.thought,
+    operations: output.operations,
+    step,
+    maxParallelActors: mission.budget.maxParallelActors,
+    now: now.toISOString(),
+  });
+  const { version } = await store.commitPlannerStep(missionId, {
+    lease: lease(),
+    expectedVersion: start.version,
+    graph: decision.graph,
+    events: decision.events,
+    consumedInbox: items.length,
+    state: { news: [], badSteps: 0 },
+    intents: decision.dispatches.map((d): FactoryJob => ({ missionId, taskId: d.taskId, attempt: d.attempt })),
+  });
+  const next = { ...decision.graph, version };
+  if (decision.dispatches.length || next.tasks.some((t) => t.status === 'running')) {
     await store.setMissionStatus(missionId, 'running', { from: ['planning', 'queued'] });
   }
-  for (const id of chosen) {
-    const t = next.tasks.find((x) => x.id === id)!;
-    await deps.enqueueFactory({ missionId, taskId: id, attempt: t.attempts });
-  }
-  const stalled = await checkStall(deps, missionId, { ...next, version }, step);
-  if (stalled) return failMission(deps, (await store.getMission(missionId)) ?? mission, { ...next, version }, stalled);
-  return { kind: 'planned', dispatched: chosen, version };
+  await flushIntents(deps, missionId);
+  const stalled = await checkStall(deps, missionId, next, step);
+  if (stalled) return failMission(deps, (await store.getMission(missionId)) ?? mission, next, stalled);
+  return { kind: 'planned', dispatched: decision.dispatches.map((d) => d.taskId), version };
 }
 
-export function actorIdOf(graph: TaskGraph, taskId: string): string {
-  const t = graph.tasks.find((x) => x.id === taskId);
-  return `${taskId}.${t?.attempts ?? 1}`;
+/** Enqueues the factory jobs committed as intents, then drops them (a crash in between re-enqueues: same job ids). */
+async function flushIntents(deps: PlannerDeps, missionId: string): Promise<void> {
+  const intents = await deps.store.readIntents(missionId);
+  if (!intents.length) return;
+  for (const job of intents) await deps.enqueueFactory(job);
+  await deps.store.clearIntents(missionId, intents.length);
 }
 
-function orderPreferred(selectable: string[], preferred: string[], graph: TaskGraph, max: number): string[] {
-  const ready = new Set(graph.tasks.filter((t) => t.status === 'ready').map((t) => t.id));
-  const running = graph.tasks.filter((t) => t.status === 'running').length;
-  const room = Math.max(0, max - running);
-  const order = [...preferred.filter((id) => ready.has(id)), ...selectable];
-  return [...new Set(order)].slice(0, room);
-}
-
-/** Applies runtime operations one at a time so a stale one cannot block the others. */
-function applyOneByOne(graph: TaskGraph, ops: GraphOperation[], logger: Logger, missionId: string): { graph: TaskGraph; changed: boolean } {
-  let g = graph;
-  let changed = false;
-  for (const op of ops) {
-    const r = applyOperations(g, [op]);
-    if (r.ok) {
-      g = r.graph;
-      changed = true;
-    } else logger.warn({ missionId, op: op.op, errors: r.errors.map((e) => e.message) }, 'runtime operation refused');
-  }
-  return { graph: g, changed };
-}
-
-/** `task.updated` for every task whose status changed (dispatches have their own event). */
-function statusEvents(before: TaskGraph, after: TaskGraph, except: Set<string> = new Set()): NewEvent[] {
-  const prev = new Map(before.tasks.map((t) => [t.id, t.status]));
-  return after.tasks
-    .filter((t) => prev.get(t.id) !== t.status && !except.has(t.id))
-    .map((t): NewEvent => ({ type: 'task.updated', taskId: t.id, data: { status: t.status, ...(t.reason ? { reason: t.reason } : {}) } }));
-}
+export { actorIdOf };
 
 async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph, step: number): Promise<MissionFailure | null> {
   const history = (await deps.store.getJson<Array<{ step: number; graphVersion: number; statusFingerprint: string }>>(missionId, HISTORY_KEY)) ?? [];
@@ -322,7 +284,7 @@ async function closeMission(
   mission: MissionRecord,
   graph: TaskGraph,
   status: 'succeeded' | 'failed' | 'cancelled',
-  extra: { answer?: string; artifacts?: ArtifactRef[]; error?: { code: string; message: string }; planEvent?: NewEvent },
+  extra: { answer?: string; artifacts?: ArtifactRef[]; error?: { code: string; message: string }; planEvent?: NewEvent; base?: TaskGraph },
 ): Promise<StepOutcome> {
   const { store } = deps;
   const reason = status === 'cancelled' ? 'mission cancelled' : `mission ${status}`;
@@ -331,10 +293,12 @@ async function closeMission(
     .map((t) => ({ op: 'cancel', id: t.id, reason }));
   let closed = graph;
   if (ops.length) {
-    const r = applyOneByOne(graph, ops, deps.logger, mission.id);
+    const r = applyEach(graph, ops);
+    for (const x of r.refused) deps.logger.warn({ missionId: mission.id, op: x.op.op, errors: x.errors }, 'runtime operation refused');
     closed = r.graph;
   }
-  const events = [...(extra.planEvent ? [extra.planEvent] : []), ...statusEvents(graph, closed)];
+  // Status changes since `base` (the stored graph, when the step folded reports in memory).
+  const events = [...(extra.planEvent ? [extra.planEvent] : []), ...statusEvents(extra.base ?? graph, closed)];
   if (events.length) await store.writeGraph(mission.id, graph.version, closed, events);
   await expirePendingApprovals(store, mission.id, status);
   if (status !== 'cancelled') {
@@ -395,5 +359,6 @@ async function finishMission(
     artifacts,
     ...(finish.status === 'failed' ? { error: { code: 'mission_failed', message: finish.answer } } : {}),
     planEvent,
+    base: before,
   });
 }
