@@ -58,6 +58,7 @@ export class PlannerCommits {
     )) as string[];
     if (reply[0] === 'missing') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
     if (reply[0] === 'fenced') throw new StoreError('lock_lost', `the planner lock of ${missionId} is no longer held by ${c.lease.holder} (token ${c.lease.token}): nothing was written`, { missionId });
+    if (reply[0] === 'ended') throw new StoreError('conflict', `mission ${missionId} ended (${reply[1]}) during the planner step: nothing of the step was written`, { missionId, status: reply[1] });
     if (reply[0] === 'stale') {
       const actual = Number(reply[1]);
       throw new StoreError('stale_write', `graph of ${missionId} is at version ${actual}, expected ${c.expectedVersion}`, { expected: c.expectedVersion, actual });

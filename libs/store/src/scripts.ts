@@ -222,7 +222,7 @@ return #KEYS - 1
  * owned. ARGV: expectedVersion, lockValue (`holder:token`), consumed (inbox items to drop from
  * the head), stateJson, graphJson ('' = graph unchanged), maxlen, intentCount, ...intents,
  * ...eventJsons. Refused when the lock is no longer held with that fencing token (`fenced`) or
- * the graph moved on (`stale`); else writes the graph (version + 1), appends the events, drops
+ * the graph moved on (`stale`), or the mission ended meanwhile (`ended`); else writes the graph (version + 1), appends the events, drops
  * exactly the inbox items the step read, stores the planner state and the dispatch intents.
  */
 export const COMMIT_PLANNER_STEP = new LuaScript(
@@ -230,6 +230,9 @@ export const COMMIT_PLANNER_STEP = new LuaScript(
   `${INHERIT}
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 if redis.call('GET', KEYS[5]) ~= ARGV[2] then return { 'fenced' } end
+-- A cancel (or another end) that landed during the step wins: nothing of the step is written.
+local st = redis.call('HGET', KEYS[1], 'status')
+if st == 'cancelled' or st == 'succeeded' or st == 'failed' then return { 'ended', st } end
 local current = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
 local expected = tonumber(ARGV[1])
 if current ~= expected then return { 'stale', tostring(current) } end

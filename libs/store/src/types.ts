@@ -194,7 +194,8 @@ export interface MissionStore {
    * Writes one planner step at once: the graph (version + 1 when given), its events, the
    * inbox items it consumed, the planner state and the dispatch intents; refused with
    * `lock_lost` when `lease` is no longer the lock's holder and token, `stale_write` when the
-   * graph moved on. Nothing is written when refused.
+   * graph moved on, `conflict` when the mission ended (was cancelled) during the step.
+   * Nothing is written when refused.
    */
   commitPlannerStep(missionId: string, commit: PlannerCommit): Promise<{ version: number; events: Event[] }>;
   /** The dispatch intents committed and not yet cleared, oldest first. */

@@ -129,3 +129,26 @@ describe('a planner step commits all of its writes at once', () => {
     expect(again).toHaveLength(0);
   });
 });
+
+describe('a cancel during a planner step', () => {
+  it('wins: the step commits nothing and no task is dispatched after the cancel', async () => {
+    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    const s = store;
+    const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    const id = mission.id;
+    const factory: FactoryJob[] = [];
+    const cancelling = deps(s, [], factory, {
+      callModel: async () => {
+        await s.setMissionStatus(id, 'cancelled');
+        return plan([add('a'), add('b')]);
+      },
+    });
+    expect(await runPlannerStep(cancelling, id)).toEqual({ kind: 'finished', status: 'cancelled' });
+    expect(factory).toEqual([]);
+    const events = await s.readEvents(id);
+    const cancelledAt = events.findIndex((e) => e.type === 'mission.status' && e.data.to === 'cancelled');
+    expect(cancelledAt).toBeGreaterThanOrEqual(0);
+    expect(events.slice(cancelledAt).filter((e) => e.type === 'task.dispatched')).toEqual([]);
+    expect((await s.readGraph(id)).tasks).toEqual([]);
+  });
+});

@@ -15,7 +15,7 @@ import {
   type Task,
   type TaskGraph,
 } from '@aime/protocol';
-import type { LockLease, MissionRecord, MissionStore } from '@aime/store';
+import { isStoreError, type LockLease, type MissionRecord, type MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
 import { askPlanner, type Asked } from './ask.ts';
@@ -104,6 +104,13 @@ export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts:
   let outcome: StepOutcome;
   try {
     outcome = await stepLocked(deps, missionId, () => lease!, opts);
+  } catch (err) {
+    // A cancel that landed during the step: the commit refused it whole (no dispatch after a
+    // cancel); close the mission instead.
+    if (!isStoreError(err, 'conflict')) throw err;
+    const mission = await deps.store.getMission(missionId);
+    if (mission?.status !== 'cancelled') throw err;
+    outcome = await finalizeCancelled(deps, mission);
   } finally {
     clearInterval(renew);
     if (lease) await deps.store.releaseLock(lease).catch(() => false);
