@@ -9,6 +9,7 @@ import { capabilityQueue, createMissionStore, type MissionStore, type WorkerAdve
 import { loadConfig, type AimeConfig } from './config.ts';
 import { DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
+import { reportFailedJob } from './failed-job.ts';
 import { DEFAULT_MAX_OBSERVATION_CHARS } from './observation.ts';
 import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
@@ -220,6 +221,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   // BullMQ's name for this worker is recorded on each job it takes (`processedBy`), for operators.
   const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
   worker.on('error', (err) => logger.error({ err: err.message }, 'actor worker error'));
+  worker.on('failed', (job, err) => void reportFailedJob({ store, planner, logger }, job, err).catch((e: unknown) => logger.error({ jobId: job?.id, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report')));
   await worker.waitUntilReady();
   await advertise();
   const heartbeat = setInterval(() => void advertise(), heartbeatMs);

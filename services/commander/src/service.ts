@@ -13,6 +13,7 @@ import { createWebGuard } from './api/web-guard.ts';
 import { attachGateway, type GatewayHandle } from './gateway/index.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
+import type { ReconcilerOptions } from './planner/reconciler.ts';
 import type { PlannerModelCall } from './planner/step.ts';
 import type { ServiceState } from '@aime/service';
 
@@ -54,6 +55,8 @@ export interface CommanderOptions {
   plannerModel?: PlannerModelCall;
   plannerConcurrency?: number;
   reaperIntervalMs?: number;
+  /** The reconciler's interval, grace and repairs before failing a task (tests, drills). @default see ReconcilerOptions */
+  reconciler?: ReconcilerOptions;
 }
 
 export interface CommanderHandle {
@@ -117,6 +120,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     workerId,
     ...(opts.plannerConcurrency ? { concurrency: opts.plannerConcurrency } : {}),
     ...(opts.reaperIntervalMs ? { reaperIntervalMs: opts.reaperIntervalMs } : {}),
+    ...(opts.reconciler ? { reconciler: opts.reconciler } : {}),
   });
   if (opts.planner === false) await planner.close().catch(() => undefined);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Approval, ApprovalDecisionRequest, Id, isTerminalMissionStatus, ListApprovalsResponse } from '@aime/protocol';
+import { decideApproval } from '../planner/approvals.ts';
 import { mayDecideApprovals } from './auth.ts';
 import { canAccess, loadMission, principalOfRequest } from './context.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -50,25 +51,13 @@ export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
       // A decision after the mission ended would have no effect: say so instead of accepting it.
       if (isTerminalMissionStatus(mission.status)) throw conflict(`approval ${approvalId} belongs to mission ${mission.id}, which is ${mission.status}`);
       const { decision, note } = request.body;
-      // Two operators deciding at once: only the first decision may count. The store has no
-      // compare-and-set for approvals, so a write-once marker decides the race.
-      const first = await store.putJson(approval.missionId, `approval-decision:${approvalId}`, { decision, by: who.principal }, { onlyIfAbsent: true });
-      if (!first) throw conflict(`approval ${approvalId} was decided concurrently`);
-      const resolved: Approval = {
-        ...approval,
-        status: decision === 'approve' ? 'approved' : 'rejected',
-        resolvedAt: new Date().toISOString(),
-        ...(note === undefined ? {} : { note }),
-      };
-      await store.putApproval(resolved);
-      const event = await store.appendEvent(approval.missionId, {
-        type: 'approval.resolved',
-        taskId: approval.taskId,
-        actorId: approval.actorId,
-        data: { approval: resolved },
-      });
+      // Two operators deciding at once: only the first decision may count (a write-once marker
+      // that carries the whole decision, so a crash before the record is finished by the reconciler).
+      const decided = await decideApproval(store, approval, { decision, by: who.principal, ...(note === undefined ? {} : { note }) });
+      if (!decided) throw conflict(`approval ${approvalId} was decided concurrently`);
+      const { approval: resolved, eventId } = decided;
       // The planner resumes the waiting actor and tells the planner model.
-      await store.pushInbox(approval.missionId, { kind: 'approval', eventId: event.id, approvalId, taskId: approval.taskId, actorId: approval.actorId, decision });
+      await store.pushInbox(approval.missionId, { kind: 'approval', eventId, approvalId, taskId: approval.taskId, actorId: approval.actorId, decision });
       await ctx.wake(approval.missionId, 'approval');
       request.log.info({ missionId: approval.missionId, approvalId, decision, principal: who.principal }, 'approval resolved');
       return resolved;

@@ -49,7 +49,7 @@ export async function resumeQueue(store: MissionStore, job: ActorJob): Promise<s
 }
 
 /** Whether an approval still holds up live work: pending, for the actor that runs its task now. */
-function holdsUp(a: Approval, graph: TaskGraph): boolean {
+export function holdsUp(a: Approval, graph: TaskGraph): boolean {
   return a.status === 'pending' && graph.tasks.some((t) => t.id === a.taskId && t.status === 'running' && t.actorId === a.actorId);
 }
 
@@ -100,6 +100,57 @@ export async function syncApprovalStatus(store: MissionStore, missionId: string,
   return mission.status;
 }
 
+/** The API's write-once marker of a decision on approval `approvalId`: the first decision counts. */
+export const decisionKey = (approvalId: string): string => `approval-decision:${approvalId}`;
+
+/**
+ * The write-once marker of a decision. It carries the whole decision, so whoever finds a
+ * marker whose approval record is still pending (a crash between the two writes) can finish
+ * the write exactly as the decider meant it. Older markers carry only `decision` and `by`.
+ */
+export interface DecisionMarker {
+  decision: 'approve' | 'reject';
+  by: string;
+  note?: string;
+  resolvedAt?: string;
+}
+
+/** The approval as resolved by `marker`. */
+export function resolvedBy(approval: Approval, marker: DecisionMarker, now: () => Date = () => new Date()): Approval {
+  return {
+    ...approval,
+    status: marker.decision === 'approve' ? 'approved' : 'rejected',
+    resolvedAt: marker.resolvedAt ?? now().toISOString(),
+    ...(marker.note === undefined ? {} : { note: marker.note }),
+  };
+}
+
+/**
+ * Writes a decided approval: the record, then `approval.resolved`. Used right after the
+ * marker was claimed and by the reconciler to finish a claimed decision whose record never
+ * got written. Returns the resolved approval and the event id.
+ */
+export async function applyDecision(store: MissionStore, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string }> {
+  const resolved = resolvedBy(approval, marker);
+  await store.putApproval(resolved);
+  const event = await store.appendEvent(approval.missionId, { type: 'approval.resolved', taskId: approval.taskId, actorId: approval.actorId, data: { approval: resolved } });
+  return { approval: resolved, eventId: event.id };
+}
+
+/**
+ * Decides a pending approval once: claims the write-once marker (carrying the whole decision)
+ * and writes the record. Returns null when another decision claimed it first. The store has no
+ * compare-and-set for approvals, so the marker must come first to decide a race; because it
+ * holds the full decision, a crash before the record is written is finished by the
+ * reconciler instead of leaving the approval pending forever.
+ */
+export async function decideApproval(store: MissionStore, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string } | null> {
+  const full: DecisionMarker = { ...marker, resolvedAt: marker.resolvedAt ?? new Date().toISOString() };
+  const first = await store.putJson(approval.missionId, decisionKey(approval.id), full, { onlyIfAbsent: true });
+  if (!first) return null;
+  return applyDecision(store, approval, full);
+}
+
 /**
  * Closes the pending approvals of a mission that ended: they are marked rejected (with why)
  * and `approval.resolved` is appended, so nobody can approve a call that will never run.
@@ -107,12 +158,8 @@ export async function syncApprovalStatus(store: MissionStore, missionId: string,
 export async function expirePendingApprovals(store: MissionStore, missionId: string, status: 'succeeded' | 'failed' | 'cancelled'): Promise<number> {
   const pending = (await store.listApprovals(missionId)).filter((a) => a.status === 'pending');
   for (const a of pending) {
-    // The API's write-once marker: an operator's concurrent decision and this expiry cannot both count.
-    const first = await store.putJson(missionId, `approval-decision:${a.id}`, { decision: 'reject', by: 'planner' }, { onlyIfAbsent: true });
-    if (!first) continue;
-    const resolved: Approval = { ...a, status: 'rejected', resolvedAt: new Date().toISOString(), note: `the mission was ${status} before a decision` };
-    await store.putApproval(resolved);
-    await store.appendEvent(missionId, { type: 'approval.resolved', taskId: a.taskId, actorId: a.actorId, data: { approval: resolved } });
+    // The marker decides a race with an operator's concurrent decision: only one counts.
+    await decideApproval(store, a, { decision: 'reject', by: 'planner', note: `the mission was ${status} before a decision` });
   }
   return pending.length;
 }
