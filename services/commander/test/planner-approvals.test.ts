@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { renderProgressMarkdown } from '@aime/core';
 import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type ActorJob, type Approval, type Task, type TaskGraph } from '@aime/protocol';
 import { planFor, type SimRequest } from '@aime/sim/policies';
-import { createMissionStore, type MissionStore } from '@aime/store';
+import { type MissionStore } from '@aime/store';
 import { resumeJobId } from '../src/planner/approvals.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from '../src/planner/prompt.ts';
 import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
+import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
-const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
+const model = SCRIPTED_MODEL;
 const WAIT = JSON.stringify({ thought: 'wait', operations: [] });
 
-let store: MissionStore | undefined;
-afterEach(async () => {
-  if (!store) return;
-  const { items } = await store.listMissions({ limit: 100 });
-  for (const m of items) await store.deleteMission(m.id);
-  await store.close();
-  store = undefined;
-});
+const newStore = freshStores();
 
 function task(id: string, status: Task['status'], extra: Partial<Task> = {}): Task {
   return { id, title: id, description: '', completionCriteria: '', status, dependsOn: [], attempts: status === 'pending' ? 0 : 1, ...extra };
@@ -38,8 +30,7 @@ interface Harness {
 
 /** A mission whose tasks a and b run (actors a.1, b.1), waiting for approvals. */
 async function harness(tasks: Task[] = [task('a', 'running', { actorId: 'a.1' }), task('b', 'running', { actorId: 'b.1' })]): Promise<Harness> {
-  const s = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
-  store = s;
+  const s = newStore();
   const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
   await s.writeGraph(mission.id, 0, { version: 0, tasks });
   await s.setMissionStatus(mission.id, 'running');

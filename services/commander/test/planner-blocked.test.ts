@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
-import { createMissionStore, type MissionStore } from '@aime/store';
+import { type MissionStore } from '@aime/store';
 import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
+import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
-const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
+const model = SCRIPTED_MODEL;
 const REASON = 'waiting for a live worker serving bundle "weather"';
 
 let store: MissionStore | undefined;
-afterEach(async () => {
-  if (!store) return;
-  const { items } = await store.listMissions({ limit: 100 });
-  for (const m of items) await store.deleteMission(m.id);
-  await store.close();
-  store = undefined;
-});
+const newStore = freshStores();
 
 /** A planner model that adds task `a` first and then always waits; it keeps the user prompts it saw. */
 function planner() {
@@ -42,7 +36,7 @@ function deps(s: MissionStore, call: PlannerDeps['callModel'], wakes: string[], 
 
 describe('a task that waits for a live worker', () => {
   it('shows blocked with the reason, is waited for without replanning, and is dispatched again when unblocked', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'Check the weather', model, budget: DEFAULT_BUDGET });
     const m = planner();
     const wakes: string[] = [];
@@ -75,7 +69,7 @@ describe('a task that waits for a live worker', () => {
   });
 
   it('ignores a blocked notice for a task that already moved on', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'Check the weather', model, budget: DEFAULT_BUDGET });
     const m = planner();
     const d = deps(store, m.call, [], []);

@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
-import { createMissionStore, type MissionStore } from '@aime/store';
+import { type MissionStore } from '@aime/store';
 import { runPlannerStep, type PlannerDeps } from '../src/planner/step.ts';
+import { freshStores, REDIS, SCRIPTED_MODEL } from './planner-fixture.ts';
 
-const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
+const model = SCRIPTED_MODEL;
 const plan = (ops: unknown[]) => JSON.stringify({ thought: 'plan', operations: ops });
 const add = (id: string, dependsOn: string[] = []) => ({ op: 'add', task: { id, title: id, dependsOn } });
 
 let store: MissionStore | undefined;
-afterEach(async () => {
-  if (!store) return;
-  const { items } = await store.listMissions({ limit: 100 });
-  for (const m of items) await store.deleteMission(m.id);
-  await store.close();
-  store = undefined;
-});
+const newStore = freshStores();
 
 function deps(s: MissionStore, answers: string[], factory: FactoryJob[], over: Partial<PlannerDeps> = {}): PlannerDeps {
   return {
@@ -44,7 +38,7 @@ async function reportedMission(s: MissionStore): Promise<string> {
 describe('a planner step commits all of its writes at once', () => {
   it('writes nothing when its lock was taken over before the commit: graph, inbox and events stay as they were', async () => {
     const prefix = `test-${randomUUID()}:`;
-    store = createMissionStore({ redis: REDIS, prefix });
+    store = newStore(prefix);
     const s = store;
     const id = await reportedMission(s);
     const before = { graph: await s.readGraph(id), inbox: await s.inboxLength(id), events: (await s.readEvents(id)).length };
@@ -67,7 +61,7 @@ describe('a planner step commits all of its writes at once', () => {
   });
 
   it('keeps the report in the inbox when the step dies before its commit, and the next step applies it once', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const s = store;
     const id = await reportedMission(s);
     const crash = deps(s, [], [], {
@@ -87,7 +81,7 @@ describe('a planner step commits all of its writes at once', () => {
   });
 
   it('keeps a report that arrives during the model call for the next step (only what the step read is consumed)', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const s = store;
     const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const id = mission.id;
@@ -107,7 +101,7 @@ describe('a planner step commits all of its writes at once', () => {
   });
 
   it('enqueues the dispatches a step committed but never enqueued (crash after the commit) at the next step, once', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const s = store;
     const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const id = mission.id;
@@ -132,7 +126,7 @@ describe('a planner step commits all of its writes at once', () => {
 
 describe('a cancel during a planner step', () => {
   it('wins: the step commits nothing and no task is dispatched after the cancel', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const s = store;
     const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const id = mission.id;
@@ -146,7 +140,7 @@ describe('a cancel during a planner step', () => {
     expect(await runPlannerStep(cancelling, id)).toEqual({ kind: 'finished', status: 'cancelled' });
     expect(factory).toEqual([]);
     const events = await s.readEvents(id);
-    const cancelledAt = events.findIndex((e) => e.type === 'mission.status' && e.data.to === 'cancelled');
+    const cancelledAt = events.findIndex((e) => e.type === 'mission.status' && (e.data as { to?: string }).to === 'cancelled');
     expect(cancelledAt).toBeGreaterThanOrEqual(0);
     expect(events.slice(cancelledAt).filter((e) => e.type === 'task.dispatched')).toEqual([]);
     expect((await s.readGraph(id)).tasks).toEqual([]);

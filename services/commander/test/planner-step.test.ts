@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
-import { createMissionStore, type MissionStore } from '@aime/store';
+import { type MissionStore } from '@aime/store';
 import { MAX_BAD_STEPS, REPAIR_ROUNDS, runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
+import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
-const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const model = { planner: 'scripted', factory: 'scripted', actor: 'scripted', simulated: true };
+const model = SCRIPTED_MODEL;
 
 let store: MissionStore | undefined;
-afterEach(async () => {
-  if (!store) return;
-  const { items } = await store.listMissions({ limit: 100 });
-  for (const m of items) await store.deleteMission(m.id);
-  await store.close();
-  store = undefined;
-});
+const newStore = freshStores();
 
 /** A scripted planner model: answers from a queue, and can be held open to simulate a slow call. */
 function scripted(answers: Array<string | ((turns: ChatTurn[]) => string)>) {
@@ -53,7 +47,7 @@ const add = (id: string, dependsOn: string[] = []) => ({ op: 'add', task: { id, 
 
 describe('a planner step', () => {
   it('dispatches every ready independent task up to maxParallelActors', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxParallelActors: 2 } });
     const m = scripted([plan([add('a'), add('b'), add('c'), add('d', ['a'])])]);
     const factory: FactoryJob[] = [];
@@ -67,7 +61,7 @@ describe('a planner step', () => {
   });
 
   it('loses no wake-up: news that arrives while a step runs causes another step that sees it', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const m = scripted([plan([add('a')])]);
     const wakes: string[] = [];
@@ -89,7 +83,7 @@ describe('a planner step', () => {
   });
 
   it('keeps the news when the planner model fails, and tells it on the next step', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const ev = await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: 'hotel closed' } });
     await store.pushInbox(mission.id, { kind: 'external', eventId: ev.id, message: 'hotel closed' });
@@ -103,7 +97,7 @@ describe('a planner step', () => {
   });
 
   it('quotes invalid operations back for three repair rounds, keeps the news, and fails only after repeated unusable steps', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const ev = await store.appendEvent(mission.id, { type: 'world.event', data: { source: 'api', message: 'hotel closed' } });
     await store.pushInbox(mission.id, { kind: 'external', eventId: ev.id, message: 'hotel closed' });
@@ -130,7 +124,7 @@ describe('a planner step', () => {
   });
 
   it('keeps the valid operations of a partly invalid answer and asks again only for the rejected one', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxParallelActors: 8 } });
     const good = Array.from({ length: 30 }, (_, i) => add(`t${i}`));
     const m = scripted([plan([...good.slice(0, 15), add('bad', ['nope']), ...good.slice(15)]), plan([add('fixed')])]);
@@ -145,7 +139,7 @@ describe('a planner step', () => {
   });
 
   it('drops a dispatch of a task that is not ready with a note, without a repair round', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const m = scripted([plan([add('a'), add('b', ['a']), { op: 'dispatch', id: 'a' }, { op: 'dispatch', id: 'b' }])]);
     const factory: FactoryJob[] = [];
@@ -156,7 +150,7 @@ describe('a planner step', () => {
   });
 
   it('reads an answer with a reasoning block, prose and a fenced JSON with a trailing comma', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const text = `<think>The user wants a plan. {"not": "this"}</think>\nSure! Here is the plan:\n\n\`\`\`json\n{"thought":"t","operations":[${JSON.stringify(add('a'))},]}\n\`\`\`\nLet me know.`;
     const m = scripted([text]);
@@ -166,7 +160,7 @@ describe('a planner step', () => {
   });
 
   it('never parses an answer cut at the max-tokens limit as if it were complete', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const calls: number[] = [];
     const cut = async () => {
@@ -182,7 +176,7 @@ describe('a planner step', () => {
   });
 
   it('accepts a repaired answer after one rejection', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const m = scripted(['not json at all', plan([add('a')])]);
     const out = await runPlannerStep(deps(store, m.call, [], []), mission.id);
@@ -192,7 +186,7 @@ describe('a planner step', () => {
   });
 
   it('refuses to step a mission past its planner-step budget', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxPlannerSteps: 1 } });
     await store.addUsage(mission.id, { plannerSteps: 1 });
     const m = scripted([plan([add('a')])]);
@@ -202,7 +196,7 @@ describe('a planner step', () => {
   });
 
   it('applies a report and finishes with the answer once every task is done', async () => {
-    store = createMissionStore({ redis: REDIS, prefix: `test-${randomUUID()}:` });
+    store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
     const m = scripted([plan([add('a')]), plan([{ op: 'finish', status: 'succeeded', answer: 'all done' }])]);
     const d = deps(store, m.call, [], []);
