@@ -68,6 +68,27 @@ describe('the reconciler repairs missions left with no live work', () => {
     expect(repairs.filter((e) => e.data.data.repair === 'actor_job').map((e) => e.actorId).sort()).toEqual(jobs.map((j) => (j.data as { actorId: string }).actorId).sort());
   });
 
+  it('reports a task failed once its actor was lost more often than the repairs allowed, and the planner replans', { timeout: 120_000 }, async () => {
+    stack = await startReconcileStack({ reconciler: { ...FAST, maxRepairs: 0 } });
+    const s = stack;
+    await s.actorQueue.pause();
+    const id = await s.submit({ goal: TRIP });
+    const [job] = await until('an actor job', async () => {
+      const found = await s.actorQueue.getJobs([...WAITING]);
+      return found.length ? found : null;
+    });
+    const { actorId, taskId } = job!.data as { actorId: string; taskId: string };
+    await job!.remove();
+    await s.actorQueue.resume();
+
+    const reported = await s.waitForEvent(id, (e) => e.type === 'actor.reported' && e.actorId === actorId, 30_000);
+    expect((reported.data as { report: Report }).report.status).toBe('failed');
+    const again = await s.waitForEvent(id, (e) => e.type === 'task.dispatched' && e.taskId === taskId && e.id > reported.id, 30_000);
+    expect((again.data as { attempt: number }).attempt).toBeGreaterThan(1);
+    expect((await s.reconciled(id)).filter((e) => e.actorId === actorId).map((e) => e.data.data.repair)).toEqual(['failed_report']);
+    expect(ENDED).toContain((await s.waitForStatus(id, ENDED, 90_000)).status);
+  });
+
   it('reports a task failed when its actor job fails for good without running, and the planner replans', { timeout: 120_000 }, async () => {
     stack = await startReconcileStack({ reconciler: { ...FAST, graceMs: 60_000 } });
     const s = stack;
