@@ -10,3 +10,4 @@ export {
   type RecoverySettings,
 } from './recovery.ts';
 export { ActorLease, beatActorLease, readActorLease, recoveringSince, withRecovering } from './actor-lease.ts';
+export { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId, actorQueueKey } from './actor-jobs.ts';

@@ -1,5 +1,5 @@
 import type { JobState, Queue } from 'bullmq';
-import { actorIdOf, actorJobId } from '@aime/actor-factory';
+import { actorIdOf, actorJobId } from '@aime/queues';
 import { QUEUES, type Approval, type Task } from '@aime/protocol';
 import { alreadyReported } from '@aime/queues';
 import type { CapabilityWait, MissionStore, WorkerAdvert } from '@aime/store';

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { ACTOR_JOB_OPTIONS, actorJobId } from '@aime/actor-factory';
+import { ACTOR_JOB_OPTIONS, actorJobId } from '@aime/queues';
 import type { ActorJob, Approval, FactoryJob, MissionStatus, Task, TaskGraph } from '@aime/protocol';
 import { submitReport } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
