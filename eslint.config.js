@@ -44,6 +44,25 @@ export default tseslint.config(
     },
   },
   ...declaredDependencies,
+  // Services never reach into each other: what two services share lives in a lib. (The
+  // path rule of the block above is repeated: a later no-restricted-imports replaces it.)
+  ...['commander', 'actor-factory', 'actors'].map((own) => ({
+    files: [`services/${own}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/libs/*/src/**', '**/services/*/src/**', '**/plugins/*/src/**'], message: 'Import other packages by name (@aime/...), not by path.' },
+            {
+              group: ['@aime/commander', '@aime/actor-factory', '@aime/actors'].filter((p) => p !== `@aime/${own}`),
+              message: 'Services do not import each other: move what they share into a lib (e.g. @aime/queues).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['libs/protocol/**', 'apps/dashboard/**'],
     rules: {
