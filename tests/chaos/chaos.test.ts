@@ -3,7 +3,9 @@
  * services as separate OS processes while a seeded PRNG SIGKILLs and restarts them (the commander
  * mid-step among them), Redis restarts from its AOF, and the model answers 10% of requests with a
  * provider fault. Every mission must succeed with each leg booked once, and a socket.io watcher
- * must see every event once, in order. `CHAOS_PROFILE=long` for the long run, `CHAOS_SEED` to replay.
+ * must see every event once, in order. `CHAOS_PROFILE=long` for the long run, `CHAOS_SEED` to replay,
+ * `CHAOS_KEEP=1` to keep the processes' logs and the AOF of a passing run (a failing run keeps them),
+ * `CHAOS_MAX_RECOVERY_MS` to also fail when a mission stays silent longer than that.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,9 @@ import { profileFromEnv, Prng, seedFromEnv } from './profile.ts';
 import { startChaosStack, VICTIMS, type ChaosStack, type Victim } from './stack.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STALLED_BEFORE_MS = 5_000;
+/** `CHAOS_MAX_RECOVERY_MS`: when set, no mission may stay silent longer than this (off by default: the figure is recorded, not asserted). */
+const maxRecoveryMs = process.env.CHAOS_MAX_RECOVERY_MS ? Number(process.env.CHAOS_MAX_RECOVERY_MS) : undefined;
 const profile = profileFromEnv();
 const seed = seedFromEnv();
 const root = resolve(import.meta.dirname, '../..');
@@ -29,8 +34,8 @@ let observer: MissionObserver | undefined;
 afterAll(async () => {
   observer?.close();
   await stack?.close();
-  if (passed) rmSync(workDir, { recursive: true, force: true });
-  else console.log(`chaos: logs and the Redis AOF kept in ${workDir}`);
+  if (passed && !process.env.CHAOS_KEEP) rmSync(workDir, { recursive: true, force: true });
+  else console.log(`chaos: logs (one per process) and the Redis AOF kept in ${workDir}`);
 });
 
 /** One chaos action and what it hit. */
@@ -42,11 +47,16 @@ interface Action {
   after?: string;
   inFlight: string[];
   recoveryMs?: number;
+  /** The mission that moved again last, and the event it had been silent after. */
+  slowest?: string;
 }
 
 /** The draw of the run: which processes are killed, in which order among the Redis restarts. */
 function drawActions(prng: Prng): Array<Pick<Action, 'kind' | 'victim'>> {
-  const kills: Victim[] = Array.from({ length: profile.kills }, () => prng.pick(VICTIMS));
+  // Drawn from shuffled bags of all five, so a run kills every kind of process, in random order.
+  const kills: Victim[] = [];
+  while (kills.length < profile.kills) kills.push(...prng.shuffle(VICTIMS));
+  kills.length = profile.kills;
   // The commander is killed mid-step at least once (twice in the long run).
   for (let n = profile.name === 'long' ? 2 : 1; kills.filter((v) => v === 'commander').length < n; ) kills[prng.int(0, kills.length - 1)] = 'commander';
   const actions: Array<Pick<Action, 'kind' | 'victim'>> = kills.map((victim) => ({ kind: 'kill', victim }));
@@ -61,7 +71,7 @@ describe(`chaos (${profile.name} profile)`, () => {
     async () => {
       const prng = new Prng(seed);
       console.log(`chaos: profile ${profile.name}, seed ${seed} (replay with CHAOS_SEED=${seed}), work dir ${workDir}`);
-      const s = await startChaosStack({ root, workDir, seed, faultRate: profile.faultRate });
+      const s = await startChaosStack({ root, workDir, seed, faultRate: profile.faultRate, latencyMs: profile.latencyMs });
       stack = s;
       const watcher = new MissionObserver(s.url, s.key);
       observer = watcher;
@@ -81,10 +91,13 @@ describe(`chaos (${profile.name} profile)`, () => {
       const inFlight = () => missions.filter((id) => !watcher.terminal(id));
 
       const plan = drawActions(prng);
-      await submit(Math.ceil(profile.missions / 2));
+      await submit(Math.max(profile.minInFlight, Math.ceil(profile.missions / (plan.length + 1))));
       const actions: Action[] = [];
       for (const [i, step] of plan.entries()) {
         await sleep(prng.int(...profile.gapMs));
+        // Chaos with nothing in flight proves nothing: top the missions in flight up first, keeping
+        // one mission in hand for each action still to come.
+        await submit(Math.min(profile.minInFlight - inFlight().length, profile.missions - missions.length - (plan.length - i - 1)));
         const action: Action = { kind: step.kind, ...(step.victim ? { victim: step.victim } : {}), atMs: 0, inFlight: [] };
         if (step.kind === 'kill' && step.victim) {
           const victim = step.victim;
@@ -109,7 +122,7 @@ describe(`chaos (${profile.name} profile)`, () => {
           await s.redis.start();
         }
         actions.push(action);
-        console.log(`chaos: #${i + 1} ${action.kind === 'kill' ? `kill ${action.victim}${action.after ? ` (after ${action.after})` : ''}` : 'redis restart'} at +${action.atMs - actions[0]!.atMs} ms, ${action.inFlight.length} missions in flight`);
+        console.log(`chaos: #${i + 1} ${action.kind === 'kill' ? `kill ${action.victim}${action.after ? ` (after ${action.after})` : ''}` : 'redis restart'} at ${new Date(action.atMs).toISOString()} (+${action.atMs - actions[0]!.atMs} ms), ${action.inFlight.length} missions in flight`);
         await submit(Math.ceil((profile.missions - missions.length) / Math.max(1, plan.length - i - 1)));
       }
       await submit(profile.missions);
@@ -136,9 +149,30 @@ describe(`chaos (${profile.name} profile)`, () => {
 
       // Figures: recovery per chaos action = until every mission in flight then has moved again.
       for (const a of actions) {
-        const waits = a.inFlight.map((id) => (watcher.seen.get(id) ?? []).find((e) => e.writtenMs > a.atMs && e.type !== 'usage')?.writtenMs).filter((t): t is number => t !== undefined);
-        if (waits.length > 0) a.recoveryMs = Math.max(...waits) - a.atMs;
+        for (const id of a.inFlight) {
+          const seen = watcher.seen.get(id) ?? [];
+          // A mission silent for 5 s already was stalled before this action: it shows in longestSilences, not here.
+          const before = seen.filter((e) => e.writtenMs <= a.atMs).at(-1);
+          if (before && a.atMs - before.writtenMs > STALLED_BEFORE_MS) continue;
+          const next = seen.findIndex((e) => e.writtenMs > a.atMs && e.type !== 'usage');
+          const waited = next < 0 ? undefined : seen[next]!.writtenMs - a.atMs;
+          if (waited === undefined || (a.recoveryMs ?? -1) >= waited) continue;
+          a.recoveryMs = waited;
+          a.slowest = `${id} silent after ${seen[next - 1]?.type ?? '-'} until ${seen[next]?.type}`;
+        }
       }
+      // The longest silence of each mission (a stuck task shows here), the worst first.
+      const silences = missions
+        .map((id) => {
+          const seen = (watcher.seen.get(id) ?? []).filter((e) => e.type !== 'usage');
+          let worst = { ms: 0, between: '' };
+          for (let i = 1; i < seen.length; i++) {
+            const ms = seen[i]!.writtenMs - seen[i - 1]!.writtenMs;
+            if (ms > worst.ms) worst = { ms, between: `${seen[i - 1]!.type} ${seen[i - 1]!.id} → ${seen[i]!.type} ${seen[i]!.id}` };
+          }
+          return { id, ...worst };
+        })
+        .sort((a, b) => b.ms - a.ms);
       const recovery = actions.filter((a) => a.recoveryMs !== undefined).map((a) => a.recoveryMs!);
       const legs = new Map<string, Map<string, number>>();
       for (const id of missions) legs.set(id, new Map([...(await bookingsByLeg(s.admin, s.prefix, id)).entries()].map(([leg, list]) => [leg, list.length])));
@@ -163,7 +197,8 @@ describe(`chaos (${profile.name} profile)`, () => {
         redisRestarts: actions.filter((a) => a.kind === 'redis').length,
         faultsInjected: Object.values(faults).reduce((a, b) => a + b, 0),
         faultsByKind: faults,
-        recoveryMs: { p50: percentile(recovery, 50), max: Math.max(...recovery), each: actions.map((a) => `${a.kind === 'kill' ? a.victim : 'redis'}:${a.recoveryMs ?? '-'}`) },
+        recoveryMs: { p50: percentile(recovery, 50), max: Math.max(...recovery), each: actions.map((a) => `${a.kind === 'kill' ? a.victim : 'redis'}:${a.recoveryMs ?? '-'} (${a.slowest ?? 'nothing in flight'})`) },
+        longestSilences: silences.slice(0, 5).map((x) => `${x.id} ${x.ms} ms: ${x.between}`),
         duplicates: doubles.length,
         watcherProblems: watcher.problems.length + gaps.length,
         watcherReconnects: watcher.connects - 1,
@@ -178,6 +213,7 @@ describe(`chaos (${profile.name} profile)`, () => {
       expect(gaps, 'events the watcher never saw').toEqual([]);
       expect(pending, 'jobs left in the queues').toEqual({});
       expect(actions).toHaveLength(profile.kills + profile.redisRestarts);
+      if (maxRecoveryMs !== undefined) expect(silences.filter((x) => x.ms > maxRecoveryMs).map((x) => `${x.id} ${x.ms} ms: ${x.between}`), `missions silent longer than ${maxRecoveryMs} ms`).toEqual([]);
       passed = true;
     },
   );

@@ -16,13 +16,17 @@ export interface ChaosProfile {
   faultRate: number;
   /** Pause between two chaos actions, drawn uniformly from [min, max] ms. */
   gapMs: [number, number];
+  /** The sim's latency per model request: missions last long enough to overlap the chaos. */
+  latencyMs: number;
+  /** Missions kept in flight before each chaos action while some are left to submit. */
+  minInFlight: number;
   /** How long every mission has to finish once the chaos is over. */
   settleMs: number;
 }
 
 export const PROFILES: Record<ChaosProfile['name'], ChaosProfile> = {
-  short: { name: 'short', missions: 8, kills: 4, redisRestarts: 1, faultRate: 0.1, gapMs: [2_500, 5_000], settleMs: 90_000 },
-  long: { name: 'long', missions: 20, kills: 10, redisRestarts: 2, faultRate: 0.1, gapMs: [3_000, 7_000], settleMs: 240_000 },
+  short: { name: 'short', missions: 8, kills: 4, redisRestarts: 1, faultRate: 0.1, gapMs: [2_500, 5_000], latencyMs: 100, minInFlight: 3, settleMs: 90_000 },
+  long: { name: 'long', missions: 30, kills: 10, redisRestarts: 2, faultRate: 0.1, gapMs: [3_000, 7_000], latencyMs: 100, minInFlight: 4, settleMs: 240_000 },
 };
 
 /** The profile the environment asks for (`CHAOS_PROFILE`), short by default. */
@@ -60,6 +64,15 @@ export class Prng {
   /** An integer in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
+  }
+  /** A shuffled copy of a list (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
   }
   /** One element of a non-empty list. */
   pick<T>(items: readonly T[]): T {

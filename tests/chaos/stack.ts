@@ -36,7 +36,7 @@ function lastSimStats(sim: ServiceProcess): Record<string, number> {
   return line ? (JSON.parse(line.slice('stats '.length)) as { faults: Record<string, number> }).faults : {};
 }
 
-export async function startChaosStack(opts: { root: string; workDir: string; seed: number; faultRate: number }): Promise<ChaosStack> {
+export async function startChaosStack(opts: { root: string; workDir: string; seed: number; faultRate: number; /** Model latency, so missions overlap the chaos. */ latencyMs: number }): Promise<ChaosStack> {
   const redisDir = join(opts.workDir, 'redis');
   const logDir = join(opts.workDir, 'logs');
   mkdirSync(redisDir, { recursive: true });
@@ -70,7 +70,7 @@ export async function startChaosStack(opts: { root: string; workDir: string; see
     sim: new ServiceProcess(
       'sim',
       at('tests/chaos/sim-process.ts'),
-      { AIME_SIM_PORT: String(simPort), AIME_SIM_FAULT_RATE: String(opts.faultRate), AIME_SIM_FAULT_KINDS: 'rate_limit,server_error,malformed_json', AIME_SIM_SEED: String(opts.seed) },
+      { AIME_SIM_PORT: String(simPort), AIME_SIM_FAULT_RATE: String(opts.faultRate), AIME_SIM_FAULT_KINDS: 'rate_limit,server_error,malformed_json', AIME_SIM_SEED: String(opts.seed), AIME_SIM_LATENCY_MS: String(opts.latencyMs) },
       logDir,
       healthy(`http://127.0.0.1:${simPort}`),
       opts.root,
