@@ -1,4 +1,4 @@
-export { bullConnection, bullPrefix, wakePlanner, WAKE_JOB_OPTIONS } from './wake.ts';
+export { bullConnection, bullPrefix, wakePlanner, wakePlannerLater, WAKE_JOB_OPTIONS } from './wake.ts';
 export { alreadyReported, submitReport, type ReportDeps } from './report.ts';
 export {
   DEFAULT_RECOVERY,

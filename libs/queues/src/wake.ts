@@ -39,3 +39,14 @@ export async function wakePlanner(queue: Queue, missionId: string, reason: strin
   const job: PlannerJob = { missionId, reason: reason.slice(0, 200) };
   await queue.add('wake', job, WAKE_JOB_OPTIONS);
 }
+
+/**
+ * Wakes the planner of a mission after `delayMs`, at most one such wake-up per mission
+ * waiting at a time (its job id is the mission's). Used when a step found the mission's lock
+ * held: if the holder died, its lock expires and this wake-up runs the step it could not.
+ */
+export async function wakePlannerLater(queue: Queue, missionId: string, reason: string, delayMs: number): Promise<void> {
+  const job: PlannerJob = { missionId, reason: reason.slice(0, 200) };
+  // removeOnFail: a failed job kept under this id would swallow every later wake-up of the mission.
+  await queue.add('wake', job, { ...WAKE_JOB_OPTIONS, removeOnFail: true, delay: Math.max(0, Math.round(delayMs)), jobId: `later~${missionId.replace(/:/g, '_')}` });
+}

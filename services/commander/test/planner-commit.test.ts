@@ -146,3 +146,17 @@ describe('a cancel during a planner step', () => {
     expect((await s.readGraph(id)).tasks).toEqual([]);
   });
 });
+
+describe('a planner step that finds the mission locked', () => {
+  it('schedules a wake-up for when the lock expires, so a dead holder does not leave the mission unplanned', async () => {
+    store = newStore();
+    const s = store;
+    const { mission } = await s.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });
+    // A planner that died mid-step: its lock stays until the TTL runs out.
+    expect(await s.acquireLock(mission.id, 'planner', 'dead-planner', 5_000)).not.toBeNull();
+    const later: Array<[string, string, number]> = [];
+    const d = deps(s, [plan([add('a')])], [], { lockTtlMs: 5_000, wakeLater: async (id, reason, ms) => void later.push([id, reason, ms]) });
+    expect(await runPlannerStep(d, mission.id)).toEqual({ kind: 'busy' });
+    expect(later).toEqual([[mission.id, 'lock held', 5_500]]);
+  });
+});

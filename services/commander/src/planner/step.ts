@@ -40,10 +40,16 @@ export interface PlannerDeps {
   /** Re-enqueues an actor whose pending call was decided (approvals); without it such actors are not resumed. */
   resumeActor?(job: ActorJob, approvalId: string): Promise<void>;
   wake(missionId: string, reason: string): Promise<void>;
+  /**
+   * Wakes the planner after a delay (one waiting per mission). A step that finds the lock
+   * held schedules one for when the lock would expire: a holder that died leaves no one else
+   * to plan the mission. Without it, only the reaper notices (after its idle time).
+   */
+  wakeLater?(missionId: string, reason: string, delayMs: number): Promise<void>;
   logger: Logger;
   /** Who holds the lock (worker id). */
   holder: string;
-  /** @default 60000 */
+  /** The mission lock's time to live, renewed every third of it while the step runs. @default 15000 */
   lockTtlMs?: number;
   now?: () => Date;
 }
@@ -89,9 +95,14 @@ export class MissionFailure extends Error {
  * inbox is checked again.
  */
 export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts: { finalAttempt?: boolean } = {}): Promise<StepOutcome> {
-  const ttl = deps.lockTtlMs ?? 60_000;
+  const ttl = deps.lockTtlMs ?? 15_000;
   let lease = await deps.store.acquireLock(missionId, 'planner', deps.holder, ttl);
-  if (!lease) return { kind: 'busy' };
+  if (!lease) {
+    // A live holder checks the inbox again when it releases; a dead one never will, so look
+    // again once its lock must have expired.
+    await deps.wakeLater?.(missionId, 'lock held', ttl + 500);
+    return { kind: 'busy' };
+  }
   const renew = setInterval(() => {
     if (!lease) return;
     deps.store.renewLock(lease, ttl).then(

@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
-import { resolveRecovery, wakePlanner, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
+import { resolveRecovery, wakePlanner, wakePlannerLater, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
@@ -77,7 +77,18 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       const { missionId } = PlannerJob.parse(job.data);
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await runPlannerStep(
-        { store, callModel: opts.callModel, enqueueFactory, resumeActor, wake, logger: logger.child({ missionId }), holder: opts.workerId },
+        {
+          store,
+          callModel: opts.callModel,
+          enqueueFactory,
+          resumeActor,
+          wake,
+          wakeLater: (id, reason, delayMs) => wakePlannerLater(plannerQueue, id, reason, delayMs),
+          logger: logger.child({ missionId }),
+          holder: opts.workerId,
+          // The mission lock lives as long as a planner job's lock, so a dead planner's missions recover as fast.
+          lockTtlMs: Math.max(3_000, recovery.lockMs),
+        },
         missionId,
         { finalAttempt },
       );
