@@ -1,8 +1,5 @@
-import type { ChatTurn } from '@aime/models';
-import { REPAIR_ROUNDS, type PlannerReply } from './ask.ts';
 import { actorIdOf, applyEach, checkBudget, decideStep, detectStall, renderProgressMarkdown, statusEvents, statusFingerprint } from '@aime/core';
-import type {
-  PlannerOutput} from '@aime/protocol';
+import type { ChatTurn } from '@aime/models';
 import {
   CAPABILITY_WAIT_REASON,
   redactText,
@@ -12,13 +9,14 @@ import {
   type GraphOperation,
   type MissionStatus,
   type NewEvent,
+  type PlannerOutput,
   type Task,
   type TaskGraph,
 } from '@aime/protocol';
 import { isStoreError, type LockLease, type MissionRecord, type MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
-import { askPlanner, type Asked } from './ask.ts';
+import { askPlanner, REPAIR_ROUNDS, type Asked, type PlannerReply } from './ask.ts';
 import { digestInbox } from './news.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from './prompt.ts';
 
