@@ -41,12 +41,16 @@ export async function wakePlanner(queue: Queue, missionId: string, reason: strin
 }
 
 /**
- * Wakes the planner of a mission after `delayMs`, at most one such wake-up per mission
- * waiting at a time (its job id is the mission's). Used when a step found the mission's lock
+ * Wakes the planner of a mission after `delayMs`. Used when a step found the mission's lock
  * held: if the holder died, its lock expires and this wake-up runs the step it could not.
+ * Wake-ups due in the same second share one job (its id names the mission and that second),
+ * so a burst of busy steps adds one job, while a delayed wake-up that itself finds the lock
+ * still held can schedule the next one (a job cannot re-add its own id while it runs).
  */
 export async function wakePlannerLater(queue: Queue, missionId: string, reason: string, delayMs: number): Promise<void> {
   const job: PlannerJob = { missionId, reason: reason.slice(0, 200) };
-  // removeOnFail: a failed job kept under this id would swallow every later wake-up of the mission.
-  await queue.add('wake', job, { ...WAKE_JOB_OPTIONS, removeOnFail: true, delay: Math.max(0, Math.round(delayMs)), jobId: `later~${missionId.replace(/:/g, '_')}` });
+  const delay = Math.max(0, Math.round(delayMs));
+  const dueSecond = Math.ceil((Date.now() + delay) / 1000);
+  // removeOnFail: a failed job kept under this id would swallow a later wake-up of the mission.
+  await queue.add('wake', job, { ...WAKE_JOB_OPTIONS, removeOnFail: true, delay, jobId: `later~${missionId.replace(/:/g, '_')}~${dueSecond}` });
 }

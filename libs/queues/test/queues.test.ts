@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUES } from '@aime/protocol';
-import { bullConnection, bullPrefix, wakePlanner } from '../src/index.ts';
+import { bullConnection, bullPrefix, wakePlanner, wakePlannerLater } from '../src/index.ts';
 
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let queue: Queue | undefined;
@@ -30,5 +30,34 @@ describe('planner wake-ups', () => {
 
   it('keeps BullMQ keys under the store prefix', () => {
     expect(bullPrefix('aime:')).toBe('aime:bull');
+  });
+});
+
+describe('delayed planner wake-ups (a step that found the lock held)', () => {
+  it('share one job per mission and due second, and a delayed wake-up that runs can schedule the next one', async () => {
+    connection = bullConnection(REDIS);
+    const prefix = bullPrefix(`test-${randomUUID()}:`);
+    queue = new Queue(QUEUES.planner, { connection, prefix });
+    await wakePlannerLater(queue, 'm_1', 'lock held', 60_000);
+    await wakePlannerLater(queue, 'm_1', 'lock held', 60_000);
+    expect(await queue.getDelayedCount()).toBe(1);
+
+    // A due wake-up whose step finds the lock still held schedules another from inside its own run.
+    await wakePlannerLater(queue, 'm_2', 'lock held', 0);
+    let done!: () => void;
+    const rescheduled = new Promise<void>((r) => (done = r));
+    const worker = new Worker(
+      QUEUES.planner,
+      async (job) => {
+        if (job.data.missionId !== 'm_2') return;
+        await wakePlannerLater(queue!, 'm_2', 'lock held', 5_000);
+        done();
+      },
+      { connection: bullConnection(REDIS), prefix },
+    );
+    await rescheduled;
+    await worker.close();
+    const delayed = await queue.getJobs(['delayed']);
+    expect(delayed.filter((j) => j.data.missionId === 'm_2')).toHaveLength(1);
   });
 });
