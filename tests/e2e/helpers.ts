@@ -70,9 +70,13 @@ export async function openWithToken(page: Page, stack: Pick<TestStack, 'url' | '
   await page.goto('about:blank');
 }
 
-/** The all-in-one stack serving the built dashboard at `/`. */
+/**
+ * The all-in-one stack serving the built dashboard at `/`. The sim answers after 40 ms, as a
+ * (very fast) real model would: with no latency a task can go pending → running → succeeded
+ * between two frames, and a person watching (or the recorder) would never see it run.
+ */
 export function startDashboardStack(): Promise<TestStack> {
-  return startStack({ dashboardDir: DASHBOARD_DIR });
+  return startStack({ dashboardDir: DASHBOARD_DIR, simLatencyMs: 40 });
 }
 
 /** The gateway's socket.io server, for dropping sockets server-side. */

@@ -34,6 +34,7 @@ export async function startStack(
     /** Built dashboard to serve at `/`. @default null */ dashboardDir?: string | null;
     /** The actor worker's plugins. @default the all-in-one's (travel) */ plugins?: PluginDefinition[];
     /** The models (e.g. `openai:` against a quirky sim). @default the sim, started by the all-in-one */ models?: ModelsConfig;
+    /** Latency of that sim per request. @default 0 */ simLatencyMs?: number;
   } = {},
 ): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
@@ -46,6 +47,7 @@ export async function startStack(
     ...(opts.actorConcurrency ? { actorConcurrency: opts.actorConcurrency } : {}),
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.models ? { models: opts.models } : {}),
+    ...(opts.simLatencyMs ? { simLatencyMs: opts.simLatencyMs } : {}),
   });
   return withHelpers(app, prefix);
 }

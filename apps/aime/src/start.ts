@@ -43,6 +43,12 @@ export interface AllInOneOptions {
   /** Actor jobs run at once in this process. @default 4 */
   actorConcurrency?: number;
   dashboardDir?: string | null;
+  /**
+   * Latency of the simulated model this process starts, per request (a real model takes
+   * seconds; a zero-latency sim finishes tasks faster than a screen refreshes).
+   * @default Number(process.env.AIME_SIM_LATENCY_MS ?? 0)
+   */
+  simLatencyMs?: number;
 }
 
 export interface AllInOneHandle {
@@ -73,7 +79,7 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig()));
     let models = opts.models ?? modelsConfigFromEnv(process.env, config?.models);
     if (modelInfo(models).simulated && !process.env.AIME_SIM_URL) {
-      const sim = await startSimServer({ port: 0 });
+      const sim = await startSimServer({ port: 0, latencyMs: opts.simLatencyMs ?? Number(process.env.AIME_SIM_LATENCY_MS ?? 0) });
       closers.push(sim.close);
       models = { ...models, simURL: sim.url };
       logger.info({ url: sim.url }, 'simulated model server started (no real model configured)');
