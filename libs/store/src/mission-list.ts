@@ -5,6 +5,21 @@ import type { MissionIndex } from './mission-index.ts';
 import type { ListMissionsOptions, MissionRecord } from './types.ts';
 
 /** Missions per page when no limit is given. @default 50 */
+/**
+ * The index entries of a `ZREVRANGEBYSCORE … WITHSCORES` reply, without those at or before the
+ * cursor (same score: ids sort the ties).
+ */
+function positionsAfter(flat: string[], after: Position | undefined): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const id = flat[i] as string;
+    const score = Number(flat[i + 1]);
+    if (after && score === after.score && id >= after.id) continue;
+    out.push({ id, score });
+  }
+  return out;
+}
+
 export const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 1000;
 
@@ -58,13 +73,7 @@ export async function listMissionPage(
     const flat = await redis.zrevrangebyscore(indexKey, max, '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
     if (flat.length === 0) break;
     offset += flat.length / 2;
-    const candidates: Position[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const id = flat[i] as string;
-      const score = Number(flat[i + 1]);
-      if (after && score === after.score && id >= after.id) continue;
-      candidates.push({ id, score });
-    }
+    const candidates = positionsAfter(flat, after);
     const records = await load(candidates.map((c) => c.id));
     const repairs: Promise<void>[] = [];
     for (const [i, record] of records.entries()) {
@@ -107,13 +116,7 @@ export async function listMissionIds(
   }
   const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   const flat = await redis.zrevrangebyscore(keys.missionIndex({ status: opts.status }), after ? String(after.score) : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, 2 * limit + 1);
-  const candidates: Position[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const id = flat[i] as string;
-    const score = Number(flat[i + 1]);
-    if (after && score === after.score && id >= after.id) continue;
-    candidates.push({ id, score });
-  }
+  const candidates = positionsAfter(flat, after);
   const page = candidates.slice(0, limit);
   const pipe = redis.pipeline();
   for (const c of page) pipe.hget(keys.record(c.id), 'status');
