@@ -22,3 +22,5 @@ export { actorIdOf, applyEach, chooseDispatches, decideStep, diffGraphs, statusE
 export type { StepDecision, StepDecisionInput } from './decide-step.ts';
 export { normaliseOperation, readPlannerAnswer, repairMessage } from './planner-answer.ts';
 export type { ReadAnswer } from './planner-answer.ts';
+export { expandedTasks, plannerTaskView, HIDDEN_BUCKET_PREFIX } from './planner-view.ts';
+export type { HiddenGroup, PlannerView, PlannerViewOptions } from './planner-view.ts';

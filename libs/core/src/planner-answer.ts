@@ -15,6 +15,8 @@ export interface ReadAnswer {
   errors: string[];
   /** Operations dropped as redundant (not errors): quoted back only for information. */
   notes: string[];
+  /** Hidden tasks or groups the planner asked to see (`{"op":"expand","id"}`), answered within the step. */
+  expand: string[];
 }
 
 const label = (raw: unknown): string => {
@@ -64,6 +66,16 @@ export function normaliseOperation(raw: unknown): unknown {
 }
 
 /**
+ * The ids of an `expand` operation (`id`, or `ids` as models also write it); undefined when
+ * the operation is not one. Not a graph operation: the step shows the tasks and asks again.
+ */
+function expandIds(o: unknown): string[] | undefined {
+  if (!isObj(o) || o.op !== 'expand') return undefined;
+  const raw = [o.id, ...(Array.isArray(o.ids) ? o.ids : [])];
+  return raw.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+}
+
+/**
  * The operations list of a planner answer: `{operations: [...]}` as asked, or a bare array
  * of operations (some models drop the wrapper). An error string when neither is there.
  */
@@ -86,7 +98,7 @@ function operationsOf(value: unknown): { thought: string; ops: unknown[] } | str
  * a note, not an error. Nothing may follow a `finish`.
  */
 export function readPlannerAnswer(graph: TaskGraph, value: unknown, now: string): ReadAnswer {
-  const out: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [] };
+  const out: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [], expand: [] };
   const list = operationsOf(value);
   if (typeof list === 'string') {
     out.errors.push(list);
@@ -99,7 +111,14 @@ export function readPlannerAnswer(graph: TaskGraph, value: unknown, now: string)
       out.errors.push(`${where}: nothing may follow "finish" in the same answer`);
       return;
     }
-    const parsed = PlannerOperation.safeParse(normaliseOperation(raw));
+    const normalised = normaliseOperation(raw);
+    const expand = expandIds(normalised);
+    if (expand !== undefined) {
+      if (expand.length === 0) out.errors.push(`${where}: "expand" needs "id" (a task id, a group id or a hidden bucket such as "@succeeded")`);
+      for (const id of expand) if (!out.expand.includes(id)) out.expand.push(id);
+      return;
+    }
+    const parsed = PlannerOperation.safeParse(normalised);
     if (!parsed.success) {
       out.errors.push(`${where}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(op)'}: ${x.message}`).join('; ')}`);
       return;

@@ -149,6 +149,28 @@ describe('a planner step', () => {
     expect((await store.readEvents(mission.id)).filter((e) => e.type === 'plan.rejected')).toHaveLength(0);
   });
 
+  it('shows a big plan by its frontier and answers an expand within the same step, without a repair round', async () => {
+    store = newStore();
+    const { mission } = await store.createMission({ goal: 'g', model, budget: { ...DEFAULT_BUDGET, maxParallelActors: 1 } });
+    const chain = Array.from({ length: 100 }, (_, i) => add(`t${i}`, i > 0 ? [`t${i - 1}`] : []));
+    const m = scripted([plan(chain), plan([{ op: 'expand', id: '@pending' }]), plan([])]);
+    await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    await store.pushInbox(mission.id, { kind: 'external', eventId: '0-1', message: 'the venue moved' });
+    await runPlannerStep(deps(store, m.call, [], []), mission.id);
+    expect(m.seen).toHaveLength(3);
+    const table = m.seen[1]![1]!.content;
+    expect(table).toContain('- id: t0; status: running');
+    expect(table).toContain('- id: t1; status: pending');
+    expect(table).not.toContain('- id: t50;');
+    expect(table).toContain('- hidden: 98 tasks of ungrouped pending tasks: 98 pending; `t2` … `t99`. Already in the plan: do not add them again. Expand with {"op":"expand","id":"@pending"}.');
+    const answer = m.seen[2]!.at(-1)!.content;
+    expect(answer).toMatch(/^The tasks you asked to see:\n- id: t1; status: pending/);
+    expect(answer).toContain('- id: t99; status: pending');
+    expect(answer).not.toContain('- id: t0;');
+    expect((await store.readEvents(mission.id)).filter((e) => e.type === 'plan.rejected')).toHaveLength(0);
+    expect((await store.getMission(mission.id))?.usage.plannerSteps).toBe(2);
+  });
+
   it('reads an answer with a reasoning block, prose and a fenced JSON with a trailing comma', async () => {
     store = newStore();
     const { mission } = await store.createMission({ goal: 'g', model, budget: DEFAULT_BUDGET });

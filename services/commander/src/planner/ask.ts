@@ -2,10 +2,13 @@ import { extractJson, type ChatTurn } from '@aime/models';
 import type { TaskGraph } from '@aime/protocol';
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { readPlannerAnswer, repairMessage, type ReadAnswer } from '@aime/core';
+import { expandMessage } from './prompt.ts';
 import type { PlannerModelCall } from './step.ts';
 
 /** Repair rounds after a planner answer with invalid operations. */
 export const REPAIR_ROUNDS = 3;
+/** Rounds in one step that answer the planner's `expand` operations (hidden tasks of a big plan). */
+export const EXPAND_ROUNDS = 2;
 
 /** A planner answer (the model's raw text) as the model call returns it. */
 export interface PlannerReply {
@@ -36,27 +39,30 @@ export async function askPlanner(
   now: string,
 ): Promise<Asked> {
   const { store } = deps;
-  let working: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [] };
+  let working: ReadAnswer = { thought: '', applied: [], preferred: [], graph, errors: [], notes: [], expand: [] };
   let anyValid = false;
   let errors: string[] = [];
   let lastText = '';
-  for (let round = 0; round <= REPAIR_ROUNDS; round++) {
+  let expandRounds = 0;
+  for (let round = 0, call = 0; round <= REPAIR_ROUNDS; call++) {
     let reply: PlannerReply;
     try {
       const raw = await deps.callModel(mission.id, turns, undefined, mission.model.planner);
       reply = typeof raw === 'string' ? { text: raw } : raw;
     } finally {
-      await store.addUsage(mission.id, { plannerSteps: round === 0 ? 1 : 0 });
+      await store.addUsage(mission.id, { plannerSteps: call === 0 ? 1 : 0 });
     }
     lastText = reply.text;
     const extracted = reply.truncated ? ({ ok: false, error: reply.error ?? 'the answer was cut off at the max-tokens limit' } as const) : extractJson(reply.text);
     let notes: string[] = [];
+    let expand: string[] = [];
     if (!extracted.ok) {
       errors = [extracted.error];
     } else {
       const read = readPlannerAnswer(working.graph, extracted.value, now);
       errors = read.errors;
       notes = read.notes;
+      expand = read.expand;
       const valid = read.applied.length > 0 || read.preferred.length > 0 || read.finish !== undefined || read.errors.length === 0;
       anyValid ||= valid;
       working = {
@@ -67,10 +73,19 @@ export async function askPlanner(
         ...(read.finish ? { finish: read.finish } : working.finish ? { finish: working.finish } : {}),
         errors: read.errors,
         notes: [...working.notes, ...read.notes],
+        expand: [],
       };
     }
-    if (!errors.length || working.finish) break;
-    const repair = round < REPAIR_ROUNDS;
+    if (working.finish) break;
+    if (expand.length && !errors.length && expandRounds < EXPAND_ROUNDS) {
+      // Not a repair: the planner asked to see hidden tasks of a big plan before deciding.
+      expandRounds++;
+      turns.push({ role: 'assistant', content: reply.text }, { role: 'user', content: expandMessage(working.graph, expand) });
+      continue;
+    }
+    if (!errors.length) break;
+    round++;
+    const repair = round <= REPAIR_ROUNDS;
     await store.appendEvent(mission.id, { type: 'plan.rejected', data: { step, errors, repair } });
     if (repair) turns.push({ role: 'assistant', content: reply.text }, { role: 'user', content: repairMessage(errors, working.applied, notes) });
   }

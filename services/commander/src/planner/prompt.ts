@@ -1,3 +1,4 @@
+import { expandedTasks, HIDDEN_BUCKET_PREFIX, plannerTaskView, type HiddenGroup } from '@aime/core';
 import { redact, redactText, type Event, type ResolvedBudget, type Task, type TaskGraph, type Usage } from '@aime/protocol';
 
 /** Something that happened since the planner's last step, as the planner model is told of it. */
@@ -36,6 +37,7 @@ Answer with one JSON object {"thought": string, "operations": Operation[]} and n
 - {"op":"retry","id"}: send a failed or blocked task back to pending.
 - {"op":"dispatch","id"}: start a ready leaf task now (ready tasks are also started automatically, as many at once as the budget allows).
 - {"op":"finish","status":"succeeded"|"failed","answer":string}: end the mission with the final answer for the user, once nothing runs.
+- {"op":"expand","id"}: show hidden tasks again (a big plan's table lists the open frontier; the rest is summed up per group with an id to expand). You are shown them and asked again in the same step.
 Rules: dependencies must exist and must not form cycles; a task can start only when every dependency succeeded or was skipped.
 Replan when a report fails or an outside event changes the world: add replacement tasks, rewire dependencies, skip what no longer applies.
 Give each task a precise description an actor can act on alone, and completion criteria that say when it is done.
@@ -70,6 +72,35 @@ function taskLine(t: Task): string {
   return `- ${parts.join('; ')}`;
 }
 
+/** One line for a group of tasks the table leaves out. */
+function hiddenLine(h: HiddenGroup): string {
+  const counts = Object.entries(h.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+  const span = h.firstId === h.lastId ? `\`${h.firstId}\`` : `\`${h.firstId}\` … \`${h.lastId}\``;
+  const what = h.groups
+    ? `${h.groups.count} groups \`${h.id}\` … \`${h.groups.lastId}\``
+    : h.id.startsWith(HIDDEN_BUCKET_PREFIX)
+      ? h.title
+      : `group \`${h.id}\` (${h.title})`;
+  const expand = h.groups ? `Expand a group with {"op":"expand","id":"<group id>"}` : `Expand with {"op":"expand","id":"${h.id}"}`;
+  return `- hidden: ${h.count} task${h.count === 1 ? '' : 's'} of ${what}: ${counts}; ${span}. Already in the plan: do not add them again. ${expand}.`;
+}
+
+/** The task table of a step: the whole graph when small, else the frontier and one line per hidden group. */
+export function taskTableLines(graph: TaskGraph, opts: { mentioned?: readonly string[]; expanded?: readonly string[] } = {}): string[] {
+  if (!graph.tasks.length) return ['(empty)'];
+  const view = plannerTaskView(graph, opts);
+  return [...view.listed.map(taskLine), ...view.hidden.map(hiddenLine)];
+}
+
+/** The answer to an `expand`: the asked-for tasks in the task table's form, then the ask to go on. */
+export function expandMessage(graph: TaskGraph, ids: readonly string[]): string {
+  const { tasks, unknown } = expandedTasks(graph, ids);
+  const lines = ['The tasks you asked to see:', ...(tasks.length ? tasks.map(taskLine) : ['(none)'])];
+  if (unknown.length) lines.push(`Nothing has the id ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+  lines.push('Operations you already gave stay applied. Answer again with one JSON object {"thought": string, "operations": [...]} holding only further operations (an empty list if none are needed).');
+  return lines.join('\n');
+}
+
 const indent = (text: string) => text.split('\n').join('\n  ');
 
 function newsLine(n: PlannerNews): string {
@@ -92,6 +123,11 @@ function newsLine(n: PlannerNews): string {
     case 'unblocked':
       return `- Task \`${n.taskId}\` is unblocked: a live worker now serves what it needs, and it will be dispatched again.`;
   }
+}
+
+/** Tasks the news is about: a big plan's table always lists them. */
+function mentionedTasks(news: readonly PlannerNews[]): string[] {
+  return news.flatMap((n) => ('taskId' in n ? [n.taskId] : []));
 }
 
 /** The context with every secret-looking key and value redacted (`redact` of @aime/protocol): they never reach a model prompt. */
@@ -120,7 +156,7 @@ export function plannerUserPrompt(input: PlannerPromptInput): string {
     input.progressMarkdown.trim() || '(no tasks yet: make the plan)',
     '',
     '## Task table',
-    ...(input.graph.tasks.length ? input.graph.tasks.map(taskLine) : ['(empty)']),
+    ...taskTableLines(input.graph, { mentioned: mentionedTasks(input.news) }),
     '',
     '## New since your last step',
     ...(input.news.length ? input.news.map(newsLine) : ['(nothing new)']),
@@ -145,7 +181,7 @@ export const PLANNER_JSON_SCHEMA: Record<string, unknown> = {
         type: 'object',
         required: ['op'],
         properties: {
-          op: { type: 'string', enum: ['add', 'update', 'remove', 'skip', 'retry', 'dispatch', 'finish'] },
+          op: { type: 'string', enum: ['add', 'update', 'remove', 'skip', 'retry', 'dispatch', 'finish', 'expand'] },
           id: { type: 'string' },
           task: {
             type: 'object',
