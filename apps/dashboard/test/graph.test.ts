@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { buildTaskTree, graphShapeKey, taskProgress } from '../src/lib/task-tree.ts';
+import { taskCounts } from '@aime/core/views';
+import { buildTaskTree, graphShapeKey } from '../src/lib/task-tree.ts';
 import { layoutTaskGraph, taskEdges } from '../src/lib/graph-layout.ts';
 import { task } from './fixtures.ts';
 
@@ -20,9 +21,9 @@ describe('buildTaskTree', () => {
   });
 });
 
-describe('taskProgress', () => {
-  it('counts succeeded and skipped tasks as done', () => {
-    expect(taskProgress([task('a', { status: 'succeeded' }), task('b', { status: 'skipped' }), task('c', { status: 'failed' })])).toEqual({ done: 2, total: 3 });
+describe('progress counts (from @aime/core, as the list and the API count)', () => {
+  it('counts each outcome apart, finished in any way as done', () => {
+    expect(taskCounts([task('a', { status: 'succeeded' }), task('b', { status: 'skipped' }), task('c', { status: 'failed' })])).toMatchObject({ done: 3, total: 3, succeeded: 1, skipped: 1, failed: 1 });
   });
 });
 

@@ -2,6 +2,7 @@ import type { Task, TaskGraph, TaskStatus } from '@aime/protocol';
 import { effectiveDependencies, indexGraph, isLeaf } from './graph-index.ts';
 import type { GraphIndex } from './graph-index.ts';
 import { satisfiesDependency } from './transitions.ts';
+import { taskCounts } from './views/progress.ts';
 
 function leavesWith(graph: TaskGraph, status: TaskStatus): Task[] {
   const ix = indexGraph(graph.tasks);
@@ -30,10 +31,8 @@ export function selectDispatchable(graph: TaskGraph, maxParallel: number): strin
 
 /** Leaf counts for progress bars: `done` counts succeeded, skipped, failed and cancelled leaves. */
 export function progressCounts(graph: TaskGraph): { done: number; total: number } {
-  const ix = indexGraph(graph.tasks);
-  const leaves = graph.tasks.filter((t) => isLeaf(ix, t.id));
-  const done = leaves.filter((t) => ['succeeded', 'skipped', 'failed', 'cancelled'].includes(t.status)).length;
-  return { done, total: leaves.length };
+  const { done, total } = taskCounts(graph.tasks);
+  return { done, total };
 }
 
 /**

@@ -14,6 +14,14 @@ export function isTerminalMissionStatus(s: MissionStatus): boolean {
 export const TaskStatus = z.enum(['pending', 'ready', 'running', 'blocked', 'succeeded', 'failed', 'cancelled', 'skipped']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
+/**
+ * What a task is doing as an operator sees it: its stored `status`, or in place of it
+ * `awaiting_approval` (a call of its actor waits for an operator), `paused` (its mission is
+ * paused) or `recovering` (its worker is gone). Derived when read, never stored.
+ */
+export const TaskState = z.enum([...TaskStatus.options, 'awaiting_approval', 'paused', 'recovering']);
+export type TaskState = z.infer<typeof TaskState>;
+
 /** A pointer to stored content (an artifact, a transcript, a report body). */
 export const ArtifactRef = z.object({
   id: z.string().min(1),
@@ -63,6 +71,10 @@ export const Task = z.object({
    * heard from (ISO). Derived when the mission is read, never stored in the graph.
    */
   recovering: z.object({ since: z.string() }).optional(),
+  /** What the task is doing as shown to operators (see `TaskState`); derived when the mission is read. */
+  state: TaskState.optional(),
+  /** The task that replaced this one after a replan (derived from the plan history when read). */
+  replacedBy: Id.optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -136,6 +148,22 @@ export type MissionResult = z.infer<typeof MissionResult>;
 export const ErrorInfo = z.object({ code: z.string(), message: z.string() });
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
+/**
+ * Leaf-task counts of a mission: `done` = finished in any way (succeeded, failed, cancelled
+ * or skipped), and each outcome apart, so a failed mission never reads as "all done".
+ * One computation (`@aime/core` `taskCounts`) serves the list, the mission page and the API.
+ */
+export const ProgressCounts = z.object({
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  succeeded: z.number().int().nonnegative().optional(),
+  failed: z.number().int().nonnegative().optional(),
+  cancelled: z.number().int().nonnegative().optional(),
+  skipped: z.number().int().nonnegative().optional(),
+  running: z.number().int().nonnegative().optional(),
+});
+export type ProgressCounts = z.infer<typeof ProgressCounts>;
+
 export const Mission = z.object({
   id: Id,
   goal: z.string(),
@@ -149,6 +177,8 @@ export const Mission = z.object({
   costKnown: z.boolean().default(true),
   tasks: z.array(Task),
   progressMarkdown: z.string(),
+  /** The same leaf counts as the missions list shows. */
+  progress: ProgressCounts.optional(),
   result: MissionResult.optional(),
   error: ErrorInfo.optional(),
   context: z.record(z.string(), z.unknown()).optional(),
@@ -164,6 +194,8 @@ export const MissionSummary = z.object({
   updatedAt: z.string(),
   model: ModelInfo,
   usage: Usage,
-  progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
+  progress: ProgressCounts,
+  /** Why a failed mission failed. */
+  error: ErrorInfo.optional(),
 });
 export type MissionSummary = z.infer<typeof MissionSummary>;

@@ -1,34 +1,16 @@
-import type { Mission, MissionSummary, Task, TaskGraph, TaskProgress, TaskStatus } from '@aime/protocol';
+import { summarizeMission, taskCounts } from '@aime/core/views';
+import type { Mission, MissionSummary, Task, TaskGraph, TaskProgress } from '@aime/protocol';
 import type { MissionRecord } from './types.ts';
-
-const DONE: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['succeeded', 'skipped', 'failed', 'cancelled']);
 
 /** Progress over leaf tasks (tasks no other task names as parent): done = finished in any way. */
 export function leafProgress(tasks: readonly Task[]): { done: number; total: number } {
-  const parents = new Set<string>();
-  for (const t of tasks) if (t.parentId !== undefined) parents.add(t.parentId);
-  let done = 0;
-  let total = 0;
-  for (const t of tasks) {
-    if (parents.has(t.id)) continue;
-    total += 1;
-    if (DONE.has(t.status)) done += 1;
-  }
+  const { done, total } = taskCounts(tasks);
   return { done, total };
 }
 
-/** The list view of a mission. */
+/** The list view of a mission: one computation, in `@aime/core`, for the list, the page and the API. */
 export function summarize(record: MissionRecord, graph: TaskGraph): MissionSummary {
-  return {
-    id: record.id,
-    goal: record.goal,
-    status: record.status,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    model: record.model,
-    usage: record.usage,
-    progress: leafProgress(graph.tasks),
-  };
+  return summarizeMission(record, graph.tasks);
 }
 
 /**
@@ -60,6 +42,7 @@ export function missionFromRecord(
     costKnown: record.usage.costKnown,
     tasks,
     progressMarkdown,
+    progress: taskCounts(tasks),
   };
   if (record.result !== undefined) mission.result = record.result;
   if (record.error !== undefined) mission.error = record.error;

@@ -24,7 +24,8 @@ describe('summaries', () => {
   it('counts only leaf tasks, and finished in any way as done', () => {
     const tasks = [t('p', 'running'), t('a', 'succeeded', 'p'), t('b', 'failed', 'p'), t('c', 'skipped', 'p'), t('d', 'cancelled'), t('e', 'running'), t('f', 'blocked')];
     expect(leafProgress(tasks)).toEqual({ done: 4, total: 6 });
-    expect(summarize(record, { version: 3, tasks }).progress).toEqual({ done: 4, total: 6 });
+    // Each outcome apart, so a list row can show a failed task as failed, not as done.
+    expect(summarize(record, { version: 3, tasks }).progress).toEqual({ done: 4, total: 6, succeeded: 1, failed: 1, skipped: 1, cancelled: 1, running: 1 });
     expect(summarize(record, { version: 0, tasks: [] })).toEqual({
       id: 'm_1',
       goal: 'trip',
@@ -33,7 +34,7 @@ describe('summaries', () => {
       updatedAt: record.updatedAt,
       model: record.model,
       usage: EMPTY_USAGE,
-      progress: { done: 0, total: 0 },
+      progress: { done: 0, total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, running: 0 },
     });
   });
 

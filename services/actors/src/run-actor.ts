@@ -6,6 +6,7 @@ import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } 
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
+import { reportAfterRejections } from './rejection.ts';
 import { callDigest } from './call-digest.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
 import { contextMessages, DEFAULT_HISTORY_TOKENS } from './context-window.ts';
@@ -276,6 +277,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
       await checkpoint({ step, phase: 'step' });
       entries.push(entry);
       if (report) {
+        // A call the operator rejected and the actor did not get past: the task cannot have succeeded.
+        report = reportAfterRejections(entries, report);
         await submitReport({ store, planner: deps.planner }, ids, report);
         log.info({ status: report.status, steps: step + 1 }, 'actor reported');
         return 'reported';

@@ -1,11 +1,17 @@
-import type { MissionStatus, ModelInfo, TaskStatus } from '@aime/protocol';
+import type { MissionStatus, ModelInfo, ProgressCounts, TaskState } from '@aime/protocol';
+import { describeCounts } from '@aime/core/views';
 import { formatClock } from '../lib/format.ts';
 import type { ConnectionInfo } from '../net/socket.ts';
 
 const STATUS_LABEL: Record<string, string> = { awaiting_approval: 'awaiting approval' };
 
+/** How a state reads in text. */
+export function stateLabel(s: string): string {
+  return STATUS_LABEL[s] ?? s;
+}
+
 /** A coloured status pill for a mission or a task. */
-export function StatusBadge({ status, testId }: { status: MissionStatus | TaskStatus; testId?: string }) {
+export function StatusBadge({ status, testId }: { status: MissionStatus | TaskState; testId?: string }) {
   return (
     <span className={`badge status-${status}`} data-testid={testId} data-status={status}>
       {STATUS_LABEL[status] ?? status}
@@ -65,7 +71,10 @@ export function ConnectionBadge({ info }: { info: ConnectionInfo }) {
   );
 }
 
-const TASK_ICON: Record<TaskStatus, string> = {
+const TASK_ICON: Record<TaskState, string> = {
+  awaiting_approval: '⚑',
+  paused: '⏸',
+  recovering: '↻',
   pending: '○',
   ready: '◔',
   running: '◐',
@@ -77,10 +86,32 @@ const TASK_ICON: Record<TaskStatus, string> = {
 };
 
 /** A status icon with its name for screen readers. */
-export function TaskIcon({ status }: { status: TaskStatus }) {
+export function TaskIcon({ status }: { status: TaskState }) {
   return (
-    <span className={`task-icon status-fg-${status}`} role="img" aria-label={status} title={status}>
+    <span className={`task-icon status-fg-${status}`} role="img" aria-label={stateLabel(status)} title={stateLabel(status)}>
       {TASK_ICON[status]}
+    </span>
+  );
+}
+
+const SEGMENTS = ['succeeded', 'skipped', 'failed', 'cancelled', 'running'] as const;
+
+/**
+ * A progress bar that shows each outcome in its own colour (succeeded, skipped, failed,
+ * cancelled, running) and says it in words, so a failed mission never reads as a full green bar.
+ */
+export function ProgressBar({ counts, testId }: { counts: ProgressCounts; testId?: string }) {
+  const total = Math.max(counts.total, 1);
+  const text = describeCounts(counts);
+  return (
+    <span className="progress" title={text} data-testid={testId} data-succeeded={counts.succeeded ?? counts.done} data-failed={counts.failed ?? 0} data-cancelled={counts.cancelled ?? 0} data-total={counts.total}>
+      <span className="bar" aria-hidden="true">
+        {SEGMENTS.map((k) => {
+          const n = counts[k] ?? (k === 'succeeded' ? counts.done : 0);
+          return n > 0 ? <span key={k} className={`seg seg-${k}`} style={{ width: `${(n / total) * 100}%` }} /> : null;
+        })}
+      </span>
+      <span className="progress-text">{text}</span>
     </span>
   );
 }

@@ -12,7 +12,10 @@ import type { ActorView } from '../lib/actors.ts';
 import { liveUsage, usageSeries } from '../lib/usage.ts';
 import type { UsagePoint } from '../lib/usage.ts';
 import { finalResult } from '../lib/result.ts';
-import { formatCost, formatElapsed, formatTokens, missionElapsedMs } from '../lib/format.ts';
+import { statusChanges } from '../lib/status-changes.ts';
+import { missionElapsedMs } from '@aime/core/views';
+import type { StatusChange } from '@aime/core/views';
+import { formatCost, formatElapsed, formatTokens } from '../lib/format.ts';
 import { ModelBadge, StatusBadge } from './badges.tsx';
 import { ControlBar, InjectForm, Approvals } from './controls.tsx';
 import { ProgressList } from './progress-list.tsx';
@@ -28,9 +31,10 @@ const RUNNING_REFRESH_MS = 3_000;
 // React Flow and dagre are most of the bundle: load them with the first mission view, not the list.
 const TaskGraph = lazy(() => import('./task-graph.tsx').then((m) => ({ default: m.TaskGraph })));
 
-function MissionHeader({ mission, series }: { mission: Mission; series: readonly UsagePoint[] }) {
-  const finished = isTerminalMissionStatus(mission.status);
-  const now = useNow(1000, !finished);
+function MissionHeader({ mission, series, changes }: { mission: Mission; series: readonly UsagePoint[]; changes: readonly StatusChange[] }) {
+  // The clock stops while the mission is paused and once it ends.
+  const ticking = !isTerminalMissionStatus(mission.status) && mission.status !== 'paused';
+  const now = useNow(1000, ticking);
   const usage = liveUsage(mission.usage, series);
   return (
     <section className="card mission-header" aria-labelledby="mission-goal">
@@ -45,7 +49,7 @@ function MissionHeader({ mission, series }: { mission: Mission; series: readonly
       <dl className="stats">
         <div>
           <dt>Elapsed</dt>
-          <dd>{formatElapsed(missionElapsedMs(mission.createdAt, mission.updatedAt, finished, now))}</dd>
+          <dd data-testid="elapsed">{formatElapsed(missionElapsedMs(mission, now, changes))}</dd>
         </div>
         <div>
           <dt>Tokens</dt>
@@ -116,6 +120,7 @@ export function MissionPage({ id }: { id: string }) {
     return next;
   }, [events]);
   const series = useMemo(() => usageSeries(events), [events]);
+  const changes = useMemo(() => statusChanges(events), [events]);
   const mission = snapshot.data;
   const result = useMemo(() => finalResult(mission, events), [mission, events]);
 
@@ -157,7 +162,7 @@ export function MissionPage({ id }: { id: string }) {
       {rejected > 0 ? <p className="banner warn">{rejected} events from the server could not be read and were skipped.</p> : null}
       {/* A failure leads the page: on a phone the header alone fills the first screen. */}
       {result && result.status !== 'succeeded' ? <FinalAnswer result={result} /> : null}
-      <MissionHeader mission={mission} series={series} />
+      <MissionHeader mission={mission} series={series} changes={changes} />
       {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
         <ProgressList tasks={mission.tasks} />

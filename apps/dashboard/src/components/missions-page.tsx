@@ -4,14 +4,13 @@ import type { MissionSummary } from '@aime/protocol';
 import { useMissionList } from '../hooks/use-mission-list.ts';
 import { useNow } from '../hooks/use-external.ts';
 import { describeError } from '../net/api-client.ts';
-import { formatCost, formatElapsed, formatTokens, missionElapsedMs } from '../lib/format.ts';
+import { missionElapsedMs } from '@aime/core/views';
+import { formatCost, formatElapsed, formatTokens } from '../lib/format.ts';
 import { missionHref } from '../lib/route.ts';
-import { ModelBadge, StatusBadge } from './badges.tsx';
+import { ModelBadge, ProgressBar, StatusBadge } from './badges.tsx';
 import { NewMissionForm } from './new-mission-form.tsx';
 
 const MissionRow = memo(function MissionRow({ m, now }: { m: MissionSummary; now: number }) {
-  const finished = isTerminalMissionStatus(m.status);
-  const pct = m.progress.total > 0 ? Math.round((m.progress.done / m.progress.total) * 100) : 0;
   return (
     <li className="mission-row" data-testid="mission-row" data-mission-id={m.id}>
       <a className="mission-link" href={missionHref(m.id)}>
@@ -22,19 +21,19 @@ const MissionRow = memo(function MissionRow({ m, now }: { m: MissionSummary; now
       </a>
       <div className="mission-meta">
         <StatusBadge status={m.status} testId="mission-status" />
-        <span className="progress" title={`${m.progress.done} of ${m.progress.total} tasks done`}>
-          <span className="bar" aria-hidden="true">
-            <span style={{ width: `${pct}%` }} />
-          </span>
-          {m.progress.done}/{m.progress.total}
-        </span>
-        <span title="elapsed time">{formatElapsed(missionElapsedMs(m.createdAt, m.updatedAt, finished, now))} <span className="muted">elapsed</span></span>
+        <ProgressBar counts={m.progress} testId="mission-progress" />
+        <span title="elapsed time">{formatElapsed(missionElapsedMs(m, now))} <span className="muted">elapsed</span></span>
         <span title={`${m.usage.promptTokens} prompt + ${m.usage.completionTokens} completion tokens`}>
           {formatTokens(m.usage.promptTokens + m.usage.completionTokens)} tok
         </span>
         <span title="cost">{formatCost(m.usage.costUsd)}</span>
         <ModelBadge model={m.model} />
       </div>
+      {m.error ? (
+        <p className="mission-error small" data-testid="mission-error" title={m.error.message}>
+          {m.error.message}
+        </p>
+      ) : null}
     </li>
   );
 });

@@ -1,7 +1,8 @@
 import { memo, useMemo } from 'react';
 import type { Task } from '@aime/protocol';
-import { buildTaskTree, taskProgress } from '../lib/task-tree.ts';
-import { RecoveringBadge, StatusBadge, TaskIcon } from './badges.tsx';
+import { taskCounts } from '@aime/core/views';
+import { buildTaskTree } from '../lib/task-tree.ts';
+import { ProgressBar, RecoveringBadge, StatusBadge, TaskIcon } from './badges.tsx';
 
 function Reference({ r }: { r: string }) {
   if (/^https?:\/\//.test(r)) {
@@ -15,6 +16,7 @@ function Reference({ r }: { r: string }) {
 }
 
 const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: number }) {
+  const state = task.state ?? (task.recovering ? 'recovering' : task.status);
   return (
     <li
       className={`task-row depth-${Math.min(depth, 6)}`}
@@ -22,11 +24,12 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
       data-testid="task-row"
       data-task-id={task.id}
       data-status={task.status}
+      data-state={state}
     >
       <div className="task-head">
-        <TaskIcon status={task.status} />
+        <TaskIcon status={state} />
         <span className="task-title">{task.title}</span>
-        {task.recovering ? <RecoveringBadge since={task.recovering.since} /> : <StatusBadge status={task.status} />}
+        {state === 'recovering' && task.recovering ? <RecoveringBadge since={task.recovering.since} /> : <StatusBadge status={state} testId="task-state" />}
         {task.attempts > 1 ? <span className="muted small">attempt {task.attempts}</span> : null}
         <span className="mono muted small task-id">{task.id}</span>
       </div>
@@ -68,14 +71,12 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
 /** AIME's hierarchical progress list: each task with its criteria, progress and report. */
 export const ProgressList = memo(function ProgressList({ tasks }: { tasks: readonly Task[] }) {
   const rows = useMemo(() => buildTaskTree(tasks), [tasks]);
-  const p = taskProgress(tasks);
+  const p = useMemo(() => taskCounts(tasks), [tasks]);
   return (
     <section className="card" aria-labelledby="progress-title">
       <div className="card-title-row">
         <h2 id="progress-title">Progress</h2>
-        <span className="muted">
-          {p.done}/{p.total} done
-        </span>
+        <ProgressBar counts={p} testId="page-progress" />
       </div>
       {rows.length === 0 ? <p className="muted">The planner has not written a plan yet.</p> : null}
       <ul className="task-list">

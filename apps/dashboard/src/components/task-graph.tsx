@@ -2,12 +2,12 @@ import { memo, useMemo } from 'react';
 import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
 import type { Edge, Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { Task, TaskStatus } from '@aime/protocol';
+import type { Task, TaskState, TaskStatus } from '@aime/protocol';
 import { NODE_HEIGHT, NODE_WIDTH, layoutTaskGraph } from '../lib/graph-layout.ts';
 import { graphShapeKey } from '../lib/task-tree.ts';
 
 /** `shown` is the status or `recovering` (a running task whose worker is gone). */
-type TaskNodeData = { title: string; status: TaskStatus; shown: TaskStatus | 'recovering'; taskId: string };
+type TaskNodeData = { title: string; status: TaskStatus; shown: TaskState; taskId: string };
 type TaskNode = Node<TaskNodeData, 'task'>;
 
 function TaskNodeView({ data }: NodeProps<TaskNode>) {
@@ -40,7 +40,7 @@ export const TaskGraph = memo(function TaskGraph({ tasks }: { tasks: readonly Ta
     return layout.nodes.flatMap((n) => {
       const t = byId.get(n.id);
       if (!t) return [];
-      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, shown: t.recovering ? 'recovering' : t.status, taskId: t.id }, draggable: false, connectable: false }];
+      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, shown: t.state ?? (t.recovering ? 'recovering' : t.status), taskId: t.id }, draggable: false, connectable: false }];
     });
   }, [layout, tasks]);
   const edges = useMemo<Edge[]>(

@@ -34,13 +34,6 @@ export function formatClock(iso: string): string {
   return clockFormat.format(d);
 }
 
-/** Milliseconds a mission has run: until `updatedAt` once finished, until `now` while live. */
-export function missionElapsedMs(createdAt: string, updatedAt: string, finished: boolean, now: number): number {
-  const start = Date.parse(createdAt);
-  const end = finished ? Date.parse(updatedAt) : now;
-  return end - start;
-}
-
 /** Compact JSON for one line; long values are cut so a row never explodes. */
 export function shortJson(value: unknown, max = 160): string {
   let s: string;

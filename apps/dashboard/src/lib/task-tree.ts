@@ -39,12 +39,6 @@ export function buildTaskTree(tasks: readonly Task[]): TaskRow[] {
   return rows;
 }
 
-/** Counts tasks by outcome for a "done/total" line; skipped tasks count as done. */
-export function taskProgress(tasks: readonly Task[]): { done: number; total: number } {
-  const done = tasks.filter((t) => t.status === 'succeeded' || t.status === 'skipped').length;
-  return { done, total: tasks.length };
-}
-
 /**
  * A key that changes only when the graph's shape changes (ids, parents, dependencies),
  * not its statuses, so the DAG layout is recomputed only when it must be.

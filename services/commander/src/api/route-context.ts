@@ -5,6 +5,7 @@ import { ErrorResponse, redact, redactText, type Mission } from '@aime/protocol'
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
+import { withTaskStates } from '@aime/core/views';
 import { withRecovering } from '@aime/queues';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiLimitsContext } from './register-limits.ts';
@@ -36,10 +37,11 @@ export const bearer = [{ bearer: [] }];
 /** The full `Mission` view: the stored record plus its task graph and progress Markdown. */
 export async function missionView(store: MissionStore, record: MissionRecord): Promise<Mission> {
   // Actors write progress without rewriting the graph, so overlay the latest.
-  const [graph, progress] = await Promise.all([store.readGraph(record.id), store.getProgress(record.id)]);
+  const [graph, progress, approvals] = await Promise.all([store.readGraph(record.id), store.getProgress(record.id), store.listApprovals(record.id)]);
   const mission = missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
-  // A running task whose worker died shows `recovering` until another worker takes its job over.
-  mission.tasks = await withRecovering(store, record.id, mission.tasks);
+  // A running task whose worker died shows `recovering` until another worker takes its job over;
+  // `state` says what each task is doing as an operator sees it (awaiting approval, paused...).
+  mission.tasks = withTaskStates(await withRecovering(store, record.id, mission.tasks), record.status, approvals);
   // The record keeps the raw context (the mission's tools may need it); what the API shows is redacted.
   if (mission.context) mission.context = redact(mission.context);
   if (mission.metadata) mission.metadata = redact(mission.metadata);
