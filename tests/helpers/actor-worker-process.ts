@@ -8,6 +8,7 @@
 import { pino } from 'pino';
 import { startActorWorker } from '@aime/actors';
 import { modelsConfigFromEnv } from '@aime/models';
+import { resolveRecovery } from '@aime/queues';
 import { createTravelPlugin } from '@aime/plugin-travel';
 
 const hangAfter = process.env.HANG_AFTER_TOOL;
@@ -17,6 +18,8 @@ const worker = await startActorWorker({
   models: modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: process.env.AIME_SIM_URL! }),
   plugins: [createTravelPlugin()],
   pollMs: 200,
+  ...(process.env.AIME_ACTOR_HEARTBEAT_MS ? { heartbeatMs: Number(process.env.AIME_ACTOR_HEARTBEAT_MS) } : {}),
+  recovery: resolveRecovery('actor', {}, process.env),
   logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   hooks: {
     afterCheckpoint: async (info) => {

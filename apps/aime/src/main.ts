@@ -1,11 +1,21 @@
 import { dashboardUrlWithToken } from '@aime/commander';
-import { createLogger } from '@aime/service';
+import { createLogger, EnvError, isConfigError, loadEnv, type LoadedEnv } from '@aime/service';
 import { StartupError } from './redis.ts';
 import { startAll } from './start.ts';
 
-const logger = createLogger();
+// The edge: the environment is validated once here; a bad value stops the start with one line.
+let env: LoadedEnv;
 try {
-  const app = await startAll({ logger });
+  env = loadEnv(process.env);
+} catch (err) {
+  if (!(err instanceof EnvError)) throw err;
+  process.stderr.write(`\n${err.message}\n\n`);
+  process.exit(1);
+}
+const logger = createLogger({ level: env.values.LOG_LEVEL, service: 'aime' });
+if (env.unknown.length > 0) logger.warn({ variables: env.unknown }, 'unknown AIME_* variables are ignored (a typo? see docs/configuration.md)');
+try {
+  const app = await startAll({ env, logger });
   const { planner, factory, actor, simulated } = app.models;
   const roles = new Set([planner, factory, actor]).size === 1 ? planner : `planner ${planner}, factory ${factory}, actor ${actor}`;
   // The token is printed here once, on stdout, never through the logger; the URL carries it in
@@ -26,24 +36,35 @@ try {
       '',
     ].join('\n') + '\n',
   );
+  // A signal drains every service within AIME_SHUTDOWN_TIMEOUT_MS; a second one exits at once.
   let stopping = false;
+  const timeoutMs = env.values.AIME_SHUTDOWN_TIMEOUT_MS;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       if (stopping) process.exit(1);
       stopping = true;
-      logger.info({ sig }, 'draining');
-      void app.close().then(() => process.exit(0));
+      logger.info({ sig, timeoutMs }, 'draining');
+      setTimeout(() => {
+        logger.error({ timeoutMs }, 'did not drain in time; exiting');
+        process.exit(1);
+      }, timeoutMs).unref();
+      void app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     });
   }
 } catch (err) {
   // A broken config or plugin: its message names the file or plugin and the cause.
-  const code = (err as { code?: unknown }).code;
-  if (err instanceof StartupError || code === 'invalid_config' || code === 'model_config' || code === 'plugin_load_failed' || code === 'plugin_setup_failed' || code === 'duplicate_tool') {
+  if (err instanceof StartupError || isConfigError(err)) {
     process.stderr.write(`\n${(err as Error).message}\n\n`);
     process.exit(1);
   }
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`\nPort ${process.env.AIME_PORT ?? 7400} is in use: stop what runs there or set AIME_PORT.\n\n`);
+    process.stderr.write(`\nPort ${env.values.AIME_PORT} is in use: stop what runs there or set AIME_PORT.\n\n`);
     process.exit(1);
   }
   throw err;

@@ -70,7 +70,7 @@ export async function ensureRedis(
   opts: { redisUrl?: string; dataDir?: string; port?: number; maxmemory?: string } = {},
 ): Promise<EnsuredRedis> {
   if (opts.redisUrl) return { url: opts.redisUrl, displayUrl: redactRedisUrl(opts.redisUrl), started: false, stop: async () => undefined };
-  const maxmemory = parseMaxmemory(opts.maxmemory ?? process.env.AIME_REDIS_MAXMEMORY ?? DEFAULT_REDIS_MAXMEMORY);
+  const maxmemory = parseMaxmemory(opts.maxmemory ?? DEFAULT_REDIS_MAXMEMORY);
   const port = opts.port ?? 6379;
   const plain = `redis://127.0.0.1:${port}`;
   if (await answers('127.0.0.1', port)) return { url: plain, displayUrl: plain, started: false, stop: async () => undefined };

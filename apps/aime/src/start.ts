@@ -1,31 +1,23 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { startActorFactory } from '@aime/actor-factory';
 import { loadConfig, startActorWorker, type AimeConfig } from '@aime/actors';
-import { securityOptionsFromEnv, startCommander, type CommanderHandle } from '@aime/commander';
+import { apiLimitsFromEnv, securityOptionsFromEnv, startCommander, type CommanderHandle } from '@aime/commander';
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { ModelInfo } from '@aime/protocol';
 import { startSimServer } from '@aime/sim';
 import { ensureRedis } from './redis.ts';
 
-/** An integer setting; a malformed one is passed on as NaN, which the worker rejects by name. */
-const intEnv = (name: string): number | undefined => (process.env[name]?.trim() ? Number(process.env[name]) : undefined);
-
-/** The actor worker's context bounds from `AIME_ACTOR_MAX_OBSERVATION_CHARS` / `AIME_ACTOR_HISTORY_TOKENS`. */
-function actorContextFromEnv(): { maxObservationChars?: number; historyTokens?: number } {
-  const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
-  const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
-  return { ...(maxObservationChars !== undefined ? { maxObservationChars } : {}), ...(historyTokens !== undefined ? { historyTokens } : {}) };
-}
-
 export interface AllInOneOptions {
-  /** @default process.env.REDIS_URL, else 127.0.0.1:6379, else a redis-server started here */
+  /** The validated environment; every option below wins over it. @default loadEnv(process.env) */
+  env?: LoadedEnv;
+  /** @default REDIS_URL, else 127.0.0.1:6379, else a redis-server started here */
   redisUrl?: string;
-  /** @default process.env.AIME_PREFIX ?? 'aime:' */
+  /** @default AIME_PREFIX */
   prefix?: string;
-  /** @default process.env.AIME_HOST ?? '127.0.0.1' */
+  /** @default AIME_HOST */
   host?: string;
-  /** @default Number(process.env.AIME_PORT ?? 7400) */
+  /** @default AIME_PORT */
   port?: number;
   models?: ModelsConfig;
   /** The actor worker's plugins; when omitted they are loaded from `config`. */
@@ -35,18 +27,18 @@ export interface AllInOneOptions {
    * working directory, `AIME_PLUGINS`, else the default plugins. @default await loadConfig()
    */
   config?: AimeConfig;
-  /** @default process.env.AIME_API_KEYS; without keys an operator token is generated (`commander.operatorToken`) */
+  /** @default AIME_API_KEYS; without keys an operator token is generated (`commander.operatorToken`) */
   apiKeys?: string;
   /** Serve loopback clients without a key when no keys are configured. @default AIME_INSECURE_LOOPBACK=1 */
   insecureLoopback?: boolean;
   logger?: Logger;
-  /** Actor jobs run at once in this process. @default 4 */
+  /** Actor jobs run at once in this process. @default AIME_ACTOR_CONCURRENCY */
   actorConcurrency?: number;
   dashboardDir?: string | null;
   /**
    * Latency of the simulated model this process starts, per request (a real model takes
    * seconds; a zero-latency sim finishes tasks faster than a screen refreshes).
-   * @default Number(process.env.AIME_SIM_LATENCY_MS ?? 0)
+   * @default AIME_SIM_LATENCY_MS
    */
   simLatencyMs?: number;
 }
@@ -65,13 +57,16 @@ export interface AllInOneHandle {
  * actor worker with the configured plugins. The same `start` functions run each service alone.
  */
 export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHandle> {
-  const logger = opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const env = opts.env ?? loadEnv(process.env);
+  const v = env.values;
+  const logger = opts.logger ?? createLogger({ level: v.LOG_LEVEL, service: 'aime' });
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
   };
   try {
-    const redis = await ensureRedis(opts.redisUrl ?? process.env.REDIS_URL ? { redisUrl: opts.redisUrl ?? process.env.REDIS_URL! } : {});
+    const redisUrl = opts.redisUrl ?? v.REDIS_URL;
+    const redis = await ensureRedis({ ...(redisUrl ? { redisUrl } : {}), maxmemory: v.AIME_REDIS_MAXMEMORY });
     closers.push(redis.stop);
     if (redis.started) logger.info({ url: redis.displayUrl }, 'started redis-server (data in .aime/redis)');
 
@@ -85,20 +80,31 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
       logger.info({ url: sim.url }, 'simulated model server started (no real model configured)');
     }
     logger.info({ models: describeModelsConfig(models) }, 'models');
-    const prefix = opts.prefix ?? process.env.AIME_PREFIX ?? 'aime:';
-    const common = { redisUrl: redis.url, prefix, models, logger };
+    const prefix = opts.prefix ?? v.AIME_PREFIX;
+    const common = { redisUrl: redis.url, prefix, models, logger, retentionMs: v.AIME_RETENTION, eventsMax: v.AIME_EVENTS_MAX };
 
     // A plugin that fails to load stops the start here, before the API answers anything.
     const plugins = opts.plugins ? { plugins: opts.plugins } : { config: config! };
-    const workers = await startActorWorker({ ...common, ...plugins, concurrency: opts.actorConcurrency ?? 4, ...actorContextFromEnv() });
+    const workers = await startActorWorker({
+      ...common,
+      ...plugins,
+      concurrency: opts.actorConcurrency ?? v.AIME_ACTOR_CONCURRENCY,
+      heartbeatMs: v.AIME_ACTOR_HEARTBEAT_MS,
+      recovery: resolveRecovery('actor', {}, env.raw),
+      maxObservationChars: v.AIME_ACTOR_MAX_OBSERVATION_CHARS,
+      historyTokens: v.AIME_ACTOR_HISTORY_TOKENS,
+    });
     closers.push(() => workers.close());
-    const factory = await startActorFactory(common);
+    const factory = await startActorFactory({ ...common, recovery: resolveRecovery('factory', {}, env.raw) });
     closers.push(() => factory.close());
-    const security = securityOptionsFromEnv(process.env);
+    const security = securityOptionsFromEnv(env.raw);
     const commander = await startCommander({
       ...common,
-      host: opts.host ?? process.env.AIME_HOST ?? '127.0.0.1',
-      port: opts.port ?? Number(process.env.AIME_PORT ?? 7400),
+      host: opts.host ?? v.AIME_HOST,
+      port: opts.port ?? v.AIME_PORT,
+      limits: apiLimitsFromEnv(env.raw),
+      streamLimits: { perKey: v.AIME_MAX_STREAMS_PER_KEY, perAddress: v.AIME_MAX_STREAMS_PER_ADDRESS },
+      plannerRecovery: resolveRecovery('planner', {}, env.raw),
       ...security,
       ...(opts.apiKeys !== undefined ? { apiKeys: opts.apiKeys } : {}),
       ...(opts.insecureLoopback !== undefined ? { insecureLoopback: opts.insecureLoopback } : {}),

@@ -50,7 +50,7 @@ export async function startInProcess(opts: InProcessOptions): Promise<EvalTarget
   const prefix = `eval-${randomUUID()}:`;
   const travel = createTravelPlugin({ requireApproval: opts.requireApproval });
   const cleanup = new Redis(redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
-  cleanup.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'eval: redis connection error'));
+  cleanup.on('error', (err: Error) => opts.logger.warn({ err }, 'eval: redis connection error'));
   try {
     await cleanup.connect();
     const app = await startAll({

@@ -115,7 +115,7 @@ const ROLE_ENV: Record<ModelRole, string> = { planner: 'AIME_PLANNER_MODEL', fac
  * @param file the `models` section of `aime.config.*`; the environment wins over it.
  * @throws ModelConfigError (code `model_config`) naming the variable and how to fix it.
  */
-export function modelsConfigFromEnv(env: NodeJS.ProcessEnv = process.env, file?: unknown): ModelsConfig {
+export function modelsConfigFromEnv(env: NodeJS.ProcessEnv, file?: unknown): ModelsConfig {
   const section = parseFileSection(file);
   const apiKey = envValue(env, 'OPENAI_API_KEY');
   const baseURL = envValue(env, 'OPENAI_BASE_URL');

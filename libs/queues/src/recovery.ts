@@ -47,14 +47,14 @@ function check(label: string, value: number, [min, max]: [number, number]): numb
 }
 
 /**
- * The settings of one role: `given` wins, then the role's environment variables, then
- * {@link DEFAULT_RECOVERY}. Validated once, before any worker starts.
+ * The settings of one role: `given` wins, then the role's variables in `env` (the environment
+ * the entry point validated and passed down; none by default), then {@link DEFAULT_RECOVERY}. Validated once, before any worker starts.
  * @throws RecoveryOptionError naming the option or variable that is out of range.
  */
 export function resolveRecovery(
   role: RecoveryRole,
   given: Partial<RecoverySettings> = {},
-  env: Record<string, string | undefined> = process.env,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): RecoverySettings {
   const out = { ...DEFAULT_RECOVERY };
   for (const key of Object.keys(LIMITS) as Array<keyof RecoverySettings>) {

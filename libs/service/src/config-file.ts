@@ -21,7 +21,7 @@ export class ConfigError extends Error {
 export interface ConfigFileOptions {
   /** @default process.cwd() */
   cwd?: string;
-  /** Reads `AIME_CONFIG`. @default process.env */
+  /** Reads `AIME_CONFIG`: the environment the entry point passes down. @default {} */
   env?: Record<string, string | undefined>;
 }
 
@@ -40,7 +40,7 @@ async function isFile(path: string): Promise<boolean> {
  */
 export async function findConfigFile(opts: ConfigFileOptions = {}): Promise<string | null> {
   const cwd = resolve(opts.cwd ?? process.cwd());
-  const named = (opts.env ?? process.env).AIME_CONFIG?.trim();
+  const named = opts.env?.AIME_CONFIG?.trim();
   if (named) {
     const source = isAbsolute(named) ? named : resolve(cwd, named);
     if (!(await isFile(source))) throw new ConfigError(source, `AIME_CONFIG names ${source}, which is not a file`);

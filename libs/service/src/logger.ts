@@ -32,8 +32,9 @@ export function secretSafeLoggerOptions(options: LoggerOptions = {}): LoggerOpti
     serializers: {
       ...options.serializers,
       // An Error logged as `err` keeps its type and code, with its message and stack scrubbed.
+      // Always an object, so log pipelines can index `err.message` whatever was thrown.
       err: (err: unknown) => {
-        if (!(err instanceof Error)) return redact(err);
+        if (!(err instanceof Error)) return typeof err === 'object' && err !== null ? redact(err) : { type: typeof err, message: redactText(String(err)) };
         const code = (err as { code?: unknown }).code;
         return { type: err.name, message: redactText(err.message), ...(err.stack ? { stack: redactText(err.stack) } : {}), ...(code !== undefined ? { code } : {}) };
       },
@@ -57,11 +58,15 @@ export function secretSafeLoggerOptions(options: LoggerOptions = {}): LoggerOpti
 }
 
 /**
- * The logger every service and entry point creates: pino with `secretSafeLoggerOptions`.
- * `destination` is for tests that read what was logged.
- * @default level `LOG_LEVEL` or `info`
+ * The one logger factory of every service and entry point: pino with `secretSafeLoggerOptions`.
+ * Each component tags its lines with a child logger (`logger.child({ component: 'planner' })`,
+ * then `{ missionId, taskId, actorId }` per job); `service` names the process. `destination`
+ * is for tests that read what was logged.
+ * @default level 'info' (entry points pass the validated `LOG_LEVEL`)
  */
-export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
-  const opts = secretSafeLoggerOptions({ level: process.env.LOG_LEVEL ?? 'info', ...options });
-  return destination ? pino(opts, destination) : pino(opts);
+export function createLogger(options: LoggerOptions & { service?: string } = {}, destination?: DestinationStream): Logger {
+  const { service, ...rest } = options;
+  const opts = secretSafeLoggerOptions({ level: 'info', ...rest });
+  const logger = destination ? pino(opts, destination) : pino(opts);
+  return service ? logger.child({ service }) : logger;
 }

@@ -31,7 +31,7 @@ export interface RetentionSettings {
 /**
  * Reads `AIME_RETENTION` (default 7d) and `AIME_EVENTS_MAX` (default 10000) from `env`.
  */
-export function retentionFromEnv(env: Record<string, string | undefined> = process.env): RetentionSettings {
+export function retentionFromEnv(env: Readonly<Record<string, string | undefined>>): RetentionSettings {
   const retentionMs = env.AIME_RETENTION ? parseDuration(env.AIME_RETENTION) : DEFAULT_RETENTION_MS;
   const eventsMax = env.AIME_EVENTS_MAX ? Number(env.AIME_EVENTS_MAX) : DEFAULT_EVENTS_MAX;
   assertEventsMax(eventsMax, 'AIME_EVENTS_MAX');

@@ -55,7 +55,7 @@ export function startCapabilityWatch(deps: CapabilityWatchDeps, intervalMs: numb
   const timer = setInterval(() => {
     if (running) return;
     running = checkCapabilityWaits(deps)
-      .catch((err: unknown) => deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'capability watch failed'))
+      .catch((err: unknown) => deps.logger.warn({ err }, 'capability watch failed'))
       .finally(() => {
         running = undefined;
       });

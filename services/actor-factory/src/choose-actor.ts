@@ -92,7 +92,7 @@ export async function chooseActor(input: ChooseActorInput): Promise<ActorChoice>
     } catch (err) {
       // Transport failures were already retried inside the model: fall back to keywords.
       if (input.signal?.aborted) throw err;
-      input.logger.warn({ round, err: err instanceof Error ? err.message : String(err) }, 'the factory model failed');
+      input.logger.warn({ round, err }, 'the factory model failed');
       break;
     }
     input.logger.warn({ round, problem }, 'factory model gave no usable actor spec');

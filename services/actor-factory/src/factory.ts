@@ -15,7 +15,7 @@ import { createLogger, type ServiceState } from '@aime/service';
 export type { ServiceState };
 
 export interface ActorFactoryOptions {
-  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
   /** Prefix of the store's keys; BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
@@ -29,8 +29,12 @@ export interface ActorFactoryOptions {
   maxSteps?: number;
   /** How often tasks waiting for a live worker are checked (and unblocked). @default 2000 */
   capabilityPollMs?: number;
-  /** How fast a job of a dead factory runs again. @default `AIME_FACTORY_LOCK_MS`, `AIME_FACTORY_STALLED_INTERVAL_MS`, `AIME_FACTORY_MAX_STALLED`, else 10 s, 4 s, 3 */
+  /** How fast a job of a dead factory runs again (main.ts passes `AIME_FACTORY_LOCK_MS`, `_STALLED_INTERVAL_MS`, `_MAX_STALLED`). @default 10 s, 4 s, 3 */
   recovery?: Partial<RecoverySettings>;
+  /** How long a finished mission is kept, in ms (`AIME_RETENTION`). @default 7 days */
+  retentionMs?: number;
+  /** Approximate cap of each mission's event stream (`AIME_EVENTS_MAX`). @default 10000 */
+  eventsMax?: number;
 }
 
 export interface ActorFactoryHandle {
@@ -58,12 +62,12 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const recovery = resolveRecovery('factory', opts.recovery);
   if (!opts.models) throw new FactoryError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   const prefix = opts.prefix ?? 'aime:';
-  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const logger = (opts.logger ?? createLogger({ name: 'aime' })).child({ component: 'actor-factory' });
+  const redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
+  const logger = (opts.logger ?? createLogger()).child({ component: 'actor-factory' });
 
   let state: ServiceState = 'starting';
-  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
-  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
   const bullPrefix = bullPrefixOf(prefix);
@@ -89,13 +93,13 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   };
   const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency, ...workerRecoveryOptions(recovery) });
   worker.on('failed', (job, err) => {
-    logger.error({ jobId: job?.id, err: err.message }, 'factory job failed');
+    logger.error({ jobId: job?.id, err }, 'factory job failed');
     const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
     if (final) {
       reportUnbuiltActor({ store, planner }, job.data, err).catch((e: unknown) => logger.error({ jobId: job.id, err: (e as Error).message }, 'could not report the unbuilt actor'));
     }
   });
-  worker.on('error', (err) => logger.error({ err: err.message }, 'factory worker error'));
+  worker.on('error', (err) => logger.error({ err }, 'factory worker error'));
   await worker.waitUntilReady();
   const watch = startCapabilityWatch({ store, wake, logger }, capabilityPollMs);
   state = 'running';

@@ -1,13 +1,17 @@
 import { modelsConfigFromEnv } from '@aime/models';
-import { createLogger, readModelsSection, runService } from '@aime/service';
+import { resolveRecovery } from '@aime/queues';
+import { readModelsSection, runMain } from '@aime/service';
 import { startActorFactory } from './factory.ts';
 
-const logger = createLogger({ name: 'aime' });
-await runService('actor factory', logger, async () =>
+// The edge: the environment is validated once here (a bad value stops the start with one line) and passed down.
+await runMain('actor-factory', async ({ env, logger }) =>
   startActorFactory({
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
-    models: modelsConfigFromEnv(process.env, await readModelsSection()),
+    ...(env.values.REDIS_URL ? { redisUrl: env.values.REDIS_URL } : {}),
+    prefix: env.values.AIME_PREFIX,
+    models: modelsConfigFromEnv(env.raw, await readModelsSection({ env: env.raw })),
+    recovery: resolveRecovery('factory', {}, env.raw),
+    retentionMs: env.values.AIME_RETENTION,
+    eventsMax: env.values.AIME_EVENTS_MAX,
     logger,
   }),
 );

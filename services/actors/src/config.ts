@@ -1,42 +1,10 @@
-import { ModelsFileSection } from '@aime/models';
-import { CONFIG_FILE_NAMES, ConfigError, findConfigFile, readConfigFile } from '@aime/service';
+import type { ModelsFileSection } from '@aime/models';
+import { AimeConfigFile, CONFIG_FILE_NAMES, ConfigError, findConfigFile, McpServerEntry, PluginEntry, readConfigFile } from '@aime/service';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-/** A `plugins` entry of the config file: a module specifier, or one with the config its `setup` receives. */
-export const PluginEntry = z.union([
-  z.string().trim().min(1),
-  z.strictObject({ module: z.string().trim().min(1), config: z.record(z.string(), z.unknown()).optional() }),
-]);
-export type PluginEntry = z.infer<typeof PluginEntry>;
-
-const ServerName = z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/, 'must be 1..60 characters of [a-zA-Z0-9_-] (it becomes the bundle name mcp-<name>)');
-
-/**
- * An `mcpServers` entry: a server started as a child process (stdio) or reached over
- * streamable HTTP. `@aime/mcp` validates the details when it connects.
- */
-export const McpServerEntry = z.union([
-  z.strictObject({
-    name: ServerName,
-    command: z.string().min(1),
-    args: z.array(z.string()).optional(),
-    env: z.record(z.string(), z.string()).optional(),
-    cwd: z.string().min(1).optional(),
-    autoApprove: z.array(z.string()).optional(),
-  }),
-  z.strictObject({ name: ServerName, url: z.string().min(1), headers: z.record(z.string(), z.string()).optional(), autoApprove: z.array(z.string()).optional() }),
-]);
-export type McpServerEntry = z.infer<typeof McpServerEntry>;
-
-/** The content of `aime.config.json` / the default export of `aime.config.ts|js`. */
-export const AimeConfigFile = z.strictObject({
-  plugins: z.array(PluginEntry).optional(),
-  mcpServers: z.array(McpServerEntry).optional(),
-  /** Per-role model settings (see docs/models.md); the environment wins over them. */
-  models: ModelsFileSection.optional(),
-});
-export type AimeConfigFile = z.infer<typeof AimeConfigFile>;
+// The file's schema lives with the rest of the configuration in @aime/service.
+export { AimeConfigFile, McpServerEntry, PluginEntry };
 
 /** A plugin to load, with where its specifier is resolved from. */
 export interface ResolvedPluginEntry {

@@ -24,7 +24,7 @@ export async function reportFailedJob(deps: FailedJobDeps, job: Job | undefined,
   if (typeof job.finishedOn !== 'number') return null;
   const parsed = ActorJob.safeParse(job.data);
   if (!parsed.success) return null;
-  deps.logger.warn({ ...parsed.data, jobId: job.id, attempts: job.attemptsMade, err: err.message }, 'actor job failed for good');
+  deps.logger.warn({ ...parsed.data, jobId: job.id, attempts: job.attemptsMade, err }, 'actor job failed for good');
   return submitReport({ store: deps.store, planner: deps.planner }, parsed.data, {
     status: 'failed',
     summary: `The actor's job failed for good: ${err.message}`.slice(0, 8000),

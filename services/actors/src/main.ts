@@ -1,24 +1,26 @@
 import { modelsConfigFromEnv } from '@aime/models';
-import { createLogger, runService } from '@aime/service';
+import { resolveRecovery } from '@aime/queues';
+import { runMain } from '@aime/service';
 import { loadConfig } from './config.ts';
 import { startActorWorker } from './worker.ts';
 
-/** An integer setting from the environment; a malformed one is passed on as NaN, which the worker rejects by name. */
-const intEnv = (name: string): number | undefined => (process.env[name]?.trim() ? Number(process.env[name]) : undefined);
-const maxObservationChars = intEnv('AIME_ACTOR_MAX_OBSERVATION_CHARS');
-const historyTokens = intEnv('AIME_ACTOR_HISTORY_TOKENS');
-
-const logger = createLogger({ name: 'aime' });
+// The edge: the environment is validated once here (a bad value stops the start with one line) and passed down.
 // Plugins and the `models` section come from aime.config.* / AIME_CONFIG / AIME_PLUGINS (see loadConfig).
-await runService('actor worker', logger, async () => {
-  const config = await loadConfig();
+await runMain('actors', async ({ env, logger }) => {
+  const v = env.values;
+  const config = await loadConfig({ env: env.raw });
   return startActorWorker({
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    ...(process.env.AIME_PREFIX ? { prefix: process.env.AIME_PREFIX } : {}),
+    ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
+    prefix: v.AIME_PREFIX,
     config,
-    models: modelsConfigFromEnv(process.env, config.models),
-    ...(maxObservationChars !== undefined ? { maxObservationChars } : {}),
-    ...(historyTokens !== undefined ? { historyTokens } : {}),
+    models: modelsConfigFromEnv(env.raw, config.models),
+    concurrency: v.AIME_ACTOR_CONCURRENCY,
+    heartbeatMs: v.AIME_ACTOR_HEARTBEAT_MS,
+    recovery: resolveRecovery('actor', {}, env.raw),
+    maxObservationChars: v.AIME_ACTOR_MAX_OBSERVATION_CHARS,
+    historyTokens: v.AIME_ACTOR_HISTORY_TOKENS,
+    retentionMs: v.AIME_RETENTION,
+    eventsMax: v.AIME_EVENTS_MAX,
     logger,
   });
 });

@@ -22,7 +22,7 @@ import { createLogger, type ServiceState } from '@aime/service';
 export type { ServiceState };
 
 export interface ActorWorkerOptions {
-  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
   /** Prefix of the store's keys (and plugins' keys); BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
@@ -40,11 +40,15 @@ export interface ActorWorkerOptions {
   logger?: Logger;
   /**
    * How often the worker refreshes its advert and the leases of its running actors; both expire
-   * after 3 beats (then a running task shows `recovering`). @default `AIME_ACTOR_HEARTBEAT_MS` or 2000
+   * after 3 beats (then a running task shows `recovering`; main.ts passes `AIME_ACTOR_HEARTBEAT_MS`). @default 2000
    */
   heartbeatMs?: number;
-  /** How fast a job of a dead worker runs again. @default `AIME_ACTOR_LOCK_MS`, `AIME_ACTOR_STALLED_INTERVAL_MS`, `AIME_ACTOR_MAX_STALLED`, else 10 s, 4 s, 3 */
+  /** How fast a job of a dead worker runs again (main.ts passes `AIME_ACTOR_LOCK_MS`, `_STALLED_INTERVAL_MS`, `_MAX_STALLED`). @default 10 s, 4 s, 3 */
   recovery?: Partial<RecoverySettings>;
+  /** How long a finished mission is kept, in ms (`AIME_RETENTION`). @default 7 days */
+  retentionMs?: number;
+  /** Approximate cap of each mission's event stream (`AIME_EVENTS_MAX`). @default 10000 */
+  eventsMax?: number;
   /** How often a running actor checks its mission's status (cancel, pause). @default 500 */
   pollMs?: number;
   /** Fault-injection hooks (tests, drills). */
@@ -104,7 +108,7 @@ function collectBundles(plugins: PluginDefinition[]): Map<string, BundleDefiniti
  */
 export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorWorkerHandle> {
   const concurrency = opts.concurrency ?? 4;
-  const heartbeatMs = opts.heartbeatMs ?? (process.env.AIME_ACTOR_HEARTBEAT_MS?.trim() ? Number(process.env.AIME_ACTOR_HEARTBEAT_MS) : 2_000);
+  const heartbeatMs = opts.heartbeatMs ?? 2_000;
   const pollMs = opts.pollMs ?? 500;
   checkInt('concurrency', concurrency, 1, 256);
   checkInt('heartbeatMs', heartbeatMs, 10, 600_000);
@@ -117,9 +121,9 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   if (!opts.models) throw new ActorError('invalid_option', 'models is required (see modelsConfigFromEnv)');
   if (opts.plugins !== undefined && !Array.isArray(opts.plugins)) throw new ActorError('invalid_option', 'plugins must be an array of PluginDefinition');
   const prefix = opts.prefix ?? 'aime:';
-  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
   const workerId = opts.workerId ?? `actors-${randomUUID().slice(0, 8)}`;
-  const logger = (opts.logger ?? createLogger({ name: 'aime' })).child({ component: 'actors', workerId });
+  const logger = (opts.logger ?? createLogger()).child({ component: 'actors', workerId });
   let state: ServiceState = 'starting';
 
   let plugins: PluginDefinition[];
@@ -163,8 +167,8 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     }
   }
 
-  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix });
-  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
   const bullPrefix = bullPrefixOf(prefix);
@@ -184,7 +188,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     try {
       await Promise.all([store.advertiseWorker(advert, heartbeatMs * 3), ...[...running.values()].map((a) => beat(a))]);
     } catch (err) {
-      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'advertising the worker failed');
+      logger.warn({ err }, 'advertising the worker failed');
     }
   };
 
@@ -220,7 +224,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
 
   // BullMQ's name for this worker is recorded on each job it takes (`processedBy`), for operators.
   const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
-  worker.on('error', (err) => logger.error({ err: err.message }, 'actor worker error'));
+  worker.on('error', (err) => logger.error({ err }, 'actor worker error'));
   worker.on('failed', (job, err) => void reportFailedJob({ store, planner, logger }, job, err).catch((e: unknown) => logger.error({ jobId: job?.id, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report')));
   await worker.waitUntilReady();
   await advertise();

@@ -4,6 +4,7 @@ export { readPlannerAnswer, type ReadAnswer } from '@aime/core';
 export { plannerSystemPrompt, plannerUserPrompt, redactContext, PLANNER_RESPONSE_NAME } from './planner/prompt.ts';
 export { startPlannerWorker, jobKey } from './planner/worker.ts';
 export { createReconciler, startReconciler, type Reconciler, type ReconcilerDeps, type ReconcilerHandle, type ReconcilerOptions, type Repair, type RepairKind } from './planner/reconciler.ts';
-export { parseApiKeys, createAuth, type AuthConfig } from './api/index.ts';
+export { parseApiKeys, createAuth, apiLimitsFromEnv, type ApiLimits, type AuthConfig } from './api/index.ts';
+export { streamLimitsFromEnv, type StreamLimits } from './gateway/stream-limits.ts';
 export { securityOptionsFromEnv, dashboardUrlWithToken, type SecurityEnvOptions } from './security-env.ts';
 export type { GatewayHandle, GatewayServer } from './gateway/index.ts';

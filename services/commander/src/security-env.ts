@@ -21,7 +21,7 @@ const list = (value: string | undefined, separator: RegExp = /,/): string[] =>
 const flag = (value: string | undefined): boolean => /^(1|true|yes)$/i.test((value ?? '').trim());
 
 /** Reads `AIME_API_KEYS`, `AIME_INSECURE_LOOPBACK`, `AIME_CALLERS_MAY_APPROVE`, `AIME_ALLOWED_HOSTS`, `AIME_CORS_ORIGINS`, `AIME_CSP_IMG_SRC`. */
-export function securityOptionsFromEnv(env: Record<string, string | undefined> = process.env): SecurityEnvOptions {
+export function securityOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): SecurityEnvOptions {
   return {
     ...(env.AIME_API_KEYS?.trim() ? { apiKeys: env.AIME_API_KEYS } : {}),
     insecureLoopback: flag(env.AIME_INSECURE_LOOPBACK),

@@ -2,25 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { modelInfo, type ModelsConfig } from '@aime/models';
 import { createMissionStore, type MissionStore } from '@aime/store';
-import { bullConnection } from '@aime/queues';
-import { buildApi, type AuthConfig } from './api/index.ts';
+import { bullConnection, type RecoverySettings } from '@aime/queues';
+import { buildApi, type ApiLimits, type AuthConfig } from './api/index.ts';
 import { createAuth, generateOperatorToken } from './api/auth.ts';
 import { createWebGuard } from './api/web-guard.ts';
 import { attachGateway, type GatewayHandle } from './gateway/index.ts';
+import { configureStreamLimits, type StreamLimits } from './gateway/stream-limits.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
 import type { ReconcilerOptions } from './planner/reconciler.ts';
 import type { PlannerModelCall } from './planner/step.ts';
-import type { ServiceState } from '@aime/service';
+import { createLogger, type ServiceState } from '@aime/service';
 
 export type { ServiceState };
 
 export interface CommanderOptions {
-  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
   /** Key prefix of the store; BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
@@ -57,6 +58,16 @@ export interface CommanderOptions {
   reaperIntervalMs?: number;
   /** The reconciler's interval, grace and repairs before failing a task (tests, drills). @default see ReconcilerOptions */
   reconciler?: ReconcilerOptions;
+  /** How fast a dead commander's planner jobs are taken over (`AIME_PLANNER_*`). @default DEFAULT_RECOVERY */
+  plannerRecovery?: Partial<RecoverySettings>;
+  /** Budget ceilings and mission caps (`AIME_MAX_*`). @default read from the environment when the API starts (tests) */
+  limits?: ApiLimits;
+  /** Caps on live streams per key and per address (`AIME_MAX_STREAMS_*`). @default 32 each */
+  streamLimits?: StreamLimits;
+  /** How long a finished mission is kept, in ms (`AIME_RETENTION`). @default 7 days */
+  retentionMs?: number;
+  /** Approximate cap of each mission's event stream (`AIME_EVENTS_MAX`). @default 10000 */
+  eventsMax?: number;
 }
 
 export interface CommanderHandle {
@@ -92,9 +103,9 @@ export function defaultDashboardDir(): string | null {
  * public HTTP API with the socket.io gateway. `close()` drains both.
  */
 export async function startCommander(opts: CommanderOptions): Promise<CommanderHandle> {
-  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
   const prefix = opts.prefix ?? 'aime:';
-  const logger = (opts.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' })).child({ component: 'commander' });
+  const logger = (opts.logger ?? createLogger()).child({ component: 'commander' });
   // Open mode is never unauthenticated: a fresh random operator token guards it.
   const operatorToken = (opts.apiKeys ?? '').trim() === '' ? generateOperatorToken() : null;
   const auth: AuthConfig = createAuth({
@@ -108,8 +119,9 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   createWebGuard(web); // validates AIME_ALLOWED_HOSTS / AIME_CORS_ORIGINS before anything starts
   let state: ServiceState = 'starting';
 
-  const store = createMissionStore({ redis: redisUrl, prefix });
-  const connection = bullConnection(redisUrl, (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const store = createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  if (opts.streamLimits) configureStreamLimits(store, opts.streamLimits);
+  const connection = bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
   const workerId = `commander-${randomUUID().slice(0, 8)}`;
   const planner = startPlannerWorker({
     store,
@@ -121,6 +133,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     ...(opts.plannerConcurrency ? { concurrency: opts.plannerConcurrency } : {}),
     ...(opts.reaperIntervalMs ? { reaperIntervalMs: opts.reaperIntervalMs } : {}),
     ...(opts.reconciler ? { reconciler: opts.reconciler } : {}),
+    ...(opts.plannerRecovery ? { recovery: opts.plannerRecovery } : {}),
   });
   if (opts.planner === false) await planner.close().catch(() => undefined);
 
@@ -139,6 +152,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       web,
       logger,
       metrics,
+      ...(opts.limits ? { limits: opts.limits } : {}),
       dashboardDir: opts.dashboardDir === undefined ? defaultDashboardDir() : opts.dashboardDir,
       readiness: async () => {
         const redis = await connection.ping().then((r) => r === 'PONG', () => false);

@@ -54,7 +54,7 @@ const CEILING_VARS: Array<[keyof BudgetCeilings, string, 'int' | 'number']> = [
 // The budget schema itself caps these two; a higher ceiling could never be reached.
 const SCHEMA_MAX: Partial<Record<keyof BudgetCeilings, number>> = { maxPlannerSteps: 10_000, maxParallelActors: 64 };
 
-function readPositive(env: NodeJS.ProcessEnv, name: string, kind: 'int' | 'number', fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function readPositive(env: Readonly<Record<string, string | undefined>>, name: string, kind: 'int' | 'number', fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]?.trim();
   if (!text) return fallback;
   const value = Number(text);
@@ -67,7 +67,7 @@ function readPositive(env: NodeJS.ProcessEnv, name: string, kind: 'int' | 'numbe
  * Reads and validates the limits once, at start: a bad value stops the server with a
  * message naming the variable, instead of a limit that silently does not hold.
  */
-export function apiLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiLimits {
+export function apiLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): ApiLimits {
   const budgetCeilings = { ...DEFAULT_BUDGET_CEILINGS };
   for (const [field, name, kind] of CEILING_VARS) budgetCeilings[field] = readPositive(env, name, kind, DEFAULT_BUDGET_CEILINGS[field], SCHEMA_MAX[field]);
   return {

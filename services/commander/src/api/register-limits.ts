@@ -42,7 +42,7 @@ export function refusalReason(error: unknown): RefusalReason | null {
  * refusal and the missions in flight in `/metrics`. Call before the routes are registered.
  */
 export async function registerLimits(app: FastifyInstance, deps: ApiDeps, metrics: ApiMetrics): Promise<ApiLimitsContext> {
-  const config = deps.limits ?? apiLimitsFromEnv();
+  const config = deps.limits ?? apiLimitsFromEnv(process.env);
   let redis = deps.redis;
   if (!redis) {
     // Few retries: a rate-limit check should fail fast rather than hold a request while Redis is away.

@@ -20,7 +20,7 @@ function readCap(env: Record<string, string | undefined>, name: string): number 
 }
 
 /** Reads and validates `AIME_MAX_STREAMS_PER_KEY` and `AIME_MAX_STREAMS_PER_ADDRESS`. */
-export function streamLimitsFromEnv(env: Record<string, string | undefined> = process.env): StreamLimits {
+export function streamLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): StreamLimits {
   return { perKey: readCap(env, 'AIME_MAX_STREAMS_PER_KEY'), perAddress: readCap(env, 'AIME_MAX_STREAMS_PER_ADDRESS') };
 }
 
@@ -50,7 +50,7 @@ export class StreamLimiter {
   private readonly open: Record<StreamKind, number> = { sse: 0, socket: 0 };
   private readonly refused: Record<StreamRefusal['scope'], number> = { key: 0, address: 0 };
 
-  constructor(readonly limits: StreamLimits = streamLimitsFromEnv()) {}
+  constructor(readonly limits: StreamLimits = { perKey: DEFAULT_MAX_STREAMS, perAddress: DEFAULT_MAX_STREAMS }) {}
 
   /** Takes a slot for `key` from `address`, or says which cap is full. */
   acquire(kind: StreamKind, key: string, address: string): StreamLease | StreamRefusal {
@@ -137,12 +137,20 @@ export function isRefusal(r: StreamLease | StreamRefusal): r is StreamRefusal {
 // gateway share it), while tests that build several APIs on their own stores stay apart.
 const limiters = new WeakMap<object, StreamLimiter>();
 
-/** The limiter shared by every SSE stream and socket subscription served over `store`. */
-export function streamLimiterFor(store: object): StreamLimiter {
-  let limiter = limiters.get(store);
-  if (!limiter) {
-    limiter = new StreamLimiter();
-    limiters.set(store, limiter);
-  }
+/**
+ * Sets the caps of the streams served over `store` (the commander calls it at start with the
+ * validated `AIME_MAX_STREAMS_*`), before any stream is open.
+ */
+export function configureStreamLimits(store: object, limits: StreamLimits): StreamLimiter {
+  const limiter = new StreamLimiter(limits);
+  limiters.set(store, limiter);
   return limiter;
+}
+
+/**
+ * The limiter shared by every SSE stream and socket subscription served over `store`; one
+ * not configured at start reads `AIME_MAX_STREAMS_*` from the process (an API built alone, in tests).
+ */
+export function streamLimiterFor(store: object): StreamLimiter {
+  return limiters.get(store) ?? configureStreamLimits(store, streamLimitsFromEnv(process.env));
 }

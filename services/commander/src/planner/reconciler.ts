@@ -193,7 +193,7 @@ export function createReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions =
                 await reconcileMission(ctx, id, status);
               } catch (err) {
                 // One mission's trouble must not stop the repair of the others.
-                deps.logger.warn({ missionId: id, err: err instanceof Error ? err.message : String(err) }, 'reconciling a mission failed');
+                deps.logger.warn({ missionId: id, err }, 'reconciling a mission failed');
               }
             }
           } while (cursor !== undefined);
@@ -214,7 +214,7 @@ export function startReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions = 
     if (running) return;
     running = reconciler
       .pass()
-      .catch((err: unknown) => deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'reconciler pass failed'))
+      .catch((err: unknown) => deps.logger.warn({ err }, 'reconciler pass failed'))
       .finally(() => (running = undefined));
   };
   tick();
