@@ -172,8 +172,8 @@ export function registerMissionCommands(program: Command, io: Io, state: { code:
   );
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {
-    remote<[string], object>(program, io, state, `${action} <id>`, `${action} a mission`, (c) => c, async (ctx, _opts, id) => {
-      const m = await ctx.client[action](id);
+    remote<[string], { reason?: string }>(program, io, state, `${action} <id>`, `${action} a mission`, (c) => c.option('--reason <text>', "why (kept in the mission's events)"), async (ctx, opts, id) => {
+      const m = await ctx.client[action](id, opts.reason ? { reason: opts.reason } : {});
       if (ctx.json) printJson(ctx.io, m);
       else print(ctx.io, `${m.id} ${m.status}`);
       return EXIT.ok;

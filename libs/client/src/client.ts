@@ -37,6 +37,12 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+export interface ControlOptions {
+  /** Why: kept in the mission's `mission.status` event. */
+  reason?: string;
+  signal?: AbortSignal;
+}
+
 export interface AwaitOptions {
   signal?: AbortSignal;
   /** Called with each event as it arrives (the backlog first). */
@@ -140,16 +146,19 @@ export class AimeClient {
     return requestJson(this.#t, ExternalEventResponse, 'POST', `/v1/missions/${enc(id)}/events`, { type: 'external', message, ...(data ? { data } : {}) }, signal);
   }
 
-  pause(id: string, signal?: AbortSignal): Promise<Mission> {
-    return this.#control(id, 'pause', signal);
+  /** `POST /v1/missions/:id/pause`: running actors finish their step; nothing new is dispatched. */
+  pause(id: string, opts: ControlOptions = {}): Promise<Mission> {
+    return this.#control(id, 'pause', opts);
   }
 
-  resume(id: string, signal?: AbortSignal): Promise<Mission> {
-    return this.#control(id, 'resume', signal);
+  /** `POST /v1/missions/:id/resume`: a paused mission plans and dispatches again. */
+  resume(id: string, opts: ControlOptions = {}): Promise<Mission> {
+    return this.#control(id, 'resume', opts);
   }
 
-  cancel(id: string, signal?: AbortSignal): Promise<Mission> {
-    return this.#control(id, 'cancel', signal);
+  /** `POST /v1/missions/:id/cancel`: stops the mission and its actors for good. */
+  cancel(id: string, opts: ControlOptions = {}): Promise<Mission> {
+    return this.#control(id, 'cancel', opts);
   }
 
   /** `GET /v1/missions/:id/approvals`: the mission's approvals, pending and decided. */
@@ -203,8 +212,9 @@ export class AimeClient {
     }
   }
 
-  #control(id: string, action: 'pause' | 'resume' | 'cancel', signal?: AbortSignal): Promise<Mission> {
-    return requestJson(this.#t, Mission, 'POST', `/v1/missions/${enc(id)}/${action}`, undefined, signal);
+  #control(id: string, action: 'pause' | 'resume' | 'cancel', opts: ControlOptions): Promise<Mission> {
+    const body = opts.reason ? { reason: opts.reason } : {};
+    return requestJson(this.#t, Mission, 'POST', `/v1/missions/${enc(id)}/${action}`, body, opts.signal);
   }
 
   #decide(approvalId: string, decision: 'approve' | 'reject', note: string | undefined, signal?: AbortSignal): Promise<Approval> {
