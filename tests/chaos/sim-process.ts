@@ -5,6 +5,7 @@
  * and the chaos suite reports how many faults it injected. The last line printed before a
  * SIGKILL lags the truth by at most one interval.
  */
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type FaultKind } from '@aime/sim';
 
 const num = (name: string, fallback: number): number => {
@@ -15,6 +16,7 @@ const kinds = (process.env.AIME_SIM_FAULT_KINDS ?? '').split(',').map((s) => s.t
 
 const sim = await startSimServer({
   port: num('AIME_SIM_PORT', 0),
+  worlds: [travelWorld],
   latencyMs: num('AIME_SIM_LATENCY_MS', 0),
   faults: { rate: num('AIME_SIM_FAULT_RATE', 0), seed: num('AIME_SIM_SEED', 1), ...(kinds.length > 0 ? { kinds } : {}) },
 });

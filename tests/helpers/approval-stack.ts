@@ -6,6 +6,7 @@ import { startCommander } from '@aime/commander';
 import { modelsConfigFromEnv } from '@aime/models';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import type { Approval, Event } from '@aime/protocol';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer } from '@aime/sim';
 import { REDIS_URL, withHelpers, type TestStack } from './stack.ts';
 
@@ -30,7 +31,7 @@ export interface ApprovalStack extends TestStack {
 export async function startApprovalStack(opts: { requireApproval: string[]; actorConcurrency?: number }): Promise<ApprovalStack> {
   const prefix = `test-${randomUUID()}:`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const sim = await startSimServer({ port: 0 });
+  const sim = await startSimServer({ port: 0, worlds: [travelWorld] });
   const models = modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: sim.url });
   const common = { redisUrl: REDIS_URL, prefix, models, logger };
 

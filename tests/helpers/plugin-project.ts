@@ -9,6 +9,7 @@ import { startActorWorker, type ActorWorkerHandle, type ActorWorkerOptions } fro
 import { modelsConfigFromEnv } from '@aime/models';
 import { defineBundle, definePlugin, defineTool, type PluginDefinition } from '@aime/plugin-sdk';
 import { isKnownEvent, type Event, type KnownEvent } from '@aime/protocol';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type SimServerHandle } from '@aime/sim';
 import { z } from 'zod';
 import { REDIS_URL, withHelpers, type TestStack } from './stack.ts';
@@ -51,7 +52,7 @@ export async function startPluginStack(opts: Pick<AllInOneOptions, 'plugins' | '
   return {
     ...stack,
     async startWorker(w) {
-      sim ??= await startSimServer({ port: 0 });
+      sim ??= await startSimServer({ port: 0, worlds: [travelWorld] });
       const models = modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: sim.url });
       const worker = await startActorWorker({ redisUrl: REDIS_URL, prefix, models, logger, pollMs: 100, heartbeatMs: 1000, ...w });
       workers.push(worker);

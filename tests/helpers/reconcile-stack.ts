@@ -9,6 +9,7 @@ import { modelsConfigFromEnv } from '@aime/models';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { QUEUES, type Event } from '@aime/protocol';
 import { bullConnection, bullPrefix } from '@aime/queues';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer } from '@aime/sim';
 import { REDIS_URL, withHelpers, type TestStack } from './stack.ts';
 
@@ -39,7 +40,7 @@ export interface ReconcileStack extends TestStack {
 export async function startReconcileStack(opts: { reconciler: ReconcilerOptions; requireApproval?: string[] }): Promise<ReconcileStack> {
   const prefix = `test-${randomUUID()}:`;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const sim = await startSimServer({ port: 0 });
+  const sim = await startSimServer({ port: 0, worlds: [travelWorld] });
   const models = modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: sim.url });
   const common = { redisUrl: REDIS_URL, prefix, models, logger };
   const travel = createTravelPlugin({ requireApproval: opts.requireApproval ?? [] });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointMemory, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { Event, Mission } from '@aime/protocol';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type SimServerHandle } from '@aime/sim';
 import { REFERENCE_CONTEXT, REFERENCE_GOAL, startStack, type TestStack } from '../helpers/stack.ts';
 
@@ -11,7 +12,7 @@ import { REFERENCE_CONTEXT, REFERENCE_GOAL, startStack, type TestStack } from '.
  */
 let sim: SimServerHandle;
 beforeAll(async () => {
-  sim = await startSimServer({});
+  sim = await startSimServer({ worlds: [travelWorld] });
 });
 afterAll(async () => {
   await sim.close();

@@ -9,6 +9,7 @@ import { startCommander } from '@aime/commander';
 import { modelsConfigFromEnv } from '@aime/models';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import type { Mission, Task } from '@aime/protocol';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type SimServerHandle } from '@aime/sim';
 import { deleteKeys } from '@aime/testing';
 import { REDIS_URL, REFERENCE_CONTEXT, REFERENCE_GOAL, withHelpers, type TestStack } from '../helpers/stack.ts';
@@ -48,7 +49,7 @@ describe('an actor worker killed mid-task', () => {
     const prefix = `test-${randomUUID()}:`;
     cleanups.push(() => deleteKeys(prefix));
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const sim: SimServerHandle = await startSimServer({ port: 0 });
+    const sim: SimServerHandle = await startSimServer({ port: 0, worlds: [travelWorld] });
     cleanups.push(() => sim.close());
     const models = modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: sim.url });
     const common = { redisUrl: REDIS_URL, prefix, models, logger };

@@ -12,6 +12,7 @@ import { modelsConfigFromEnv } from '@aime/models';
 import travel from '@aime/plugin-travel';
 import type { Event, Mission } from '@aime/protocol';
 import { createLogger } from '@aime/service';
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type SimServerHandle } from '@aime/sim';
 import { deleteKeys } from '@aime/testing';
 import { REDIS_URL, REFERENCE_CONTEXT, REFERENCE_GOAL } from '../helpers/stack.ts';
@@ -42,7 +43,7 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  sim = await startSimServer({});
+  sim = await startSimServer({ worlds: [travelWorld] });
   // In front of the sim: records what the model receives, and answers the marked goal the way a
   // careless provider does, with the caller's credential in the error text.
   proxy = createServer((req, res) => {

@@ -5,6 +5,7 @@ import { apiLimitsFromEnv, securityOptionsFromEnv, startCommander, type Commande
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { ModelInfo } from '@aime/protocol';
+import { registerTravelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer } from '@aime/sim';
 import { ensureRedis } from './redis.ts';
 
@@ -74,6 +75,8 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig()));
     let models = opts.models ?? modelsConfigFromEnv(process.env, config?.models);
     if (modelInfo(models).simulated && !process.env.AIME_SIM_URL) {
+      // The travel demo's world; a process may register more (the benchmarks register theirs) before it starts.
+      registerTravelWorld();
       const sim = await startSimServer({ port: 0, latencyMs: opts.simLatencyMs ?? Number(process.env.AIME_SIM_LATENCY_MS ?? 0) });
       closers.push(sim.close);
       models = { ...models, simURL: sim.url };

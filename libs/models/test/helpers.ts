@@ -1,3 +1,4 @@
+import { travelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer, type SimServerHandle, type SimServerOptions } from '@aime/sim';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { ChatTurn, NoticeLogger } from '../src/index.ts';
@@ -57,7 +58,7 @@ export function quirkURL(sim: SimServerHandle, quirks: string): string {
  * "log once" notices (keyed by endpoint) are not already spent by another test.
  */
 export async function withSim<T>(opts: SimServerOptions, fn: (sim: SimServerHandle) => Promise<T>): Promise<T> {
-  const sim = await startSimServer(opts);
+  const sim = await startSimServer({ worlds: [travelWorld], ...opts });
   try {
     return await fn(sim);
   } finally {

@@ -9,5 +9,11 @@ export type { StructuredMode, StructuredAsk, NormalisedRequest } from './structu
 export { SimError, SimRequestError, SimOptionsError } from './errors.ts';
 export { fallbackPolicy, FALLBACK_TEXT, minimalInstance } from './fallback-policy.ts';
 export { estimateTokens } from './completion.ts';
-export { defaultPolicies } from './policies/index.ts';
+export { registerWorld, unregisterWorld, registeredWorlds, chooseWorld, worldPolicies, noWorldPlan } from './world.ts';
+export type { SimWorld, SimRoleAnswer } from './world.ts';
+export { loadWorldModules, DEFAULT_WORLD_MODULES } from './world-modules.ts';
+export { roleOf, goalOf, SIM_ROLES, PLANNER_RESPONSE_NAME, ACTOR_SPEC_RESPONSE_NAME, REPORT_TOOL } from './roles.ts';
+export type { SimRole } from './roles.ts';
+export { section } from './markdown.ts';
+export { REAL_MODEL_HELP } from './real-model-help.ts';
 export type { SimPolicy, SimRequest, SimAnswer, SimMessage, SimToolDef, SimToolCallIn } from './policy.ts';

@@ -5,12 +5,12 @@ import { applyAnswerFault, decide } from './answer.ts';
 import { completionBody, completionId, streamChunks, toWireAnswer, usageOf, type WireAnswer } from './completion.ts';
 import { SimOptionsError, SimRequestError, openAIError } from './errors.ts';
 import { FaultPlanner, numberParam, type Fault, type FaultOptions } from './faults.ts';
-import { defaultPolicies } from './policies/index.ts';
 import type { SimPolicy } from './policy.ts';
 import { quirkRejection, shapeAnswer, shapeUsage } from './quirk-answer.ts';
 import { parseQuirkOption, resolveQuirks, type QuirkKind } from './quirks.ts';
 import { parseChatRequest } from './request.ts';
 import { deliverStructured, normaliseStructured } from './structured.ts';
+import { registeredWorlds, validateWorld, worldPolicies, type SimWorld } from './world.ts';
 
 /** Options of {@link startSimServer}. */
 export interface SimServerOptions {
@@ -18,8 +18,16 @@ export interface SimServerOptions {
   host?: string;
   /** @default 0 (a random free port) */
   port?: number;
-  /** Tried in order; the first that matches answers. @default defaultPolicies */
+  /**
+   * Tried in order; the first that matches answers (else the fallback). Given, it replaces the
+   * worlds. @default one policy per role answering with `worlds`
+   */
   policies?: SimPolicy[];
+  /**
+   * The demo worlds that play the runtime's planner, factory and actors (see `SimWorld`).
+   * @default the worlds registered with `registerWorld`, read at each request
+   */
+  worlds?: SimWorld[];
   /** Fault injection by rate (seeded) or script; header and marker faults always work. */
   faults?: FaultOptions;
   /**
@@ -74,6 +82,12 @@ function validateOptions(opts: SimServerOptions): void {
       throw new SimOptionsError('every policy needs a name, matches(req) and answer(req)');
     }
   }
+  const names = new Set<string>();
+  for (const w of opts.worlds ?? []) {
+    validateWorld(w);
+    if (names.has(w.name)) throw new SimOptionsError(`two sim worlds are named '${w.name}'`);
+    names.add(w.name);
+  }
 }
 
 function urlHost(host: string): string {
@@ -94,7 +108,8 @@ function urlHost(host: string): string {
 export async function startSimServer(opts: SimServerOptions = {}): Promise<SimServerHandle> {
   validateOptions(opts);
   const host = opts.host ?? '127.0.0.1';
-  const policies = opts.policies ?? defaultPolicies;
+  const worlds = opts.worlds;
+  const policies = opts.policies ?? worldPolicies(worlds ? () => worlds : registeredWorlds);
   const planner = new FaultPlanner(opts.faults);
   const serverQuirks = parseQuirkOption(opts.quirks);
   const latencyMs = opts.latencyMs ?? 0;

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { SimPolicy, SimRequest } from '../src/index.ts';
+import { goalOf, section, type SimPolicy, type SimRequest, type SimWorld } from '../src/index.ts';
 
 /** The last user message's text. */
 export function lastUser(req: SimRequest): string {
@@ -42,3 +42,49 @@ export const weatherTool = {
 export function client(url: string, opts: { maxRetries?: number; timeout?: number } = {}): OpenAI {
   return new OpenAI({ baseURL: url, apiKey: 'sim', maxRetries: opts.maxRetries ?? 0, ...(opts.timeout ? { timeout: opts.timeout } : {}) });
 }
+
+/** A request in the planner's form (the commander's prompt reduced to its goal and task table). */
+export function plannerRequest(goal: string, table = '(empty)'): SimRequest {
+  return {
+    model: 'sim',
+    messages: [
+      { role: 'system', content: 'You are the Mission Commander.' },
+      { role: 'user', content: `## Goal\n${goal}\n\n## Task table\n${table}\n\n## New since your last step\n(nothing new)` },
+    ],
+    response_format: { type: 'json_schema', json_schema: { name: 'planner_output' } },
+  };
+}
+
+/**
+ * A second demo world, made here from the sim's public interface alone: goals `tiny: a, b, c`
+ * become one task per word ("Say <word>"); its factory picks the bundles the task names; its
+ * actor calls `say` once and reports. What a plugin's world does, in a few lines.
+ */
+export const tinyWorld: SimWorld = {
+  name: 'tiny',
+  matches: (goal) => goal.startsWith('tiny:'),
+  summary: 'say words, for goals written "tiny: a, b, c"',
+  planner(req) {
+    const goal = goalOf(req);
+    const table = section(req.messages.find((m) => m.role === 'user')?.content ?? '', /task table/i) ?? '';
+    if (table.includes('- id: ')) {
+      const open = /status: (pending|ready|running)/.test(table);
+      return { content: JSON.stringify({ thought: open ? 'wait' : 'done', operations: open ? [] : [{ op: 'finish', status: 'succeeded', answer: 'All words said.' }] }) };
+    }
+    const words = goal.slice('tiny:'.length).split(',').map((w) => w.trim()).filter(Boolean);
+    const operations = words.map((w, i) => ({ op: 'add', task: { id: `say-${i + 1}`, title: `Say ${w}`, description: `Say ${w}.`, completionCriteria: `${w} was said.`, dependsOn: [] } }));
+    return { content: JSON.stringify({ thought: `Say ${words.length} words.`, operations }) };
+  },
+  factory(req) {
+    const text = req.messages.map((m) => m.content).join('\n');
+    const task = section(text, /^## task/i) ?? '';
+    const listed = [...(section(text, /bundles/i) ?? '').matchAll(/^- ([a-z0-9_-]+)/gim)].map((m) => m[1]!);
+    return { content: JSON.stringify({ persona: { name: 'Sayer', role: 'Says words', traits: ['brief'] }, bundles: listed.filter((b) => task.includes(b)) }) };
+  },
+  actor(req) {
+    const said = req.messages.find((m) => m.role === 'tool');
+    if (said) return { toolCalls: [{ name: 'submit_report', arguments: { status: 'succeeded', summary: `Said: ${said.content}`, references: [] } }] };
+    const word = /Say (\S+?)\./.exec(req.messages[0]?.content ?? '')?.[1] ?? '?';
+    return { toolCalls: [{ name: 'say', arguments: { word } }] };
+  },
+};

@@ -1,12 +1,12 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FALLBACK_TEXT, normaliseStructured, startSimServer, type SimServerHandle } from '../src/index.ts';
-import { client } from './helpers.ts';
+import { client, tinyWorld } from './helpers.ts';
 
 let sim: SimServerHandle;
 
 beforeAll(async () => {
-  sim = await startSimServer();
+  sim = await startSimServer({ worlds: [tinyWorld] });
 });
 afterAll(async () => {
   await sim.close();
@@ -20,7 +20,7 @@ const PLANNER_SCHEMA = {
 const SYSTEM = `You are the Mission Commander. Answer with one JSON object named planner_output that fits this JSON schema:\n${JSON.stringify(PLANNER_SCHEMA)}`;
 const USER = [
   '## Goal',
-  'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people, taking the Shinkansen from Tokyo to Kyoto on day 2',
+  'tiny: alpha, beta, gamma, delta, epsilon, zeta',
   '',
   '## Progress list',
   '(no tasks yet: make the plan)',
@@ -61,9 +61,9 @@ beforeAll(async () => {
   expected = JSON.parse((await ask(MODES.json_schema)).message.content ?? '') as typeof expected;
 });
 
-describe('a structured ask in any output mode gets the planner policy answer', () => {
-  it('json_schema: the planner plans the trip in the content', () => {
-    expect(expected.operations.length).toBeGreaterThan(3);
+describe("a structured ask in any output mode gets the world's planner answer", () => {
+  it('json_schema: the planner plans one task per word in the content', () => {
+    expect(expected.operations.length).toBe(6);
     expect(expected.operations.some((op) => op.op === 'add')).toBe(true);
   });
 
@@ -111,7 +111,7 @@ describe('a structured ask in any output mode gets the planner policy answer', (
   });
 
   it('answers the factory actor_spec ask through a forced tool and through the prompt alone', async () => {
-    const user = '## Task\nBook the Shinkansen from Tokyo to Kyoto on 2026-12-02\n\n## Bundles\n- trains: Train search and booking (tools: search_trains, book_train)\n- hotels: Hotels (tools: search_hotels)';
+    const user = '## Task\nBook seats on the trains from Tokyo to Kyoto on 2026-12-02\n\n## Bundles\n- trains: Train search and booking (tools: search_trains, book_train)\n- hotels: Hotels (tools: search_hotels)\n\n## Mission goal, for context\ntiny: trains';
     const system = 'You are the Actor Factory. Answer with JSON named actor_spec: persona and bundles.';
     const tool = { type: 'function' as const, function: { name: 'actor_spec', parameters: { type: 'object' } } };
     const viaTool = await ask({ model: 'sim', messages: messages(system, user), tools: [tool], tool_choice: { type: 'function', function: { name: 'actor_spec' } } });

@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import { DEFAULT_BUDGET, QUEUES, isKnownEvent, type Event, type KnownEvent, type KnownEventType, type Task } from '@aime/protocol';
-import { startSimServer, type SimPolicy, type SimServerHandle } from '@aime/sim';
+import { travelWorld } from '@aime/plugin-travel/sim';
+import { startSimServer, type SimPolicy, type SimServerHandle, type SimWorld } from '@aime/sim';
 import { createMissionStore, type MissionStore } from '@aime/store';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,11 +25,14 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-/** One test's world. `policies` replaces the sim's default policies; `maxRetries` is the models' retry count. */
-export async function setupEnv(opts: { policies?: SimPolicy[]; maxRetries?: number } = {}): Promise<TestEnv> {
+/**
+ * One test's world. The sim plays `worlds` (@default the travel demo); `policies` replaces them;
+ * `maxRetries` is the models' retry count.
+ */
+export async function setupEnv(opts: { policies?: SimPolicy[]; worlds?: SimWorld[]; maxRetries?: number } = {}): Promise<TestEnv> {
   const prefix = `test-${randomUUID()}:`;
   const store = createMissionStore({ redis: REDIS_URL, prefix });
-  const sim = await startSimServer({ port: 0, ...(opts.policies ? { policies: opts.policies } : {}) });
+  const sim = await startSimServer({ port: 0, worlds: opts.worlds ?? [travelWorld], ...(opts.policies ? { policies: opts.policies } : {}) });
   const models = modelsConfigFromEnv({ AIME_MODEL: 'sim', AIME_SIM_URL: sim.url, AIME_MODEL_MAX_RETRIES: String(opts.maxRetries ?? 1) });
   const queues: Queue[] = [];
   const conns: Redis[] = [];

@@ -3,7 +3,8 @@ import type { Queue } from 'bullmq';
 import { bundleInfo } from '@aime/plugin-sdk';
 import { createTravelPlugin } from '@aime/plugin-travel';
 import { QUEUES } from '@aime/protocol';
-import { defaultPolicies, type SimPolicy } from '@aime/sim';
+import { travelPolicies } from '@aime/plugin-travel/sim';
+import type { SimPolicy } from '@aime/sim';
 import { buildSpec, type BuildSpecDeps } from '../src/index.ts';
 import { eventsOf, runningMission, setupEnv, silent, task, type TestEnv } from './fixtures.ts';
 
@@ -61,7 +62,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
   });
 
   it('composes knowledge from dependency reports and the context, without secrets', async () => {
-    const { env, deps } = await world(defaultPolicies);
+    const { env, deps } = await world(travelPolicies);
     const t1 = task('t1', 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.', {
       status: 'succeeded',
       report: {
@@ -92,7 +93,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
   });
 
   it('skips a task that is no longer running with that attempt, and a finished mission', async () => {
-    const { env, deps, actors } = await world(defaultPolicies);
+    const { env, deps, actors } = await world(travelPolicies);
     const t1 = task('t1', 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers.', { attempts: 2, actorId: 't1.2' });
     const missionId = await runningMission(env, 'Trip', [t1]);
     expect(await buildSpec(deps, { missionId, taskId: 't1', attempt: 1 })).toMatchObject({ spawned: false });
@@ -105,7 +106,7 @@ describe('buildSpec', { timeout: 30_000 }, () => {
   });
 
   it('spawns an actor once when the factory job runs twice', async () => {
-    const { env, deps, actors } = await world(defaultPolicies);
+    const { env, deps, actors } = await world(travelPolicies);
     const t1 = task('t1', 'Search hotels in Kyoto from 2026-12-02 to 2026-12-04 for 2 guests.');
     const missionId = await runningMission(env, 'Trip', [t1]);
     const first = await buildSpec(deps, { missionId, taskId: 't1', attempt: 1 });

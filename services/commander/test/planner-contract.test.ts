@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type Task, type TaskGraph } from '@aime/protocol';
-import { planFor, readTrip } from '@aime/sim/policies';
-import type { SimRequest } from '@aime/sim/policies';
+import { planFor, readTrip } from '@aime/plugin-travel/sim';
+import type { SimRequest } from '@aime/sim';
 import { plannerSystemPrompt, plannerUserPrompt, redactContext, type PlannerNews } from '../src/planner/prompt.ts';
 import { extractJson } from '@aime/models';
 import { readPlannerAnswer } from '@aime/core';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type Task, type TaskGraph } from '@aime/protocol';
-import { planFor, readPlannerView, type SimRequest } from '@aime/sim/policies';
+import { planFor, readPlannerView } from '@aime/plugin-travel/sim';
+import type { SimRequest } from '@aime/sim';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerPromptInput } from '../src/planner/prompt.ts';
 
 const GOAL = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';

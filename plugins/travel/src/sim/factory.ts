@@ -1,8 +1,4 @@
-import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
-import { section } from './markdown.ts';
-
-/** The response-format name the Actor Factory asks for. */
-export const ACTOR_SPEC_RESPONSE_NAME = 'actor_spec';
+import { ACTOR_SPEC_RESPONSE_NAME, section, type SimAnswer, type SimPolicy, type SimRequest } from '@aime/sim';
 
 interface Persona {
   name: string;
@@ -105,7 +101,8 @@ export function chooseActorSpec(taskText: string, listed: Array<string | ListedB
   return { persona: persona ?? GENERIC_PERSONA, bundles };
 }
 
-function answer(req: SimRequest): SimAnswer {
+/** The travel factory's answer: persona and bundles by keyword, as the JSON of `actor_spec`. */
+export function factoryAnswer(req: SimRequest): SimAnswer {
   const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content);
   const text = (user.length ? user : req.messages.map((m) => m.content)).join('\n');
   // The bundle list carries descriptions full of keywords: read the task apart from it.
@@ -118,5 +115,5 @@ function answer(req: SimRequest): SimAnswer {
 export const factoryPolicy: SimPolicy = {
   name: 'factory',
   matches: (req) => req.response_format?.type === 'json_schema' && req.response_format.json_schema?.name === ACTOR_SPEC_RESPONSE_NAME,
-  answer,
+  answer: factoryAnswer,
 };

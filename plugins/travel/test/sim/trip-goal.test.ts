@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDates, readTripGoal, type TripGoal } from '../src/policies/trip-goal.ts';
+import { findDates, readTripGoal, type TripGoal } from '../../src/sim/trip-goal.ts';
 
 const TODAY = '2026-11-29';
 const REFERENCE = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseActorSpec, factoryPolicy } from '../src/policies/factory.ts';
-import type { SimRequest } from '../src/policy.ts';
+import { chooseActorSpec, factoryPolicy } from '../../src/sim/factory.ts';
+import type { SimRequest } from '@aime/sim';
 
 const ALL = ['trains', 'flights', 'hotels', 'weather', 'currency', 'itinerary'];
 

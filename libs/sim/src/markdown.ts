@@ -1,4 +1,7 @@
-/** The text between a `## <title>` heading and the next level-2 heading, or undefined. */
+/**
+ * The text between the first level-2 heading (`## …`) that `title` matches and the next
+ * level-2 heading, or undefined. Prompts are Markdown with `##` sections: worlds read them with this.
+ */
 export function section(text: string, title: RegExp): string | undefined {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => /^##\s/.test(l) && title.test(l));

@@ -1,4 +1,5 @@
 import { connection, routeMode, type DemoCity, type Mode } from './demo-world.ts';
+import { budgetText, writeIntent } from './grammar.ts';
 import { addDays, type Budget, type TripGoal } from './trip-goal.ts';
 
 /**
@@ -118,25 +119,18 @@ export function scheduleTrip(goal: TripGoal): { ok: true; trip: TripSchedule } |
   };
 }
 
-const SYMBOL: Record<Budget['currency'], string> = { JPY: '¥', KRW: '₩', USD: '$', EUR: '€' };
-
-/** "¥300,000 (300000 JPY)": readable, and exact for the actor that converts it. */
-export function budgetText(b: Budget): string {
-  return `${SYMBOL[b.currency]}${b.amount.toLocaleString('en-US')} (${b.amount} ${b.currency})`;
-}
+export { budgetText };
 
 export function task(id: string, parentId: string | undefined, title: string, description: string, criteria: string, dependsOn: string[] = []): Op {
   return { op: 'add', task: { id, ...(parentId ? { parentId } : {}), title, description, completionCriteria: criteria, dependsOn } };
 }
 
+/** The search task of a leg. Only Tokyo → Kyoto has a Shinkansen in the demo world; other lines run local trains. */
 export function searchDescription(leg: Pick<Leg, 'from' | 'to' | 'date' | 'mode'>, people: number, after?: string, excluding: string[] = []): string {
-  const kind = leg.mode === 'flight' ? 'flights' : 'trains';
-  let d = `Search ${kind} from ${leg.from} to ${leg.to} on ${leg.date} for ${people} passengers`;
-  if (after) d += `, departing after ${after}`;
-  if (excluding.length) d += `, excluding ${excluding.join(', ')}`;
-  // Only Tokyo → Kyoto has a Shinkansen in the demo world; other lines run local trains.
-  const choose = leg.mode === 'flight' ? 'Choose the cheapest flight with enough seats.' : leg.from === 'Tokyo' && leg.to === 'Kyoto' ? 'Prefer the Shinkansen (Nozomi).' : 'Take the first train with enough seats.';
-  return `${d}. ${choose} Report the chosen one as a reference \`${leg.mode}:<id>\`.`;
+  const search = { from: leg.from, to: leg.to, date: leg.date, passengers: people, ...(after ? { after } : {}), exclude: excluding };
+  if (leg.mode === 'flight') return writeIntent({ kind: 'search-flights', ...search });
+  const anyTrain = !(leg.from === 'Tokyo' && leg.to === 'Kyoto');
+  return writeIntent({ kind: 'search-trains', ...search, ...(anyTrain ? { anyTrain } : {}) });
 }
 
 /** The first plan for a scheduled trip. Task ids are stable: tests and replanning rely on them. */
@@ -146,30 +140,26 @@ export function initialTripPlan(trip: TripSchedule): Plan {
     task('research', undefined, 'Research transport, hotels and weather', 'Find options for every leg and stay.', 'Every search task has chosen an option.'),
     task('bookings', undefined, 'Book the trip', 'Book every chosen option.', 'Every booking is confirmed with a reference.'),
   ];
-  const weather = trip.stays.map((s) => `${s.city} on ${s.checkIn}`);
-  ops.push(task('check-weather', 'research', 'Check the weather', `Check the weather in ${weather.join(' and ')}.`, 'A forecast for each city on its arrival day.'));
+  ops.push(task('check-weather', 'research', 'Check the weather', writeIntent({ kind: 'weather', places: trip.stays.map((s) => ({ city: s.city, date: s.checkIn })) }), 'A forecast for each city on its arrival day.'));
   const bookIds: string[] = [];
   for (const leg of trip.legs) {
     ops.push(task(`find-${leg.key}`, 'research', `Find a ${leg.mode} ${leg.from} → ${leg.to} on ${leg.date}`, searchDescription(leg, trip.people, leg.mode === 'train' ? '08:30' : undefined), `A ${leg.mode} with ${trip.people} free seats is chosen and named by its id.`));
-    ops.push(task(`book-${leg.key}`, 'bookings', `Book the ${leg.mode} ${leg.from} → ${leg.to}`, `Book the ${leg.mode} chosen by task find-${leg.key} for ${trip.people} passengers.`, 'A booking reference for the chosen one.', [`find-${leg.key}`]));
+    ops.push(task(`book-${leg.key}`, 'bookings', `Book the ${leg.mode} ${leg.from} → ${leg.to}`, writeIntent({ kind: 'book', what: leg.mode, fromTask: `find-${leg.key}`, passengers: trip.people }), 'A booking reference for the chosen one.', [`find-${leg.key}`]));
     bookIds.push(`book-${leg.key}`);
   }
   for (const s of trip.stays) {
     const id = `hotel-${slug(s.city)}`;
-    ops.push(task(`find-${id}`, 'research', `Find a hotel in ${s.city}`, `Search hotels in ${s.city} from ${s.checkIn} to ${s.checkOut} for ${trip.people} guests. Report the chosen hotel as a reference \`hotel:<id>\`.`, 'An available hotel is chosen and named by its id.'));
-    ops.push(task(`book-${id}`, 'bookings', `Book the hotel in ${s.city}`, `Book the hotel chosen by task find-${id} from ${s.checkIn} to ${s.checkOut}, ${rooms} room(s).`, 'A booking reference for the hotel.', [`find-${id}`]));
+    ops.push(task(`find-${id}`, 'research', `Find a hotel in ${s.city}`, writeIntent({ kind: 'search-hotels', city: s.city, checkIn: s.checkIn, checkOut: s.checkOut, guests: trip.people }), 'An available hotel is chosen and named by its id.'));
+    ops.push(task(`book-${id}`, 'bookings', `Book the hotel in ${s.city}`, writeIntent({ kind: 'book', what: 'hotel', fromTask: `find-${id}`, checkIn: s.checkIn, checkOut: s.checkOut, rooms }), 'A booking reference for the hotel.', [`find-${id}`]));
     bookIds.push(`book-${id}`);
   }
   // The budget travels with the task that can check it: the itinerary sees every price.
-  const budget = trip.budget
-    ? ` The trip budget is ${budgetText(trip.budget)}: convert it to JPY with the currency tool if needed, compare the total with it, and say plainly if the trip is over budget.`
-    : '';
   ops.push(
     task(
       'itinerary',
       undefined,
       'Assemble the itinerary',
-      `Assemble the final itinerary from all bookings, with the total cost in JPY.${budget}`,
+      writeIntent({ kind: 'assemble', ...(trip.budget ? { budget: trip.budget } : {}) }),
       `A day-by-day itinerary with every booking reference and the total cost within the budget${trip.budget ? ` of ${budgetText(trip.budget)}` : ''}.`,
       [...bookIds, 'check-weather'],
     ),

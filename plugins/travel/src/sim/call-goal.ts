@@ -1,3 +1,4 @@
+import { leadingObject, writeIntent } from './grammar.ts';
 import { slug, task, type Plan } from './trip-plan.ts';
 
 /**
@@ -13,32 +14,6 @@ export interface ToolCallAsk {
   args: Obj;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The JSON object at the start of `text` (balanced braces, strings respected), if it parses. */
-export function leadingObject(text: string): Obj | undefined {
-  if (!text.startsWith('{')) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) {
-      try {
-        const v: unknown = JSON.parse(text.slice(0, i + 1));
-        return isObj(v) ? v : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 const CALL = /\bCall `([a-zA-Z0-9_-]{1,64})` with\s*(?=\{)/gi;
 
 /** Every "Call `x` with {json}" in the text, in order; a call whose JSON does not parse is left out. */
@@ -52,7 +27,7 @@ export function readCalls(text: string): ToolCallAsk[] {
 }
 
 /** The task text of one call: the phrase the sim actor reads, alone, so it calls exactly once. */
-export const callDescription = (c: ToolCallAsk): string => `Call \`${c.tool}\` with ${JSON.stringify(c.args)} and report its result.`;
+export const callDescription = (c: ToolCallAsk): string => writeIntent({ kind: 'call', tool: c.tool, args: c.args });
 
 /** One task per call, in order: each waits for the one before. */
 export function callPlan(calls: ToolCallAsk[]): Plan {

@@ -1,4 +1,4 @@
-import type { SimRequest } from '../policy.ts';
+import type { SimRequest } from '@aime/sim';
 
 /** A row of the planner prompt's task table, as the sim reads it back. */
 export interface TableTask {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { connection } from '../src/policies/demo-world.ts';
-import { planFor } from '../src/policies/planner.ts';
-import { readTripGoal } from '../src/policies/trip-goal.ts';
-import { scheduleTrip } from '../src/policies/trip-plan.ts';
-import type { SimRequest } from '../src/policy.ts';
+import { connection } from '../../src/sim/demo-world.ts';
+import { planFor } from '../../src/sim/planner.ts';
+import { readTripGoal } from '../../src/sim/trip-goal.ts';
+import { scheduleTrip } from '../../src/sim/trip-plan.ts';
+import type { SimRequest } from '@aime/sim';
 
 const REFERENCE = 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2';
 

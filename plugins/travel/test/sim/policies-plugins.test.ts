@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { actorPolicy, parseIntent } from '../src/policies/actor.ts';
-import { factoryPolicy } from '../src/policies/factory.ts';
-import { planFor } from '../src/policies/planner.ts';
-import type { SimAnswer, SimRequest } from '../src/policy.ts';
+import { actorPolicy, parseIntent } from '../../src/sim/index.ts';
+import { factoryPolicy } from '../../src/sim/factory.ts';
+import { planFor } from '../../src/sim/planner.ts';
+import type { SimAnswer, SimRequest } from '@aime/sim';
 
 function factoryRequest(task: string, bundleLines: string[]): SimRequest {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actorPolicy, parseIntent } from '../src/policies/actor.ts';
-import type { SimAnswer, SimMessage, SimRequest } from '../src/policy.ts';
+import { actorPolicy, parseIntent } from '../../src/sim/index.ts';
+import type { SimAnswer, SimMessage, SimRequest } from '@aime/sim';
 
 const TOOLS = ['search_trains', 'book_train', 'search_flights', 'book_flight', 'search_hotels', 'book_hotel', 'get_weather', 'convert_currency', 'get_bookings', 'update_progress', 'submit_report'];
 

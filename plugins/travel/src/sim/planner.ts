@@ -1,5 +1,5 @@
 import { CAPABILITY_WAIT_REASON } from '@aime/protocol';
-import type { SimAnswer, SimPolicy, SimRequest } from '../policy.ts';
+import { PLANNER_RESPONSE_NAME, type SimAnswer, type SimPolicy, type SimRequest } from '@aime/sim';
 import { callPlan, isCallTask, readCalls } from './call-goal.ts';
 import { outOfWorldPlan } from './out-of-world.ts';
 import { readPlannerView, type News, type PlannerView, type TableTask } from './planner-state.ts';
@@ -7,7 +7,7 @@ import { addDays, readTripGoal, soundsLikeTravel, type Budget } from './trip-goa
 import { initialTripPlan, scheduleTrip, searchDescription, task, type Op, type Plan } from './trip-plan.ts';
 
 /**
- * The demo world's planner: plans a trip (flights, Shinkansen, hotels, weather, then the
+ * The travel world's planner: plans a trip (flights, Shinkansen, hotels, weather, then the
  * itinerary) or the tool calls a goal names; replans when a booking fails or an outside event
  * sells out what was chosen; finishes when all is done. Any other goal fails at once with an
  * answer that says what the simulated model can do and how to configure a real one.
@@ -230,10 +230,12 @@ export function planFor(req: SimRequest): Plan {
   return replan(view);
 }
 
+/** The travel planner's answer: the plan as the JSON of `planner_output`. */
+export const plannerAnswer = (req: SimRequest): SimAnswer => ({ content: JSON.stringify(planFor(req)) });
+
+/** The travel planner as a policy (for a sim started with explicit `policies`). */
 export const plannerPolicy: SimPolicy = {
   name: 'planner',
-  matches: (req) => req.response_format?.type === 'json_schema' && req.response_format.json_schema?.name === 'planner_output',
-  answer(req): SimAnswer {
-    return { content: JSON.stringify(planFor(req)) };
-  },
+  matches: (req) => req.response_format?.type === 'json_schema' && req.response_format.json_schema?.name === PLANNER_RESPONSE_NAME,
+  answer: plannerAnswer,
 };
