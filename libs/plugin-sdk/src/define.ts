@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PluginError } from './errors.ts';
-import type { BundleDefinition, PluginDefinition, ToolDefinition, WorkerToolDefinition } from './types.ts';
+import { lateKeys } from './plugin-keys.ts';
+import type { BundleDefinition, PluginDefinition, PluginFactory, PluginInstance, PluginModule, PluginSetupContext, ToolDefinition, WorkerToolDefinition } from './types.ts';
 import { workerRun } from './worker-tool.ts';
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -49,8 +50,8 @@ function checkTool(def: ToolDefinition<z.ZodType, unknown>): void {
   if (!(SIDE_EFFECTS as readonly string[]).includes(def.sideEffects)) {
     fail('invalid_tool', `${where}: sideEffects must be one of ${SIDE_EFFECTS.join(', ')}, got ${JSON.stringify(def.sideEffects)}`);
   }
-  if (def.requiresApproval !== undefined && typeof def.requiresApproval !== 'boolean') {
-    fail('invalid_tool', `${where}: requiresApproval must be a boolean when set`);
+  if (def.requiresApproval !== undefined && typeof def.requiresApproval !== 'boolean' && typeof def.requiresApproval !== 'function') {
+    fail('invalid_tool', `${where}: requiresApproval must be a boolean or a predicate (input, call) => boolean when set`);
   }
   if (def.timeoutMs !== undefined && (!Number.isInteger(def.timeoutMs) || def.timeoutMs < 1 || def.timeoutMs > MAX_TIMEOUT_MS)) {
     fail('invalid_tool', `${where}: timeoutMs must be an integer 1..${MAX_TIMEOUT_MS}, got ${String(def.timeoutMs)}`);
@@ -102,19 +103,15 @@ export function defineBundle(def: BundleDefinition): BundleDefinition {
   return def;
 }
 
-/**
- * Checks a plugin and returns it unchanged. Tool names must be unique across all its
- * bundles, because an actor given several bundles sees one flat list of tools.
- * @throws PluginError
- */
-export function definePlugin(def: PluginDefinition): PluginDefinition {
+function checkPlugin(def: PluginDefinition): void {
   if (typeof def !== 'object' || def === null) fail('invalid_plugin', `a plugin definition must be an object, got ${String(def)}`);
   checkName('plugin', def.name);
   const where = `plugin "${def.name}"`;
   if (typeof def.version !== 'string' || def.version.trim() === '') fail('invalid_plugin', `${where}: version must be a non-empty string such as "0.1.0"`);
   if (!Array.isArray(def.bundles) || def.bundles.length === 0) fail('invalid_plugin', `${where}: bundles must be a non-empty array`);
-  if (def.setup !== undefined && typeof def.setup !== 'function') fail('invalid_plugin', `${where}: setup must be a function when set`);
-  if (def.teardown !== undefined && typeof def.teardown !== 'function') fail('invalid_plugin', `${where}: teardown must be a function when set`);
+  for (const hook of ['setup', 'teardown', 'onMissionEnd'] as const) {
+    if (def[hook] !== undefined && typeof def[hook] !== 'function') fail('invalid_plugin', `${where}: ${hook} must be a function when set`);
+  }
   const bundles = new Set<string>();
   const tools = new Map<string, string>();
   for (const bundle of def.bundles) {
@@ -127,5 +124,45 @@ export function definePlugin(def: PluginDefinition): PluginDefinition {
       tools.set(tool.name, bundle.name);
     }
   }
+}
+
+/** True for what `definePlugin(factory)` returns. */
+export function isPluginFactory(value: unknown): value is PluginFactory {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'aime-plugin-factory' && typeof (value as { create?: unknown }).create === 'function';
+}
+
+/**
+ * Checks a plugin and returns it. Tool names must be unique across all its bundles, because an
+ * actor given several bundles sees one flat list of tools.
+ *
+ * Object form: the definition, returned unchanged. Factory form: `definePlugin((config, ctx) =>
+ * ({ name, version, bundles, teardown?, onMissionEnd? }))`, called once by the worker at start
+ * (where an object plugin's `setup` runs) with the entry's config and the setup context; what
+ * it creates reaches the tools through the closure. It may be async. `ctx.keys` is named after
+ * the plugin it returns, so use it inside tools and hooks.
+ * @throws PluginError
+ */
+export function definePlugin(def: PluginDefinition): PluginDefinition;
+export function definePlugin(factory: (config: Record<string, unknown>, ctx: PluginSetupContext) => PluginInstance | Promise<PluginInstance>): PluginFactory;
+export function definePlugin(def: PluginModule | ((config: Record<string, unknown>, ctx: PluginSetupContext) => PluginInstance | Promise<PluginInstance>)): PluginDefinition | PluginFactory;
+export function definePlugin(def: PluginModule | ((config: Record<string, unknown>, ctx: PluginSetupContext) => PluginInstance | Promise<PluginInstance>)): PluginDefinition | PluginFactory {
+  if (isPluginFactory(def)) return def;
+  if (typeof def === 'function') {
+    const factory = def;
+    return {
+      kind: 'aime-plugin-factory',
+      async create(base) {
+        const late = lateKeys(base.keyPrefix);
+        const made = await factory(base.config, { ...base, keys: late.keys });
+        if (typeof made === 'object' && made !== null && 'setup' in made && made.setup !== undefined) {
+          fail('invalid_plugin', `plugin "${String(made.name)}": a plugin factory is its own setup; return no setup from it`);
+        }
+        checkPlugin(made as PluginDefinition);
+        late.bind(made.name);
+        return made as PluginDefinition;
+      },
+    };
+  }
+  checkPlugin(def);
   return def;
 }

@@ -7,6 +7,13 @@ export type {
   BundleDefinition,
   PluginSetupContext,
   PluginDefinition,
+  PluginFactory,
+  PluginInstance,
+  PluginModule,
+  PluginKeys,
+  MissionEndInfo,
+  ApprovalPredicate,
+  ToolCallInfo,
   ToolFailureCode,
   ToolResult,
   ToolIsolation,
@@ -15,9 +22,14 @@ export type {
   WorkerToolDefinition,
 } from './types.ts';
 export { PluginError, ToolError } from './errors.ts';
-export { defineTool, defineBundle, definePlugin } from './define.ts';
+export { defineTool, defineBundle, definePlugin, isPluginFactory } from './define.ts';
+export { pluginKeys } from './plugin-keys.ts';
+export { checkToolCall } from './tool-call.ts';
+export type { ToolCallCheck } from './tool-call.ts';
+export { startMissionEndHooks, MISSION_END_CLAIM_MS } from './mission-end.ts';
+export type { MissionEndHooks, MissionEndHooksOptions } from './mission-end.ts';
 export { toolInfo, bundleInfo, inputJsonSchema } from './info.ts';
-export { runTool, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_CHARS } from './run-tool.ts';
+export { runTool, parseToolInput, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_CHARS } from './run-tool.ts';
 export type { RunToolOptions } from './run-tool.ts';
 export { formatIssues, formatPath } from './format-issues.ts';
 export { createMemoryToolContext } from './testing.ts';

@@ -24,7 +24,8 @@ export function toolInfo(tool: ToolDefinition): ToolInfo {
     description: tool.description,
     inputSchema: inputJsonSchema(tool),
     sideEffects: tool.sideEffects,
-    requiresApproval: tool.requiresApproval ?? false,
+    // A predicate may ask for some calls: advertised as asking, so the actor is told it may wait.
+    requiresApproval: tool.requiresApproval !== undefined && tool.requiresApproval !== false,
   };
 }
 

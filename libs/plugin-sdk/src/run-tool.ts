@@ -105,6 +105,26 @@ async function limitOutput(tool: ToolDefinition, output: unknown, ctx: ToolConte
 }
 
 /**
+ * The validated input of a call, or the `invalid_input` failure the model reads. A string is
+ * parsed as JSON first (models send arguments as JSON text).
+ */
+export async function parseToolInput(tool: ToolDefinition, rawInput: unknown): Promise<{ ok: true; input: unknown } | Failure> {
+  let candidate = rawInput;
+  if (typeof rawInput === 'string') {
+    try {
+      candidate = JSON.parse(rawInput);
+    } catch {
+      return failure('invalid_input', `The arguments for ${tool.name} are not valid JSON. Send one JSON object that matches its schema.`);
+    }
+  }
+  const parsed = await tool.input.safeParseAsync(candidate);
+  if (!parsed.success) {
+    return failure('invalid_input', `Invalid arguments for ${tool.name}:\n${formatIssues(parsed.error.issues)}\nFix these fields and call ${tool.name} again.`);
+  }
+  return { ok: true, input: parsed.data };
+}
+
+/**
  * Runs one tool call for a model. Validates input, enforces the timeout (abort + ToolError
  * code `timeout`), propagates `ctx.signal`, validates output when `output` is set, and
  * limits the output: results whose JSON is over `maxOutputChars` are stored with
@@ -122,20 +142,10 @@ export async function runTool(tool: ToolDefinition, rawInput: unknown, ctx: Tool
   }
   if (ctx.signal.aborted) return abortedResult(tool, ctx.signal.reason);
 
-  let candidate = rawInput;
-  if (typeof rawInput === 'string') {
-    try {
-      candidate = JSON.parse(rawInput);
-    } catch {
-      return failure('invalid_input', `The arguments for ${tool.name} are not valid JSON. Send one JSON object that matches its schema.`);
-    }
-  }
-  const parsed = await tool.input.safeParseAsync(candidate);
-  if (!parsed.success) {
-    return failure('invalid_input', `Invalid arguments for ${tool.name}:\n${formatIssues(parsed.error.issues)}\nFix these fields and call ${tool.name} again.`);
-  }
+  const parsed = await parseToolInput(tool, rawInput);
+  if (!parsed.ok) return parsed;
 
-  const result = await invoke(tool, parsed.data, ctx);
+  const result = await invoke(tool, parsed.input, ctx);
   if (!result.ok) return result;
 
   let output = result.output;

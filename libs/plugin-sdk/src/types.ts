@@ -53,8 +53,13 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
   /** When set, the output is validated against it. */
   output?: z.ZodType<O>;
   sideEffects: ToolSideEffects;
-  /** An operator must approve each call. @default false */
-  requiresApproval?: boolean;
+  /**
+   * An operator must approve each call (`true`), or the calls this predicate of the validated
+   * input picks (as the OpenAI Agents SDK's `needsApproval`). Input is validated first, so a call
+   * with wrong arguments fails `invalid_input` without asking anyone. The predicate must be pure:
+   * it runs again when the actor resumes after the decision. @default false
+   */
+  requiresApproval?: boolean | ApprovalPredicate<z.output<I>>;
   /** @default 30000 */
   timeoutMs?: number;
   /**
@@ -109,6 +114,19 @@ export interface WorkerToolDefinition<I extends z.ZodType = z.ZodType, O = unkno
   run?: never;
 }
 
+/** Who asks for a tool call, handed to an approval predicate. */
+export interface ToolCallInfo {
+  missionId: string;
+  taskId: string;
+  actorId: string;
+}
+
+/**
+ * Decides from a call's validated input whether an operator must approve it. (Declared as a
+ * method, so a tool with a specific input still fits where any `ToolDefinition` is expected.)
+ */
+export type ApprovalPredicate<T = unknown> = { check(input: T, call: ToolCallInfo): boolean | Promise<boolean> }['check'];
+
 /** A named set of tools an actor is given together (AIME's tool bundles). */
 export interface BundleDefinition {
   name: string;
@@ -116,13 +134,45 @@ export interface BundleDefinition {
   tools: ToolDefinition[];
 }
 
-/** What a plugin's `setup` receives from the worker that loads it. */
+/**
+ * The plugin's own Redis key namespace under the runtime's prefix: `<prefix>plugin:<name>:`.
+ * Keys of one mission carry its hash tag, so they sit in the mission's Redis Cluster slot and
+ * can be registered to expire with it.
+ */
+export interface PluginKeys {
+  /** `<prefix>plugin:<name>:`, the start of every key of the plugin. */
+  readonly prefix: string;
+  /** A key of the plugin not tied to a mission: `<prefix>plugin:<name>:<parts joined by ':'>`. */
+  key(...parts: string[]): string;
+  /** A key of one mission's data: `<prefix>plugin:<name>:{<missionId>}:<parts joined by ':'>`. */
+  missionKey(missionId: string, ...parts: string[]): string;
+  /** The SCAN pattern of every key of one mission (`missionKey(missionId, '*')`, glob characters escaped). */
+  missionPattern(missionId: string): string;
+  /**
+   * The mission store's set of keys owned by the mission (`<prefix>{<missionId>}:owned`). Add a
+   * mission key to it (SADD) and retention expires the key with the mission's own keys.
+   */
+  ownedSet(missionId: string): string;
+}
+
+/** What a plugin's `setup` (or factory) receives from the worker that loads it. */
 export interface PluginSetupContext {
   redisUrl: string;
-  /** Prefix for every Redis key the plugin writes (tests use a random one). */
+  /** The runtime's prefix of every Redis key (tests use a random one). Prefer `keys`. */
   keyPrefix: string;
+  /** The plugin's own key namespace under `keyPrefix`. */
+  keys: PluginKeys;
   logger: ToolLogger;
   config: Record<string, unknown>;
+  /** The folder the plugin's config entry is relative to (the config file's folder). @default process.cwd() */
+  baseDir?: string;
+}
+
+/** A mission that ended, as `onMissionEnd` receives it. */
+export interface MissionEndInfo {
+  missionId: string;
+  /** The plugin's key namespace, to find the mission's data by. */
+  keys: PluginKeys;
 }
 
 /** A plugin: bundles of tools plus an optional lifecycle. Create it with `definePlugin`. */
@@ -130,9 +180,38 @@ export interface PluginDefinition {
   name: string;
   version: string;
   bundles: BundleDefinition[];
+  /**
+   * The keys its `config` (from `aime.config.*`) may hold; the worker warns at start about any
+   * other key, naming it, instead of ignoring it. Unset: the config is not checked.
+   */
+  configKeys?: readonly string[];
   setup?(ctx: PluginSetupContext): Promise<void> | void;
   teardown?(): Promise<void> | void;
+  /**
+   * Called once per mission that ends (succeeded, failed or cancelled), by one worker serving
+   * the plugin, to clean or archive the plugin's data of that mission. A failure is logged.
+   * Keys registered in `keys.ownedSet(missionId)` expire with the mission in any case.
+   */
+  onMissionEnd?(info: MissionEndInfo): Promise<void> | void;
 }
+
+/** What a plugin factory returns: a plugin definition, its setup done by the factory itself. */
+export type PluginInstance = Omit<PluginDefinition, 'setup'>;
+
+/**
+ * A plugin written as a factory of its config and setup context: what it creates (a client,
+ * a cache) reaches the tools through the closure, with no module-level variables. Create it
+ * with `definePlugin((config, ctx) => ({ name, version, bundles }))`; the worker calls it once
+ * at start, where an object plugin's `setup` runs.
+ */
+export interface PluginFactory {
+  readonly kind: 'aime-plugin-factory';
+  /** Runs the factory and checks what it returns. `ctx.keys` is named after the returned plugin. @throws PluginError */
+  create(ctx: Omit<PluginSetupContext, 'keys'>): Promise<PluginDefinition>;
+}
+
+/** Either form of plugin a module may export. */
+export type PluginModule = PluginDefinition | PluginFactory;
 
 /** Codes of a failed tool call, as the runtime and the model see them. */
 export type ToolFailureCode = 'invalid_input' | 'timeout' | 'aborted' | 'tool_failed' | 'invalid_output';

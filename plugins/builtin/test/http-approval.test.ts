@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryToolContext, toolInfo } from '@aime/plugin-sdk';
+import { createMemoryToolContext, pluginKeys, toolInfo } from '@aime/plugin-sdk';
 import { createBuiltinPlugin } from '../src/index.ts';
 import { toolOf } from './helpers.ts';
 
-const setupCtx = (config: Record<string, unknown>) => ({ redisUrl: '', keyPrefix: '', logger: createMemoryToolContext().logger, config });
+const setupCtx = (config: Record<string, unknown>) => ({ redisUrl: '', keyPrefix: '', keys: pluginKeys('', 'builtin'), logger: createMemoryToolContext().logger, config });
 
 describe('http tools and approvals', () => {
   it('makes http_post wait for an operator by default, and never http_get', () => {

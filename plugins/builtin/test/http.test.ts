@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryToolContext, runTool, type ToolResult } from '@aime/plugin-sdk';
+import { createMemoryToolContext, pluginKeys, runTool, type ToolResult } from '@aime/plugin-sdk';
 import { createBuiltinPlugin, type BuiltinConfig, type Resolver } from '@aime/plugin-builtin';
 import { startServer, toolOf } from './helpers.ts';
 
@@ -161,13 +161,13 @@ describe('http_get', () => {
 
   it('takes the allowlist from the config setup receives', async () => {
     const p = plugin({});
-    await p.setup?.({ redisUrl: '', keyPrefix: '', logger: createMemoryToolContext().logger, config: { http: { allowHosts: ['127.0.0.1'] } } });
+    await p.setup?.({ redisUrl: '', keyPrefix: '', keys: pluginKeys('', 'builtin'), logger: createMemoryToolContext().logger, config: { http: { allowHosts: ['127.0.0.1'] } } });
     expect(await get(p, `${srv.base}/hello`)).toMatchObject({ ok: true });
   });
 
   it('fails setup on an invalid config with the field named', async () => {
     const p = plugin({});
-    expect(() => p.setup?.({ redisUrl: '', keyPrefix: '', logger: createMemoryToolContext().logger, config: { http: { timeoutMs: 120_000 } } })).toThrow(/http\.timeoutMs/);
+    expect(() => p.setup?.({ redisUrl: '', keyPrefix: '', keys: pluginKeys('', 'builtin'), logger: createMemoryToolContext().logger, config: { http: { timeoutMs: 120_000 } } })).toThrow(/http\.timeoutMs/);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Bundle } from '@aime/protocol';
-import { bundleInfo, createMemoryToolContext, runTool, PluginError } from '@aime/plugin-sdk';
+import { bundleInfo, createMemoryToolContext, pluginKeys, runTool, PluginError } from '@aime/plugin-sdk';
 import travelDefault, { createTravelPlugin, travelPlugin } from '@aime/plugin-travel';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -29,7 +29,7 @@ describe('travel plugin', () => {
   it('opens its own Redis connection in setup, writes under the key prefix, and closes it in teardown', async () => {
     const keyPrefix = `test-${randomUUID()}:`;
     const plugin = createTravelPlugin();
-    await plugin.setup?.({ redisUrl: REDIS_URL, keyPrefix, logger, config: {} });
+    await plugin.setup?.({ redisUrl: REDIS_URL, keyPrefix, keys: pluginKeys(keyPrefix, 'travel'), logger, config: {} });
     const book = plugin.bundles.flatMap((b) => b.tools).find((t) => t.name === 'book_train');
     if (!book) throw new Error('no book_train');
     const result = await runTool(book, { trainId: 'NOZOMI-0900-2026-12-02', passengers: 1 }, createMemoryToolContext({ missionId: 'm1' }));
@@ -48,7 +48,7 @@ describe('travel plugin', () => {
 
   it('fails setup with a PluginError when Redis cannot be reached', async () => {
     const plugin = createTravelPlugin();
-    const setup = plugin.setup?.({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'x:', logger, config: {} });
+    const setup = plugin.setup?.({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'x:', keys: pluginKeys('x:', 'travel'), logger, config: {} });
     await expect(setup).rejects.toBeInstanceOf(PluginError);
   });
 });

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
-import { definePlugin, type PluginDefinition, type PluginSetupContext } from '@aime/plugin-sdk';
+import { definePlugin, isPluginFactory, type PluginDefinition, type PluginModule, type PluginSetupContext } from '@aime/plugin-sdk';
 import type { AimeConfig, McpServerEntry, ResolvedPluginEntry } from './config.ts';
 
 /** Why a plugin could not be loaded. */
@@ -30,12 +30,14 @@ export class PluginLoadError extends Error {
 export interface PluginOrigin {
   specifier: string;
   config: Record<string, unknown>;
+  /** The config file's folder, handed to the plugin's setup as `baseDir`. */
+  baseDir?: string;
 }
 
-const origins = new WeakMap<PluginDefinition, PluginOrigin>();
+const origins = new WeakMap<PluginModule, PluginOrigin>();
 
 /** The configured origin of a plugin returned by {@link loadPlugins}, or undefined for one passed in directly. */
-export function pluginOrigin(plugin: PluginDefinition): PluginOrigin | undefined {
+export function pluginOrigin(plugin: PluginModule): PluginOrigin | undefined {
   return origins.get(plugin);
 }
 
@@ -82,32 +84,39 @@ async function importModule(entry: ResolvedPluginEntry): Promise<Record<string, 
  * The loaded plugin, wrapped so its `setup` receives the entry's config: the same module
  * listed twice with different configs gives two plugins.
  */
-function withOrigin(plugin: PluginDefinition, origin: PluginOrigin): PluginDefinition {
+function withOrigin(plugin: PluginModule, origin: PluginOrigin): PluginModule {
+  const context = (ctx: Omit<PluginSetupContext, 'keys'>) => ({ ...ctx, config: { ...origin.config, ...ctx.config }, ...(origin.baseDir ? { baseDir: origin.baseDir } : {}) });
+  if (isPluginFactory(plugin)) {
+    const factory = { kind: plugin.kind, create: (ctx: Omit<PluginSetupContext, 'keys'>) => plugin.create(context(ctx)) };
+    origins.set(factory, origin);
+    return factory;
+  }
   const wrapped: PluginDefinition = {
     name: plugin.name,
     version: plugin.version,
     bundles: plugin.bundles,
-    ...(plugin.setup ? { setup: (ctx: PluginSetupContext) => plugin.setup!({ ...ctx, config: { ...origin.config, ...ctx.config } }) } : {}),
+    ...(plugin.setup ? { setup: (ctx: PluginSetupContext) => plugin.setup!({ ...ctx, ...context(ctx) }) } : {}),
     ...(plugin.teardown ? { teardown: () => plugin.teardown!() } : {}),
+    ...(plugin.onMissionEnd ? { onMissionEnd: plugin.onMissionEnd.bind(plugin) } : {}),
   };
   origins.set(wrapped, origin);
   return wrapped;
 }
 
-async function loadOne(entry: ResolvedPluginEntry): Promise<PluginDefinition> {
+async function loadOne(entry: ResolvedPluginEntry): Promise<PluginModule> {
   const spec = entry.module;
   const mod = await importModule(entry);
   const candidate = mod.default ?? mod.plugin;
   if (candidate === undefined) {
     throw new PluginLoadError(spec, 'no_export', `plugin "${spec}" failed to load: the module has no default export (or export named "plugin"); export the result of definePlugin(...)`);
   }
-  let plugin: PluginDefinition;
+  let plugin: PluginModule;
   try {
-    plugin = definePlugin(candidate as PluginDefinition);
+    plugin = definePlugin(candidate as PluginModule);
   } catch (err) {
     throw new PluginLoadError(spec, 'invalid_plugin', `plugin "${spec}" failed to load: its export is not a valid plugin definition: ${causeOf(err)}`, { cause: err });
   }
-  return withOrigin(plugin, { specifier: spec, config: entry.config });
+  return withOrigin(plugin, { specifier: spec, config: entry.config, baseDir: entry.baseDir });
 }
 
 type LoadMcpPlugin = (server: McpServerEntry, opts?: { logger?: Logger }) => Promise<PluginDefinition>;
@@ -125,7 +134,7 @@ async function loadMcp(server: McpServerEntry, logger: Logger | undefined): Prom
   if (typeof load !== 'function') throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: @aime/mcp exports no loadMcpPlugin`);
   try {
     const plugin = await load(server, logger ? { logger } : {});
-    return withOrigin(plugin, { specifier: spec, config: {} });
+    return withOrigin(plugin, { specifier: spec, config: {} }) as PluginDefinition;
   } catch (err) {
     throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: ${causeOf(err)}`, { cause: err });
   }
@@ -141,8 +150,8 @@ export interface LoadPluginsOptions {
  * clients already connected are closed again.
  * @throws PluginLoadError naming the plugin and the cause.
  */
-export async function loadPlugins(config: Pick<AimeConfig, 'plugins' | 'mcpServers'>, opts: LoadPluginsOptions = {}): Promise<PluginDefinition[]> {
-  const loaded: PluginDefinition[] = [];
+export async function loadPlugins(config: Pick<AimeConfig, 'plugins' | 'mcpServers'>, opts: LoadPluginsOptions = {}): Promise<PluginModule[]> {
+  const loaded: PluginModule[] = [];
   for (const entry of config.plugins) {
     loaded.push(await loadOne(entry));
     opts.logger?.debug({ plugin: entry.module }, 'plugin loaded');

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { HumanMessage, type AIMessage } from '@langchain/core/messages';
 import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, usageFromMessage, type ModelsConfig } from '@aime/models';
-import { inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
+import { checkToolCall, inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type MissionStore } from '@aime/store';
 import { approvalGate } from './approvals.ts';
@@ -223,16 +223,19 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         if (call.invalidArgs !== undefined) observation = invalidArgsObservation(call.name, call.invalidArgs, call.invalidReason);
         else if (!tool) observation = unknownToolObservation(call.name, toolNames);
         else {
+          // Arguments are checked before anyone is asked: a wrong call fails without an approval.
+          const check = await checkToolCall(tool, call.args, ids);
           // A risky call waits for an operator without holding a worker slot: the pending step
           // (model answer and done calls) is already saved, so the job just ends.
-          const gate = tool.requiresApproval
+          const gate = check.ok && check.needsApproval
             ? await approvalGate({ store, planner: deps.planner }, { ...ids, step, callIndex: i, tool: call.name, args: call.args })
             : undefined;
           if (gate?.kind === 'wait') {
             log.info({ step, tool: call.name, approvalId: gate.approval.id }, 'actor waits for an approval');
             return 'awaiting_approval';
           }
-          if (gate?.kind === 'rejected') observation = gate.observation;
+          if (!check.ok) observation = observationOf(check.result);
+          else if (gate?.kind === 'rejected') observation = gate.observation;
           else {
             const result = await runTool(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args)));
             if (watch.signal.aborted) return 'cancelled';

@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
-import { bundleInfo, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
+import { bundleInfo, isPluginFactory, pluginKeys, startMissionEndHooks, type BundleDefinition, type PluginDefinition, type PluginModule } from '@aime/plugin-sdk';
 import { ActorJob, QUEUES } from '@aime/protocol';
 import { capabilityQueue, createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
@@ -29,8 +29,8 @@ export interface ActorWorkerOptions {
   /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
   store?: MissionStore;
   models: ModelsConfig;
-  /** The plugins whose bundles this worker serves; when omitted they are loaded from `config`. */
-  plugins?: PluginDefinition[];
+  /** The plugins whose bundles this worker serves (objects or factories); when omitted they are loaded from `config`. */
+  plugins?: PluginModule[];
   /** Where the plugins come from when `plugins` is omitted. @default await loadConfig() */
   config?: AimeConfig;
   /** Actor jobs run at once. @default 4 */
@@ -126,23 +126,13 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   const logger = (opts.logger ?? createLogger()).child({ component: 'actors', workerId });
   let state: ServiceState = 'starting';
 
-  let plugins: PluginDefinition[];
-  if (opts.plugins) plugins = opts.plugins;
+  let modules: PluginModule[];
+  if (opts.plugins) modules = opts.plugins;
   else {
     const config = opts.config ?? (await loadConfig());
-    plugins = await loadPlugins(config, { logger });
+    modules = await loadPlugins(config, { logger });
     logger.info({ plugins: config.plugins.map((p) => p.module), mcpServers: config.mcpServers.map((s) => s.name), config: config.source, from: config.pluginsFrom }, 'plugins loaded');
   }
-  let bundles: Map<string, BundleDefinition>;
-  try {
-    bundles = collectBundles(plugins);
-  } catch (err) {
-    // Loaded MCP plugins hold a connection already.
-    if (!opts.plugins) for (const p of plugins) await Promise.resolve(p.teardown?.()).catch(() => undefined);
-    throw err;
-  }
-  const queue = capabilityQueue([...bundles.keys()]);
-
   const setUp: PluginDefinition[] = [];
   const teardown = async (): Promise<void> => {
     for (const p of [...setUp].reverse()) {
@@ -153,19 +143,34 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       }
     }
   };
-  for (const p of plugins) {
+  // A factory plugin is its own setup, and its bundles are known only once it ran; an object
+  // plugin's setup gets the same context plus its key namespace.
+  const plugins: PluginDefinition[] = [];
+  for (const m of modules) {
+    const name = isPluginFactory(m) ? (pluginOrigin(m)?.specifier ?? 'plugin factory') : m.name;
+    const base = { redisUrl, keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: name })), config: {} };
     try {
-      await p.setup?.({ redisUrl, keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: p.name })), config: {} });
+      const p = isPluginFactory(m) ? await m.create(base) : m;
+      if (!isPluginFactory(m)) await p.setup?.({ ...base, keys: pluginKeys(prefix, p.name) });
+      plugins.push(p);
       setUp.push(p);
     } catch (err) {
       await teardown();
-      if (!opts.plugins) for (const rest of plugins.slice(plugins.indexOf(p) + 1)) await Promise.resolve(rest.teardown?.()).catch(() => undefined);
+      if (!opts.plugins) for (const rest of modules.slice(modules.indexOf(m) + 1)) if (!isPluginFactory(rest)) await Promise.resolve(rest.teardown?.()).catch(() => undefined);
       const cause = err instanceof Error ? err.message : String(err);
-      const origin = pluginOrigin(p);
-      if (origin) throw new PluginLoadError(origin.specifier, 'setup_failed', `plugin "${origin.specifier}" (${p.name}) failed to set up: ${cause}`, { cause: err });
-      throw new ActorError('plugin_setup_failed', `plugin "${p.name}" failed to set up: ${cause}`, { cause: err });
+      const origin = pluginOrigin(m);
+      if (origin) throw new PluginLoadError(origin.specifier, 'setup_failed', `plugin "${origin.specifier}" (${name}) failed to set up: ${cause}`, { cause: err });
+      throw new ActorError('plugin_setup_failed', `plugin "${name}" failed to set up: ${cause}`, { cause: err });
     }
   }
+  let bundles: Map<string, BundleDefinition>;
+  try {
+    bundles = collectBundles(plugins);
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  const queue = capabilityQueue([...bundles.keys()]);
 
   const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
   const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
@@ -230,6 +235,18 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   await advertise();
   const heartbeat = setInterval(() => void advertise(), heartbeatMs);
   heartbeat.unref();
+  // Plugins' onMissionEnd: every worker watches the feed, one claims each (plugin, mission).
+  const missionEnds = startMissionEndHooks({
+    plugins,
+    keyPrefix: prefix,
+    logger: toolLogger(logger),
+    claim: async (key, ttlMs) => (await queueConn.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    ended: async (cursor, signal) => {
+      const after = cursor ?? `${Date.now()}-0`;
+      const entries = await store.tailFeed({ after, blockMs: 5_000, limit: 500, signal });
+      return { cursor: entries.at(-1)?.id ?? after, missionIds: entries.filter((e) => e.type === 'mission.finished').map((e) => e.missionId) };
+    },
+  });
   state = 'running';
   logger.info({ bundles: [...bundles.keys()], queue, concurrency, prefix, heartbeatMs, recovery }, 'actor worker running');
 
@@ -247,6 +264,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
         clearInterval(heartbeat);
         await store.removeWorker(workerId).catch(() => undefined);
         await worker.close();
+        await missionEnds.stop();
         await planner.close();
         await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
         await teardown();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelsConfigFromEnv } from '@aime/models';
-import { createMemoryToolContext, runTool } from '@aime/plugin-sdk';
+import { createMemoryToolContext, pluginKeys, runTool, type PluginDefinition } from '@aime/plugin-sdk';
 import { ConfigError, DEFAULT_PLUGINS, PluginLoadError, loadConfig, loadPlugins, pluginOrigin } from '../src/index.ts';
 import { pluginDir, SHOUT_PLUGIN } from './plugin-dir.ts';
 
@@ -97,17 +97,18 @@ describe('loadConfig', () => {
 describe('loadPlugins', () => {
   it('imports a plugin file by path and hands its entry config to setup', async () => {
     const dir = await project({ 'plugins/shout.mjs': SHOUT_PLUGIN });
-    const [plugin, ...rest] = await loadPlugins({ plugins: [{ module: './plugins/shout.mjs', config: { greeting: 'hello' }, baseDir: dir }], mcpServers: [] });
+    const [loaded, ...rest] = await loadPlugins({ plugins: [{ module: './plugins/shout.mjs', config: { greeting: 'hello' }, baseDir: dir }], mcpServers: [] });
     expect(rest).toEqual([]);
+    const plugin = loaded as PluginDefinition | undefined;
     expect(plugin?.name).toBe('shouting');
-    expect(pluginOrigin(plugin!)).toEqual({ specifier: './plugins/shout.mjs', config: { greeting: 'hello' } });
-    await plugin?.setup?.({ redisUrl: 'redis://x', keyPrefix: 'p:', logger: createMemoryToolContext().logger, config: {} });
+    expect(pluginOrigin(plugin!)).toEqual({ specifier: './plugins/shout.mjs', config: { greeting: 'hello' }, baseDir: dir });
+    await plugin?.setup?.({ redisUrl: 'redis://x', keyPrefix: 'p:', keys: pluginKeys('p:', 'shouting'), logger: createMemoryToolContext().logger, config: {} });
     const tool = plugin!.bundles[0]!.tools[0]!;
     expect(await runTool(tool, { text: 'hi' }, createMemoryToolContext())).toEqual({ ok: true, output: { shouted: 'HI', greeting: 'hello' } });
   });
 
   it('loads a workspace package by name', async () => {
-    const [travel] = await loadPlugins({ plugins: [{ module: '@aime/plugin-travel', config: {}, baseDir: '/' }], mcpServers: [] });
+    const [travel] = (await loadPlugins({ plugins: [{ module: '@aime/plugin-travel', config: {}, baseDir: '/' }], mcpServers: [] })) as PluginDefinition[];
     expect(travel?.bundles.map((b) => b.name)).toContain('trains');
   });
 
