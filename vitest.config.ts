@@ -13,6 +13,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Plugins outside the workspaces (docs/examples/hello-plugin): `npx vitest run docs/examples/hello-plugin`.
+          name: 'examples',
+          include: ['docs/examples/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 60_000,
