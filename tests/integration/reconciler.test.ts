@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval, Event, Mission, Report } from '@aime/protocol';
+import { StoreKeys } from '@aime/store';
 import { startReconcileStack, type ReconcileStack } from '../helpers/reconcile-stack.ts';
 import { REFERENCE_CONTEXT, REFERENCE_GOAL } from '../helpers/stack.ts';
 
@@ -122,8 +123,9 @@ describe('the reconciler repairs missions left with no live work', () => {
     const id = await s.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT });
     const requested = await s.waitForEvent(id, (e) => e.type === 'approval.requested', 60_000);
     const approval = (requested.data as { approval: Approval }).approval;
-    // A crash right after the API claimed the decision: the marker exists, the record is still pending.
-    await s.store.putJson(id, `approval-decision:${approval.id}`, { decision: 'approve', by: 'operator' }, { onlyIfAbsent: true });
+    // Data of an older version that wrote the decision marker apart from the record, crashed in
+    // between: the marker exists, the record is still pending. (Claims are one atomic step now.)
+    await s.redis.set(new StoreKeys(s.store.prefix).approvalDecision(id, approval.id), JSON.stringify({ decision: 'approve', by: 'operator' }));
 
     const resolved = await s.waitForEvent(id, (e) => e.type === 'approval.resolved', 30_000);
     expect((resolved.data as { approval: Approval }).approval.status).toBe('approved');
@@ -142,11 +144,8 @@ describe('the reconciler repairs missions left with no live work', () => {
     const requested = await s.waitForEvent(id, (e) => e.type === 'approval.requested', 60_000);
     const approval = (requested.data as { approval: Approval }).approval;
     await s.waitForStatus(id, ['awaiting_approval'], 10_000);
-    // A crash after the decision was written, before the planner's inbox heard of it.
-    const decided: Approval = { ...approval, status: 'approved', resolvedAt: new Date().toISOString() };
-    await s.store.putJson(id, `approval-decision:${approval.id}`, { decision: 'approve', by: 'operator' }, { onlyIfAbsent: true });
-    await s.store.putApproval(decided);
-    await s.store.appendEvent(id, { type: 'approval.resolved', taskId: approval.taskId, actorId: approval.actorId, data: { approval: decided } });
+    // A crash after the decision was written (marker, record and event), before the planner's inbox heard of it.
+    expect(await s.store.claimApprovalDecision(approval, { decision: 'approve', by: 'operator' })).not.toBeNull();
 
     const mission = await s.waitForStatus(id, ENDED, 90_000);
     expect(mission.status).toBe('succeeded');

@@ -17,12 +17,6 @@ export function actorJobId(missionId: string, actorId: string): string {
   return `${part(missionId)}:${part(actorId)}:actor`;
 }
 
-/**
- * The mission kv key where the factory records the queue it routed an actor to (`{ queue }`):
- * a resumed actor (after an approval) goes back there when no live worker can take it now.
- */
-export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
-
 /** BullMQ options of an actor job. */
 export const ACTOR_JOB_OPTIONS = {
   attempts: 3,

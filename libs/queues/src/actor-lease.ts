@@ -1,37 +1,29 @@
 import type { Task } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
-import { z } from 'zod';
+import { ActorLease, isStoreError, type ActorRecordAccess } from '@aime/store';
 
-/**
- * The heartbeat of one running actor: which worker runs it and when that worker last said so.
- * The worker rewrites it on every heartbeat while the actor's job runs, and marks it `ended`
- * when the job returns. A lease past `beatAt + ttlMs` and not ended means the worker is gone:
- * the task is `recovering` until BullMQ's stalled check hands the job to another worker, whose
- * first beat replaces the lease. The record outlives the beat on purpose, so readers can say
- * since when the task has had no live worker.
+/*
+ * The heartbeat of one running actor (the `ActorLease` record of the store): which worker runs
+ * it and when that worker last said so. The worker rewrites it on every heartbeat while the
+ * actor's job runs, and marks it `ended` when the job returns. A lease past `beatAt + ttlMs` and
+ * not ended means the worker is gone: the task is `recovering` until BullMQ's stalled check
+ * hands the job to another worker, whose first beat replaces the lease. The record outlives the
+ * beat on purpose, so readers can say since when the task has had no live worker.
  */
-export const ActorLease = z.object({
-  workerId: z.string(),
-  /** ISO time of the last beat. */
-  beatAt: z.string(),
-  /** How long a beat counts as alive. */
-  ttlMs: z.number().int().positive(),
-  /** The job returned (reported, failed or was cancelled): no beat is expected any more. */
-  ended: z.boolean().optional(),
-});
-export type ActorLease = z.infer<typeof ActorLease>;
-
-const leaseKey = (actorId: string): string => `actor:${actorId}:lease`;
+export { ActorLease };
 
 /** Writes (or renews) the lease of an actor run by `workerId`. */
-export async function beatActorLease(store: MissionStore, missionId: string, actorId: string, lease: ActorLease): Promise<void> {
-  await store.putJson(missionId, leaseKey(actorId), ActorLease.parse(lease));
+export async function beatActorLease(store: Pick<ActorRecordAccess, 'putActorLease'>, missionId: string, actorId: string, lease: ActorLease): Promise<void> {
+  await store.putActorLease(missionId, actorId, lease);
 }
 
-/** The lease of an actor, or null when none was written (or it is unreadable). */
-export async function readActorLease(store: MissionStore, missionId: string, actorId: string): Promise<ActorLease | null> {
-  const parsed = ActorLease.safeParse(await store.getJson(missionId, leaseKey(actorId)));
-  return parsed.success ? parsed.data : null;
+/** The lease of an actor, or null when none was written (or it is unreadable: a damaged lease only hides `recovering`). */
+export async function readActorLease(store: Pick<ActorRecordAccess, 'getActorLease'>, missionId: string, actorId: string): Promise<ActorLease | null> {
+  try {
+    return await store.getActorLease(missionId, actorId);
+  } catch (err) {
+    if (isStoreError(err, 'corrupt')) return null;
+    throw err;
+  }
 }
 
 /**
@@ -45,7 +37,7 @@ export function recoveringSince(task: Pick<Task, 'status' | 'actorId'>, lease: A
 }
 
 /** The tasks with `recovering` set where their worker is gone (one lease read per running task). */
-export async function withRecovering(store: MissionStore, missionId: string, tasks: Task[], now = Date.now()): Promise<Task[]> {
+export async function withRecovering(store: Pick<ActorRecordAccess, 'getActorLease'>, missionId: string, tasks: Task[], now = Date.now()): Promise<Task[]> {
   return Promise.all(
     tasks.map(async (t) => {
       if (t.status !== 'running' || !t.actorId) return t;

@@ -1,5 +1,5 @@
 export { bullConnection, bullPrefix, wakePlanner, wakePlannerLater, WAKE_JOB_OPTIONS } from './wake.ts';
-export { alreadyReported, submitReport, type ReportDeps } from './report.ts';
+export { alreadyReported, submitReport, type ReportDeps, type ReportStore } from './report.ts';
 export {
   DEFAULT_RECOVERY,
   RecoveryOptionError,
@@ -10,4 +10,4 @@ export {
   type RecoverySettings,
 } from './recovery.ts';
 export { ActorLease, beatActorLease, readActorLease, recoveringSince, withRecovering } from './actor-lease.ts';
-export { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId, actorQueueKey } from './actor-jobs.ts';
+export { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId } from './actor-jobs.ts';

@@ -1,21 +1,21 @@
 import type { Queue } from 'bullmq';
 import { Report } from '@aime/protocol';
 import { wakePlanner } from './wake.ts';
-import type { MissionStore } from '@aime/store';
+import type { ActorRecordAccess, EventAccess, InboxAccess } from '@aime/store';
 
 /** Where an actor's report goes: the event stream, the planner inbox, and a planner wake-up. */
-export interface ReportDeps {
-  store: MissionStore;
+export interface ReportDeps<S extends ReportStore = ReportStore> {
+  store: S;
   planner: Queue;
 }
 
-const reportedKey = (actorId: string): string => `actor:${actorId}:reported`;
+/** What handing in a report needs of the store. */
+export type ReportStore = Pick<ActorRecordAccess, 'isReported' | 'markReported'> & Pick<EventAccess, 'appendEvent'> & Pick<InboxAccess, 'pushInbox'>;
 
 /** Whether this actor already handed in its report (a retried job must not report twice). */
-export async function alreadyReported(store: MissionStore, missionId: string, actorId: string): Promise<boolean> {
-  return (await store.getJson(missionId, reportedKey(actorId))) !== null;
+export function alreadyReported(store: Pick<ActorRecordAccess, 'isReported'>, missionId: string, actorId: string): Promise<boolean> {
+  return store.isReported(missionId, actorId);
 }
-
 
 /**
  * Hands in a report: appends `actor.reported`, pushes it to the planner's inbox, marks the
@@ -33,7 +33,7 @@ export async function submitReport(
   const report = Report.parse(input);
   const event = await store.appendEvent(missionId, { type: 'actor.reported', taskId, actorId, data: { report } });
   await store.pushInbox(missionId, { kind: 'report', eventId: event.id, taskId, actorId });
-  await store.putJson(missionId, reportedKey(actorId), { eventId: event.id, at: event.ts });
+  await store.markReported(missionId, actorId, { eventId: event.id, at: event.ts });
   await wakePlanner(deps.planner, missionId, `report from ${taskId}`);
   return event.id;
 }

@@ -1,6 +1,7 @@
 import { EVENT_SCHEMA_VERSION, InboxItem, MissionStatus, parseEvent, redact } from '@aime/protocol';
 import type { Event, NewEvent, Usage } from '@aime/protocol';
 import { StoreError } from './errors.ts';
+import { parseRecord } from './record-schemas.ts';
 import type { MissionRecord } from './types.ts';
 
 /** The fields of a mission record that never change after creation (hash field `base`). */
@@ -95,7 +96,7 @@ export function decodeStreamEvents(entries: StreamEntries): Event[] {
 }
 
 export function parseInboxItem(json: string): InboxItem {
-  return InboxItem.parse(JSON.parse(json));
+  return parseRecord(InboxItem, json, 'inbox item', {}) as InboxItem;
 }
 
 const STREAM_ID = /^\d+-\d+$/;

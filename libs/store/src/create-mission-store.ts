@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RedisMissionStore } from './redis-mission-store.ts';
 import { retentionFromEnv } from './retention.ts';
-import type { MissionStore } from './types.ts';
+import type { MissionStore } from './roles.ts';
 
 export interface CreateMissionStoreOptions {
   /** A connection to use (left open on close), or a URL to connect to. @default 'redis://127.0.0.1:6379' */

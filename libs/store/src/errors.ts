@@ -1,11 +1,12 @@
 /** Stable codes of store errors; match on these, not on messages. */
-export type StoreErrorCode = 'stale_write' | 'not_found' | 'conflict' | 'invalid' | 'lock_lost';
+export type StoreErrorCode = 'stale_write' | 'not_found' | 'conflict' | 'invalid' | 'lock_lost' | 'corrupt';
 
 /**
  * An error of the mission store. `stale_write` (a compare-and-set lost: retry after
  * re-reading), `not_found` (no such mission or item), `conflict` (it exists already),
  * `invalid` (bad input: a bug in the caller, retrying will not help), `lock_lost` (a fenced
- * write whose lock another holder took over: nothing was written).
+ * write whose lock another holder took over: nothing was written), `corrupt` (a stored record
+ * does not match its schema: data damaged or written by something else; retrying will not help).
  */
 export class StoreError extends Error {
   override readonly name = 'StoreError';

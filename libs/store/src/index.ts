@@ -1,4 +1,6 @@
 export * from './types.ts';
+export * from './roles.ts';
+export { ActorLease, ApprovalDecision, PendingStep, ReportedMarker, StallEntry, resolveApproval } from './record-schemas.ts';
 export { StoreError, isStoreError } from './errors.ts';
 export type { StoreErrorCode } from './errors.ts';
 export { RedisMissionStore, DEFAULT_BLOCK_MS, FEED_MAXLEN } from './redis-mission-store.ts';
@@ -11,7 +13,7 @@ export { capabilityKey, capabilityQueue, routeActorJob } from './capability.ts';
 export type { ActorRoute } from './capability.ts';
 export { newMissionId, newArtifactId } from './ids.ts';
 export { StoreKeys } from './keys.ts';
-export { recordModelUsage, usageSink, type ModelUsage } from './usage.ts';
+export { recordModelUsage, usageSink, type ModelUsage, type UsageStore } from './usage.ts';
 export { ActiveMissions, type Reservation } from './active-missions.ts';
 export { parseDuration, retentionFromEnv, DEFAULT_RETENTION_MS, DEFAULT_EVENTS_MAX } from './retention.ts';
 export type { RetentionSettings } from './retention.ts';

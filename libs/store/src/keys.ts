@@ -17,7 +17,19 @@
  *   P{id}:actors               hash   actorId -> ActorSpec JSON
  *   P{id}:transcript:<actorId> list   one JSON entry per step
  *   P{id}:artifact:<artId>     hash   ref (ArtifactRef JSON), content
- *   P{id}:kv:<key>             string small JSON values (checkpoints, idempotency records)
+ *   P{id}:kv:<name>            string one small named JSON record each (schemas: ./record-schemas.ts):
+ *     kv:planner:state                 PlannerState (news kept for the next step, bad steps)
+ *     kv:planner:history               StallHistory (the last planner steps, for stall detection)
+ *     kv:finished                      FinishedMarker, write-once with `mission.finished`
+ *     kv:warned:unknown-price          UnknownPriceMarker, write-once with its `warning` event
+ *     kv:actor:<actorId>:pending       PendingStep, the actor's checkpoint of the step it works on
+ *     kv:actor:<actorId>:reported      ReportedMarker, set when the actor handed in its report
+ *     kv:actor:<actorId>:queue         ActorQueueRecord, the queue the factory routed the actor to
+ *     kv:actor:<actorId>:lease         ActorLease, the heartbeat of the worker running the actor
+ *     kv:approval:<apId>:requested     ApprovalRequestedMarker, write-once with `approval.requested`
+ *     kv:approval-decision:<apId>      ApprovalDecision, write-once with the decided record and
+ *                                      `approval.resolved` (one script)
+ *     kv:reconcile:<actorId>:repairs   RepairCount, the reconciler's repairs of the actor's work
  *   P{id}:approvals            hash   approvalId -> Approval JSON
  *   P{id}:lock:<name>          string `<holder>:<token>` with PX ttl
  *   P{id}:lock:<name>:fence    string fencing counter, INCR on every acquisition
@@ -83,8 +95,38 @@ export class StoreKeys {
   artifact(id: string, artifactId: string): string {
     return `${this.mission(id)}artifact:${artifactId}`;
   }
-  kv(id: string, key: string): string {
-    return `${this.mission(id)}kv:${key}`;
+  plannerState(id: string): string {
+    return this.kv(id, 'planner:state');
+  }
+  stallHistory(id: string): string {
+    return this.kv(id, 'planner:history');
+  }
+  finishedMarker(id: string): string {
+    return this.kv(id, 'finished');
+  }
+  unknownPriceMarker(id: string): string {
+    return this.kv(id, 'warned:unknown-price');
+  }
+  pendingStep(id: string, actorId: string): string {
+    return this.kv(id, `actor:${actorId}:pending`);
+  }
+  reported(id: string, actorId: string): string {
+    return this.kv(id, `actor:${actorId}:reported`);
+  }
+  actorQueue(id: string, actorId: string): string {
+    return this.kv(id, `actor:${actorId}:queue`);
+  }
+  actorLease(id: string, actorId: string): string {
+    return this.kv(id, `actor:${actorId}:lease`);
+  }
+  approvalRequested(id: string, approvalId: string): string {
+    return this.kv(id, `approval:${approvalId}:requested`);
+  }
+  approvalDecision(id: string, approvalId: string): string {
+    return this.kv(id, `approval-decision:${approvalId}`);
+  }
+  repairs(id: string, actorId: string): string {
+    return this.kv(id, `reconcile:${actorId}:repairs`);
   }
   approvals(id: string): string {
     return `${this.mission(id)}approvals`;
@@ -97,6 +139,10 @@ export class StoreKeys {
   }
   owned(id: string): string {
     return `${this.mission(id)}owned`;
+  }
+  /** A named record (the `kv:` part is kept from the layout of earlier versions, so their data still reads). */
+  private kv(id: string, name: string): string {
+    return `${this.mission(id)}kv:${name}`;
   }
   /** The keys every mission has (some only once written); the rest are members of `owned`. */
   fixed(id: string): string[] {

@@ -1,15 +1,17 @@
-import { ActorSpec, Approval, ArtifactRef, TaskProgress } from '@aime/protocol';
+import { ActorSpec, ArtifactRef, TaskProgress } from '@aime/protocol';
 import type { Redis } from 'ioredis';
 import { newArtifactId } from './ids.ts';
 import type { StoreKeys } from './keys.ts';
+import { parseRecord } from './record-schemas.ts';
 import * as lua from './scripts.ts';
-import { assertId, assertPositiveInt, invalid } from './validate.ts';
+import { assertId, invalid } from './validate.ts';
 
 const PREVIEW_CHARS = 200;
 
 /**
- * The records of a mission stored by reference: task progress, actor specs, transcripts,
- * artifacts, small JSON values and approvals. Every write goes through `write`, which
+ * The records of a mission stored by reference: task progress, actor specs, transcripts and
+ * artifacts (approvals: ./approval-records.ts; small named records: ./named-records.ts), each
+ * parsed on read. Every write goes through `write`, which
  * registers the key as the mission's own and gives it the mission's TTL once it finished.
  */
 export class MissionRecords {
@@ -29,7 +31,7 @@ export class MissionRecords {
 
   async getProgress(missionId: string): Promise<Record<string, TaskProgress>> {
     const h = await this.redis.hgetall(this.keys.progress(missionId));
-    return Object.fromEntries(Object.entries(h).map(([taskId, json]) => [taskId, JSON.parse(json) as TaskProgress]));
+    return Object.fromEntries(Object.entries(h).map(([taskId, json]) => [taskId, parseRecord(TaskProgress, json, 'task progress', { missionId, taskId }) as TaskProgress]));
   }
 
   // ---- actors, transcripts, artifacts ----
@@ -42,7 +44,7 @@ export class MissionRecords {
 
   async getActorSpec(missionId: string, actorId: string): Promise<ActorSpec | null> {
     const json = await this.redis.hget(this.keys.actors(missionId), actorId);
-    return json ? (JSON.parse(json) as ActorSpec) : null;
+    return parseRecord(ActorSpec, json, 'actor spec', { missionId, actorId });
   }
 
   /** Returns the transcript's length after the append. */
@@ -79,47 +81,7 @@ export class MissionRecords {
   async getArtifact(missionId: string, artifactId: string): Promise<{ ref: ArtifactRef; content: string } | null> {
     const [ref, content] = await this.redis.hmget(this.keys.artifact(missionId, artifactId), 'ref', 'content');
     if (!ref || content === null || content === undefined) return null;
-    return { ref: JSON.parse(ref) as ArtifactRef, content };
-  }
-
-  /** SET [NX] [PX]: false when `onlyIfAbsent` and the key exists. */
-  async putJson(missionId: string, key: string, value: unknown, opts: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
-    if (key === '') throw invalid('key must not be empty');
-    const args: (string | number)[] = [JSON.stringify(value) ?? 'null'];
-    if (opts.ttlMs !== undefined) {
-      assertPositiveInt(opts.ttlMs, 'ttlMs');
-      args.push('PX', opts.ttlMs);
-    }
-    if (opts.onlyIfAbsent) args.push('NX');
-    return (await this.write(missionId, this.keys.kv(missionId, key), 'SET', ...args)) === 'OK';
-  }
-
-  async getJson<T = unknown>(missionId: string, key: string): Promise<T | null> {
-    const json = await this.redis.get(this.keys.kv(missionId, key));
-    return json === null ? null : (JSON.parse(json) as T);
-  }
-
-  // ---- approvals ----
-
-  async putApproval(approval: Approval): Promise<void> {
-    const parsed = Approval.safeParse(approval);
-    if (!parsed.success) throw invalid(`approval is invalid: ${parsed.error.message}`);
-    const a = parsed.data;
-    await this.write(a.missionId, this.keys.approvals(a.missionId), 'HSET', a.id, JSON.stringify(a));
-    await this.redis.hset(this.keys.approvalIndex, a.id, a.missionId);
-  }
-
-  async getApproval(approvalId: string): Promise<Approval | null> {
-    const missionId = await this.redis.hget(this.keys.approvalIndex, approvalId);
-    if (!missionId) return null;
-    const json = await this.redis.hget(this.keys.approvals(missionId), approvalId);
-    return json ? (JSON.parse(json) as Approval) : null;
-  }
-
-  /** Oldest request first. */
-  async listApprovals(missionId: string): Promise<Approval[]> {
-    const all = (await this.redis.hvals(this.keys.approvals(missionId))).map((s) => JSON.parse(s) as Approval);
-    return all.sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? -1 : 1) : a.requestedAt < b.requestedAt ? -1 : 1));
+    return { ref: parseRecord(ArtifactRef, ref, 'artifact reference', { missionId, artifactId }) as ArtifactRef, content };
   }
 
   /** A write to one key of the mission that registers the key as owned and inherits the mission's TTL. */

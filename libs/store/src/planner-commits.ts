@@ -3,12 +3,11 @@ import type { Redis } from 'ioredis';
 import { encodeNewEvent, parseInboxItem } from './codec.ts';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
+import { encodeRecord, parseRecord, PlannerStateRecord } from './record-schemas.ts';
 import * as lua from './scripts.ts';
 import type { PlannerCommit, PlannerState } from './types.ts';
 import { invalid } from './validate.ts';
 
-const STATE_KEY = 'planner:state';
-const EMPTY_STATE: PlannerState = { news: [], badSteps: 0 };
 
 /**
  * The planner step's commit: everything one step changes is written in one Lua script,
@@ -31,10 +30,8 @@ export class PlannerCommits {
   }
 
   async getPlannerState(missionId: string): Promise<PlannerState> {
-    const json = await this.redis.get(this.keys.kv(missionId, STATE_KEY));
-    if (!json) return { ...EMPTY_STATE };
-    const v = JSON.parse(json) as Partial<PlannerState>;
-    return { news: Array.isArray(v.news) ? v.news : [], badSteps: typeof v.badSteps === 'number' ? v.badSteps : 0 };
+    const state = parseRecord(PlannerStateRecord, await this.redis.get(this.keys.plannerState(missionId)), 'planner state', { missionId });
+    return state ?? { news: [], badSteps: 0 };
   }
 
   async commitPlannerStep(missionId: string, c: PlannerCommit): Promise<{ version: number; events: Event[] }> {
@@ -53,8 +50,8 @@ export class PlannerCommits {
     const encoded = c.events.map((e: NewEvent) => encodeNewEvent(missionId, e));
     const reply = (await lua.COMMIT_PLANNER_STEP.run(
       this.redis,
-      [k.record(missionId), k.graph(missionId), k.events(missionId), k.inbox(missionId), c.lease.key, k.kv(missionId, STATE_KEY), k.intents(missionId), k.owned(missionId)],
-      [c.expectedVersion, `${c.lease.holder}:${c.lease.token}`, c.consumedInbox, JSON.stringify(c.state), graphJson, this.eventsMax, intents.length, ...intents, ...encoded.map((e) => e.json)],
+      [k.record(missionId), k.graph(missionId), k.events(missionId), k.inbox(missionId), c.lease.key, k.plannerState(missionId), k.intents(missionId), k.owned(missionId)],
+      [c.expectedVersion, `${c.lease.holder}:${c.lease.token}`, c.consumedInbox, encodeRecord(PlannerStateRecord, c.state, 'planner state'), graphJson, this.eventsMax, intents.length, ...intents, ...encoded.map((e) => e.json)],
     )) as string[];
     if (reply[0] === 'missing') throw new StoreError('not_found', `mission ${missionId} not found`, { missionId });
     if (reply[0] === 'fenced') throw new StoreError('lock_lost', `the planner lock of ${missionId} is no longer held by ${c.lease.holder} (token ${c.lease.token}): nothing was written`, { missionId });
@@ -70,7 +67,7 @@ export class PlannerCommits {
 
   async readIntents(missionId: string): Promise<FactoryJob[]> {
     const items = await this.redis.lrange(this.keys.intents(missionId), 0, -1);
-    return items.map((s) => FactoryJob.parse(JSON.parse(s)));
+    return items.map((s) => parseRecord(FactoryJob, s, 'dispatch intent', { missionId }) as FactoryJob);
   }
 
   /** Drops the first `count` intents (those just enqueued); later ones stay. */

@@ -257,3 +257,53 @@ for i = 8 + n, #ARGV do out[#out + 1] = redis.call('XADD', KEYS[3], 'MAXLEN', '~
 return out
 `,
 );
+
+/**
+ * An event appended once, with its write-once marker, in one step. KEYS: record, events, marker,
+ * owned. ARGV: eventJson, maxlen, markerJson, idField ('' = none: else the marker gets the event
+ * id in that field). Returns {'ok', eventId} | {'done'} (marker exists) | {'missing'}.
+ */
+export const APPEND_EVENT_ONCE = new LuaScript(
+  'appendEventOnce',
+  `${INHERIT}
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+if redis.call('EXISTS', KEYS[3]) == 1 then return { 'done' } end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
+local marker = ARGV[3]
+if ARGV[4] ~= '' then
+  local m = cjson.decode(marker)
+  m[ARGV[4]] = id
+  marker = cjson.encode(m)
+end
+redis.call('SET', KEYS[3], marker)
+redis.call('SADD', KEYS[4], KEYS[3])
+inherit(KEYS[4], KEYS[3])
+return { 'ok', id }
+`,
+);
+
+/**
+ * One decision on an approval, all or nothing. KEYS: record, approvals, events, marker, owned.
+ * ARGV: approvalId, expectedJson (the pending record the decision was computed from), markerJson,
+ * resolvedJson, eventJson, maxlen. Returns {'ok', eventId} | {'missing'} (no mission) |
+ * {'no_approval'} | {'claimed'} (a decision was claimed before) | {'changed'} (the record is no
+ * longer the one read: read again).
+ */
+export const CLAIM_APPROVAL_DECISION = new LuaScript(
+  'claimApprovalDecision',
+  `${INHERIT}
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+local current = redis.call('HGET', KEYS[2], ARGV[1])
+if not current then return { 'no_approval' } end
+if redis.call('EXISTS', KEYS[4]) == 1 then return { 'claimed' } end
+if current ~= ARGV[2] then return { 'changed' } end
+-- Redis does not undo a script's earlier writes when a command fails: the only write that can
+-- fail (XADD on a damaged stream) goes first, so a failed claim leaves nothing behind.
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'e', ARGV[5])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+redis.call('SET', KEYS[4], ARGV[3])
+redis.call('SADD', KEYS[5], KEYS[4])
+inherit(KEYS[5], KEYS[4])
+return { 'ok', id }
+`,
+);

@@ -1,4 +1,7 @@
-import type { MissionStore } from './types.ts';
+import type { MissionAccess, EventAccess, UsageAccess } from './roles.ts';
+
+/** What recording model usage needs of the store. */
+export type UsageStore = Pick<MissionAccess, 'addUsage'> & Pick<EventAccess, 'appendEvent'> & UsageAccess;
 
 /** One model call's usage, attributed (the shape of `@aime/models`' UsageRecord). */
 export interface ModelUsage {
@@ -20,15 +23,12 @@ export interface ModelUsage {
   error?: string;
 }
 
-/** The once-per-mission marker of the unknown-price warning. */
-const UNKNOWN_PRICE_WARNED = 'warned:unknown-price';
-
 /**
  * Adds a model call to the mission's counters and appends its `usage` event. A call whose
  * model has no price marks the mission's cost as not known and, once per mission, appends a
  * `warning` event saying that `maxCostUsd` cannot be enforced.
  */
-export async function recordModelUsage(store: MissionStore, u: ModelUsage): Promise<void> {
+export async function recordModelUsage(store: UsageStore, u: ModelUsage): Promise<void> {
   const unknown = u.costSource === 'unknown';
   await store.addUsage(u.missionId, {
     promptTokens: u.promptTokens,
@@ -54,8 +54,9 @@ export async function recordModelUsage(store: MissionStore, u: ModelUsage): Prom
       ...(u.error ? { error: u.error } : {}),
     },
   });
-  if (unknown && (await store.putJson(u.missionId, UNKNOWN_PRICE_WARNED, { model: u.model }, { onlyIfAbsent: true }))) {
-    await store.appendEvent(u.missionId, {
+  if (unknown) {
+    // Once per mission: the store writes the marker and the event together.
+    await store.warnUnknownPrice(u.missionId, u.model, {
       type: 'warning',
       data: {
         code: 'unknown_model_price',
@@ -70,6 +71,6 @@ export async function recordModelUsage(store: MissionStore, u: ModelUsage): Prom
 
 /** A usage sink for `createUsageCallback` that records into the store. */
 export const usageSink =
-  (store: MissionStore) =>
+  (store: UsageStore) =>
   (u: ModelUsage): Promise<void> =>
     recordModelUsage(store, u);

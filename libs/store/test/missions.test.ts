@@ -149,7 +149,7 @@ describe('missions', () => {
     const keep = (await f.store.createMission(missionInput())).mission;
     await f.store.writeGraph(mission.id, 0, { version: 0, tasks: [] });
     await f.store.appendTranscript(mission.id, 'a1', { step: 1 });
-    await f.store.putJson(mission.id, 'ckpt', { n: 1 });
+    await f.store.putPendingStep(mission.id, 'a1', { step: 1, ai: { content: 'search', tool_calls: [] }, results: [] });
     await f.store.putApproval({ id: 'ap1', missionId: mission.id, taskId: 't1', actorId: 'a1', tool: 'book', args: {}, status: 'pending', requestedAt: new Date().toISOString() });
     await f.store.deleteMission(mission.id);
     expect(await f.store.getMission(mission.id)).toBeNull();

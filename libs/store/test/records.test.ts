@@ -1,6 +1,7 @@
 import type { ActorSpec, Approval } from '@aime/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, missionInput, scanKeys, sleep } from './helpers.ts';
+import { StoreKeys } from '../src/index.ts';
+import { fixture, missionInput, scanKeys } from './helpers.ts';
 import type { Fixture } from './helpers.ts';
 
 function spec(missionId: string, actorId: string): ActorSpec {
@@ -41,22 +42,58 @@ describe('mission records by reference', () => {
     await f.cleanup();
   });
 
-  it('writes a JSON value only if absent when asked, and reports whether it wrote', async () => {
+  it('keeps the named records of an actor, each read back as written', async () => {
     const { mission } = await f.store.createMission(missionInput());
-    expect(await f.store.putJson(mission.id, 'idem:step-3', { done: true }, { onlyIfAbsent: true })).toBe(true);
-    expect(await f.store.putJson(mission.id, 'idem:step-3', { done: false }, { onlyIfAbsent: true })).toBe(false);
-    expect(await f.store.getJson(mission.id, 'idem:step-3')).toEqual({ done: true });
-    expect(await f.store.putJson(mission.id, 'idem:step-3', { done: false })).toBe(true);
-    expect(await f.store.getJson<{ done: boolean }>(mission.id, 'idem:step-3')).toEqual({ done: false });
-    expect(await f.store.getJson(mission.id, 'absent')).toBeNull();
+    const id = mission.id;
+    const step = { step: 2, ai: { content: 'book', tool_calls: [{ id: 'c1', name: 'book_train', args: { trainId: 'N1' } }] }, results: [{ toolCallId: 'c1', name: 'book_train', observation: 'booked' }] };
+    expect(await f.store.getPendingStep(id, 'a1')).toBeNull();
+    await f.store.putPendingStep(id, 'a1', step);
+    expect(await f.store.getPendingStep(id, 'a1')).toEqual(step);
+    expect(await f.store.isReported(id, 'a1')).toBe(false);
+    await f.store.markReported(id, 'a1', { eventId: '1-0', at: '2025-01-01T00:00:00.000Z' });
+    expect(await f.store.isReported(id, 'a1')).toBe(true);
+    expect(await f.store.isReported(id, 'a2')).toBe(false);
+    expect(await f.store.getActorQueue(id, 'a1')).toBeNull();
+    await f.store.recordActorQueue(id, 'a1', 'aime-actors-x');
+    expect(await f.store.getActorQueue(id, 'a1')).toBe('aime-actors-x');
+    const lease = { workerId: 'w1', beatAt: '2025-01-01T00:00:00.000Z', ttlMs: 6000 };
+    await f.store.putActorLease(id, 'a1', lease);
+    expect(await f.store.getActorLease(id, 'a1')).toEqual(lease);
+    expect(await f.store.getRepairCount(id, 'a1')).toBe(0);
+    await f.store.setRepairCount(id, 'a1', 2);
+    expect(await f.store.getRepairCount(id, 'a1')).toBe(2);
   });
 
-  it('expires a JSON value after its ttl', async () => {
+  it('refuses to write a named record that does not match its schema', async () => {
     const { mission } = await f.store.createMission(missionInput());
-    expect(await f.store.putJson(mission.id, 'short', 1, { ttlMs: 50, onlyIfAbsent: true })).toBe(true);
-    await sleep(120);
-    expect(await f.store.getJson(mission.id, 'short')).toBeNull();
-    expect(await f.store.putJson(mission.id, 'short', 2, { onlyIfAbsent: true })).toBe(true);
+    const bad = { step: -1, ai: { content: 'x', tool_calls: [] }, results: [] };
+    await expect(f.store.putPendingStep(mission.id, 'a1', bad)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(f.store.putActorLease(mission.id, 'a1', { workerId: 'w1', beatAt: 'now', ttlMs: 0 })).rejects.toMatchObject({ code: 'invalid' });
+    expect(await f.store.getPendingStep(mission.id, 'a1')).toBeNull();
+  });
+
+  it('reads a damaged record as StoreError corrupt naming it, not as a crash inside its reader', async () => {
+    const { mission } = await f.store.createMission(missionInput());
+    const keys = new StoreKeys(f.prefix);
+    await f.redis.set(keys.pendingStep(mission.id, 'a1'), '{"step":"two"}');
+    await f.redis.set(keys.actorQueue(mission.id, 'a1'), 'not json');
+    await f.redis.set(keys.approvalDecision(mission.id, 'ap1'), JSON.stringify({ decision: 'maybe', by: 'op' }));
+    await expect(f.store.getPendingStep(mission.id, 'a1')).rejects.toMatchObject({ name: 'StoreError', code: 'corrupt', message: expect.stringContaining('pending step') });
+    await expect(f.store.getActorQueue(mission.id, 'a1')).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining('actor queue') });
+    await expect(f.store.getApprovalDecision(mission.id, 'ap1')).rejects.toMatchObject({ code: 'corrupt', details: { missionId: mission.id, approvalId: 'ap1' } });
+  });
+
+  it('reads the records earlier versions wrote under the same keys', async () => {
+    const { mission } = await f.store.createMission(missionInput());
+    const keys = new StoreKeys(f.prefix);
+    // The generic JSON channel of earlier versions wrote these exact keys and shapes.
+    await f.redis.set(`${f.prefix}{${mission.id}}:kv:actor:a1:queue`, JSON.stringify({ queue: 'q1' }));
+    await f.redis.set(`${f.prefix}{${mission.id}}:kv:approval-decision:ap1`, JSON.stringify({ decision: 'approve', by: 'operator' }));
+    await f.redis.set(`${f.prefix}{${mission.id}}:kv:planner:state`, JSON.stringify({ news: [{ kind: 'external' }] }));
+    expect(keys.actorQueue(mission.id, 'a1')).toBe(`${f.prefix}{${mission.id}}:kv:actor:a1:queue`);
+    expect(await f.store.getActorQueue(mission.id, 'a1')).toBe('q1');
+    expect(await f.store.getApprovalDecision(mission.id, 'ap1')).toEqual({ decision: 'approve', by: 'operator' });
+    expect(await f.store.getPlannerState(mission.id)).toEqual({ news: [{ kind: 'external' }], badSteps: 0 });
   });
 
   it('stores an artifact under the mission and returns a reference with size and preview', async () => {
@@ -116,7 +153,7 @@ describe('mission records by reference', () => {
     await f.store.putActorSpec(spec(id, 'a1'));
     await f.store.appendTranscript(id, 'a1', { step: 0 });
     await f.store.putArtifact(id, { name: 'a.txt', content: 'hello' });
-    await f.store.putJson(id, 'ckpt', { step: 1 });
+    await f.store.putPendingStep(id, 'a1', { step: 1, ai: { content: 'search', tool_calls: [] }, results: [] });
     await f.store.putApproval(approval(id, 'ap1', new Date().toISOString()));
     await f.store.acquireLock(id, 'planner', 'w1', 10_000);
     await f.store.advertiseWorker({ workerId: 'w1', queue: 'aime-actors', bundles: [], startedAt: new Date().toISOString() }, 10_000);

@@ -34,7 +34,7 @@ describe('retention of finished missions', () => {
     await store.setProgress(id, 't1', { status: 's', message: 'm', at: new Date().toISOString() });
     await store.appendTranscript(id, 'a1', { step: 0 });
     await store.putArtifact(id, { name: 'a.txt', content: 'hello' });
-    await store.putJson(id, 'ckpt', { step: 1 });
+    await store.putPendingStep(id, 'a1', { step: 1, ai: { content: 'search', tool_calls: [] }, results: [] });
     await store.putApproval({ id: `ap-${id}`, missionId: id, taskId: 't1', actorId: 'a1', tool: 'book_train', args: {}, status: 'pending', requestedAt: new Date().toISOString() });
     const lease = await store.acquireLock(id, 'planner', 'w1', 10_000);
     if (lease) await store.releaseLock(lease);

@@ -2,20 +2,20 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createUsageCallback, modelInfo, type ModelsConfig } from '@aime/models';
 import { ActorSpec, isTerminalMissionStatus, type ActorJob, type Bundle, type FactoryJob } from '@aime/protocol';
-import { mergeBundles, routeActorJob, type MissionStore } from '@aime/store';
+import { mergeBundles, routeActorJob, type FactoryStore } from '@aime/store';
 import { chooseActor } from './choose-actor.ts';
 import { buildKnowledge } from './knowledge.ts';
 import { BUILTIN_TOOLS, OUTPUT_FORMAT, composeSystemPrompt, type ToolLine } from './prompt.ts';
 import { usageSink } from './usage-sink.ts';
-import { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId, actorQueueKey } from '@aime/queues';
+import { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId } from '@aime/queues';
 
 /** The actor id of a task's attempt (the planner assigns the same at dispatch). */
 export { actorIdOf };
 
-export { ACTOR_JOB_OPTIONS, actorJobId, actorQueueKey };
+export { ACTOR_JOB_OPTIONS, actorJobId };
 
 export interface BuildSpecDeps {
-  store: MissionStore;
+  store: FactoryStore;
   models: ModelsConfig;
   /** The BullMQ queue of that name (actor jobs go to the queue of a worker serving their bundles). */
   actorQueue(name: string): Queue;
@@ -85,7 +85,7 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     // A retried factory job: the actor exists, only make sure its job is queued (same job id).
     const route = routeActorJob(await store.listWorkers(), existing.bundles);
     if (!route.ok) return block(deps, job, existing.bundles, route.reason);
-    await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
+    await store.recordActorQueue(missionId, actorId, route.queue);
     await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
     return { spawned: true, spec: existing, reused: true, queue: route.queue };
   }
@@ -129,7 +129,7 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     data: { persona: spec.persona, bundles: spec.bundles, tools: spec.tools, attempt },
   });
   await store.addUsage(missionId, { actors: 1 });
-  await store.putJson(missionId, actorQueueKey(actorId), { queue: route.queue });
+  await store.recordActorQueue(missionId, actorId, route.queue);
   await deps.actorQueue(route.queue).add('actor', actorJob, { ...ACTOR_JOB_OPTIONS, jobId: actorJobId(missionId, actorId) });
   log.info({ bundles: spec.bundles, persona: spec.persona.name, source: choice.source, queue: route.queue }, 'actor spawned');
   return { spawned: true, spec, reused: false, queue: route.queue };

@@ -1,5 +1,6 @@
 import { FactoryJob } from '@aime/protocol';
 import { submitReport, type ReportDeps } from '@aime/queues';
+import type { FactoryStore } from '@aime/store';
 import { actorIdOf } from './build-spec.ts';
 
 /**
@@ -7,7 +8,7 @@ import { actorIdOf } from './build-spec.ts';
  * failed report in the actor's name instead, so the planner hears of it and can replan.
  * Returns the report's event id, or null when the task no longer waits for this attempt.
  */
-export async function reportUnbuiltActor(deps: ReportDeps, data: unknown, cause: Error): Promise<string | null> {
+export async function reportUnbuiltActor(deps: ReportDeps<FactoryStore>, data: unknown, cause: Error): Promise<string | null> {
   const parsed = FactoryJob.safeParse(data);
   if (!parsed.success) return null;
   const { missionId, taskId, attempt } = parsed.data;

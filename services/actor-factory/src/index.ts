@@ -1,6 +1,6 @@
 export { startActorFactory } from './factory.ts';
 export type { ActorFactoryOptions, ActorFactoryHandle, ServiceState } from './factory.ts';
-export { buildSpec, actorIdOf, actorJobId, actorQueueKey, ACTOR_JOB_OPTIONS } from './build-spec.ts';
+export { buildSpec, actorIdOf, actorJobId, ACTOR_JOB_OPTIONS } from './build-spec.ts';
 export type { BuildSpecDeps, BuildSpecOutcome } from './build-spec.ts';
 export { chooseActor, FactoryAnswer } from './choose-actor.ts';
 export { checkCapabilityWaits, startCapabilityWatch } from './capability-watch.ts';

@@ -4,7 +4,7 @@ import { bundleInfo, defineBundle, defineTool } from '@aime/plugin-sdk';
 import type { SimPolicy } from '@aime/sim';
 import { capabilityQueue, type WorkerAdvert } from '@aime/store';
 import { z } from 'zod';
-import { actorQueueKey, buildSpec, checkCapabilityWaits, type BuildSpecDeps } from '../src/index.ts';
+import { buildSpec, checkCapabilityWaits, type BuildSpecDeps } from '../src/index.ts';
 import { eventsOf, runningMission, setupEnv, silent, task, type TestEnv } from './fixtures.ts';
 
 let env: TestEnv | undefined;
@@ -54,7 +54,7 @@ describe('capability routing', { timeout: 30_000 }, () => {
     expect((await queue(b.queue).getJobs(['waiting'])).map((j) => j.data)).toEqual([{ missionId, taskId: 't1', actorId: 't1.1' }]);
     expect(await queue(a.queue).getJobs(['waiting'])).toEqual([]);
     // Recorded for a resumed actor (after an approval) when no live worker can take it then.
-    expect(await env.store.getJson(missionId, actorQueueKey('t1.1'))).toEqual({ queue: b.queue });
+    expect(await env.store.getActorQueue(missionId, 't1.1')).toBe(b.queue);
   });
 
   it('blocks a task whose chosen bundle is known but has no live worker, and tells the planner', async () => {

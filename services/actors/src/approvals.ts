@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Approval } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import type { ActorStore } from '@aime/store';
 import { callDigest } from './call-digest.ts';
 import { wakePlanner } from './report.ts';
 
@@ -15,7 +15,7 @@ export type ApprovalGate =
   | { kind: 'wait'; approval: Approval };
 
 export interface ApprovalDeps {
-  store: MissionStore;
+  store: Pick<ActorStore, 'getApproval' | 'putApproval' | 'setMissionStatus' | 'announceApprovalRequest'>;
   planner: Queue;
   now?: () => Date;
 }
@@ -54,8 +54,6 @@ export function rejectedObservation(note: string | undefined): string {
   return `Rejected by operator: ${why ? why : 'no reason given'}`;
 }
 
-const requestedKey = (approvalId: string): string => `approval:${approvalId}:requested`;
-
 /**
  * Looks up the decision on a call, or asks for one. Asking is idempotent (a retried job finds
  * the approval it made): the mission goes to `awaiting_approval` first, then the approval is
@@ -88,11 +86,8 @@ export async function approvalGate(deps: ApprovalDeps, call: ApprovalCall): Prom
     requestedAt: (deps.now?.() ?? new Date()).toISOString(),
   };
   if (!existing) await store.putApproval(approval);
-  // Once per approval; a crash between the event and the marker repeats the event, never loses it.
-  if ((await store.getJson(call.missionId, requestedKey(id))) === null) {
-    const event = await store.appendEvent(call.missionId, { type: 'approval.requested', taskId: call.taskId, actorId: call.actorId, data: { approval } });
-    await store.putJson(call.missionId, requestedKey(id), { eventId: event.id });
-  }
+  // Once per approval: the store appends the event and its write-once marker together.
+  await store.announceApprovalRequest(approval);
   // The planner keeps the mission status in line with the pending approvals (it repairs a
   // race with a decision on another approval of the mission).
   await wakePlanner(deps.planner, call.missionId, `approval requested by ${call.actorId}`);

@@ -1,5 +1,5 @@
 import { isTerminalMissionStatus, type MissionStatus } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import type { ActorStore } from '@aime/store';
 
 /** Why an actor was stopped from outside. */
 export class ActorCancelled extends Error {
@@ -19,7 +19,7 @@ export class MissionWatch {
   private polling = false;
 
   constructor(
-    private readonly store: MissionStore,
+    private readonly store: Pick<ActorStore, 'getMission' | 'readGraph'>,
     private readonly ids: { missionId: string; taskId: string; actorId: string },
     private readonly pollMs: number,
   ) {}

@@ -4,7 +4,7 @@ import { HumanMessage, type AIMessage } from '@langchain/core/messages';
 import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { checkToolCall, inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
-import { usageSink, type MissionStore } from '@aime/store';
+import { usageSink, type ActorStore, type PendingStep } from '@aime/store';
 import { approvalGate } from './approvals.ts';
 import { reportAfterRejections } from './rejection.ts';
 import { callDigest } from './call-digest.ts';
@@ -35,7 +35,7 @@ export interface ActorHooks {
 }
 
 export interface RunActorDeps {
-  store: MissionStore;
+  store: ActorStore;
   models: ModelsConfig;
   planner: Queue;
   /** The bundles this worker serves, by name. */
@@ -57,13 +57,6 @@ export interface RunActorDeps {
  */
 export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up' | 'awaiting_approval';
 
-/** The step being worked on, saved after the model call and after each tool call. */
-interface PendingStep {
-  step: number;
-  ai: StoredAi;
-  results: StoredResult[];
-}
-const pendingKey = (actorId: string): string => `actor:${actorId}:pending`;
 
 /** The plugin tools of the spec's bundles. @throws ActorError `bundle_unavailable` when this worker lacks one. */
 function pluginTools(spec: ActorSpec, bundles: Map<string, BundleDefinition>): ToolDefinition[] {
@@ -129,7 +122,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
   // Every step so far; what the model is sent is cut from it to fit the context (contextMessages).
   const entries = readSteps(await store.readTranscript(missionId, actorId));
   let step = entries.length ? entries[entries.length - 1]!.step + 1 : 0;
-  const saved = await store.getJson<PendingStep>(missionId, pendingKey(actorId));
+  // The step being worked on, saved after the model call and after each tool call.
+  const saved = await store.getPendingStep(missionId, actorId);
   let pending: PendingStep | undefined = saved && saved.step === step ? saved : undefined;
   if (entries.length || pending) log.info({ step, resumedCalls: pending?.results.length ?? 0 }, 'actor resumes from its checkpoint');
 
@@ -186,7 +180,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         results = [];
         const u = usageFromMessage(msg);
         if (u) usage = { promptTokens: u.promptTokens, completionTokens: u.completionTokens };
-        await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
+        await store.putPendingStep(missionId, actorId, { step, ai, results } satisfies PendingStep);
       }
 
       const notes = [
@@ -252,7 +246,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         const stall = repeats >= REPEAT_LIMIT;
         if (stall) observation += repeatNote(call.name, repeats);
         results = [...results, { toolCallId: call.id, name: call.name, observation }];
-        await store.putJson(missionId, pendingKey(actorId), { step, ai, results } satisfies PendingStep);
+        await store.putPendingStep(missionId, actorId, { step, ai, results } satisfies PendingStep);
         await store.appendEvent(missionId, {
           type: 'actor.step',
           taskId,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ToolContext, ToolLogger, WorldEventInfo } from '@aime/plugin-sdk';
 import { isKnownEvent } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import type { ActorStore } from '@aime/store';
 
 /** pino's (fields, msg) order, behind the plugin SDK's (msg, fields) logger. */
 export function toolLogger(log: Logger): ToolLogger {
@@ -16,7 +16,7 @@ export function toolLogger(log: Logger): ToolLogger {
 const PAGE = 500;
 
 /** The mission's outside events (`world.event`), read incrementally: each call reads only what is new. */
-export function worldEventReader(store: MissionStore, missionId: string): () => Promise<WorldEventInfo[]> {
+export function worldEventReader(store: Pick<ActorStore, 'readEvents'>, missionId: string): () => Promise<WorldEventInfo[]> {
   const seen: WorldEventInfo[] = [];
   let after: string | undefined;
   return async () => {
@@ -40,7 +40,7 @@ export interface ToolContextBase {
   actorId: string;
   signal: AbortSignal;
   logger: ToolLogger;
-  store: MissionStore;
+  store: Pick<ActorStore, 'putArtifact'>;
   mission: { goal: string; context: Record<string, unknown> };
   progress(message: string): Promise<void>;
   worldEvents(): Promise<WorldEventInfo[]>;

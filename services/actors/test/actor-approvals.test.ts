@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
 import { capabilityQueue } from '@aime/store';
 import { toolContext } from '../src/tool-context.ts';
-import { approvalGate, approvalIdOf, callDigest, MISMATCH_OBSERVATION, startActorWorker, type ActorHooks, type ActorWorkerHandle, type StoredAi, type StoredResult } from '../src/index.ts';
+import { approvalGate, approvalIdOf, callDigest, MISMATCH_OBSERVATION, startActorWorker, type ActorHooks, type ActorWorkerHandle } from '../src/index.ts';
 import { eventsOf, putSpec, runningMission, setupEnv, silent, task, waitForEvent, jobFinished, QUEUES, type TestEnv } from './fixtures.ts';
 
 const ACTORS = capabilityQueue(createTravelPlugin().bundles.map((b) => b.name));
@@ -66,7 +66,7 @@ describe('actor approvals', { timeout: 30_000 }, () => {
     expect(await bookSteps(missionId)).toHaveLength(0);
     expect((await travel.world().ledger(missionId)).bookings).toHaveLength(0);
     // The call before it in the same step is done and checkpointed, not to be repeated.
-    const pending = await env.store.getJson<{ step: number; ai: StoredAi; results: StoredResult[] }>(missionId, 'actor:t2.1:pending');
+    const pending = await env.store.getPendingStep(missionId, 't2.1');
     expect(pending?.results.map((r) => r.name)).toEqual(['update_progress']);
   });
 
@@ -115,9 +115,8 @@ describe('actor approvals', { timeout: 30_000 }, () => {
         if (info.toolName !== 'book_train' || crashes > 0) return;
         crashes++;
         // Undo the checkpoint of the booking: as if the worker died between the call and its save.
-        const key = 'actor:t2.1:pending';
-        const saved = await env.store.getJson<{ step: number; ai: StoredAi; results: StoredResult[] }>(missionId, key);
-        await env.store.putJson(missionId, key, { ...saved, results: saved!.results.filter((r) => r.name !== 'book_train') });
+        const saved = await env.store.getPendingStep(missionId, 't2.1');
+        await env.store.putPendingStep(missionId, 't2.1', { ...saved!, results: saved!.results.filter((r) => r.name !== 'book_train') });
         throw new Error('simulated crash');
       },
     });

@@ -1,5 +1,5 @@
 import { QUEUES, type ActorJob, type Approval, type MissionStatus, type TaskGraph } from '@aime/protocol';
-import { routeActorJob, type MissionStore } from '@aime/store';
+import { resolveApproval, routeActorJob, type ApprovalDecision, type MissionStore, type PlannerStore } from '@aime/store';
 import type { Logger } from 'pino';
 
 /** An actor to re-enqueue because an operator decided on its pending call. */
@@ -8,12 +8,6 @@ export interface ActorResume {
   taskId: string;
   actorId: string;
 }
-
-/**
- * Where the factory records the queue it routed an actor to (`{ queue }`), the fallback
- * when no live worker can take the resumed actor now.
- */
-export const actorQueueKey = (actorId: string): string => `actor:${actorId}:queue`;
 
 /** BullMQ options of a resumed actor job (those of a first actor job). */
 export const RESUME_JOB_OPTIONS = {
@@ -38,14 +32,13 @@ export function resumeJobId(missionId: string, actorId: string, approvalId: stri
  * The queue for a resumed actor: routed again among the live workers (the one that ran it may
  * be gone), else the queue the factory recorded, else the default actor queue.
  */
-export async function resumeQueue(store: MissionStore, job: ActorJob): Promise<string> {
+export async function resumeQueue(store: Pick<MissionStore, 'getActorSpec' | 'listWorkers' | 'getActorQueue'>, job: ActorJob): Promise<string> {
   const spec = await store.getActorSpec(job.missionId, job.actorId);
   if (spec) {
     const route = routeActorJob(await store.listWorkers(), spec.bundles);
     if (route.ok) return route.queue;
   }
-  const recorded = await store.getJson<{ queue?: unknown }>(job.missionId, actorQueueKey(job.actorId));
-  return typeof recorded?.queue === 'string' && recorded.queue ? recorded.queue : QUEUES.actors;
+  return (await store.getActorQueue(job.missionId, job.actorId)) ?? QUEUES.actors;
 }
 
 /** Whether an approval still holds up live work: pending, for the actor that runs its task now. */
@@ -85,7 +78,7 @@ export async function resumeDecidedActors(
  * actor waits for a decision, `running` when none does. Only those two statuses are touched
  * (a paused or finished mission stays as it is), each change guarded by the status it leaves.
  */
-export async function syncApprovalStatus(store: MissionStore, missionId: string, graph: TaskGraph): Promise<MissionStatus | null> {
+export async function syncApprovalStatus(store: Pick<PlannerStore, 'getMission' | 'listApprovals' | 'setMissionStatus'>, missionId: string, graph: TaskGraph): Promise<MissionStatus | null> {
   const mission = await store.getMission(missionId);
   if (!mission || (mission.status !== 'running' && mission.status !== 'awaiting_approval')) return mission?.status ?? null;
   const waiting = (await store.listApprovals(missionId)).filter((a) => holdsUp(a, graph));
@@ -100,37 +93,23 @@ export async function syncApprovalStatus(store: MissionStore, missionId: string,
   return mission.status;
 }
 
-/** The API's write-once marker of a decision on approval `approvalId`: the first decision counts. */
-export const decisionKey = (approvalId: string): string => `approval-decision:${approvalId}`;
-
 /**
- * The write-once marker of a decision. It carries the whole decision, so whoever finds a
- * marker whose approval record is still pending (a crash between the two writes) can finish
- * the write exactly as the decider meant it. Older markers carry only `decision` and `by`.
+ * A decision on an approval (the store's write-once marker holds it whole). Older markers
+ * carry only `decision` and `by`.
  */
-export interface DecisionMarker {
-  decision: 'approve' | 'reject';
-  by: string;
-  note?: string;
-  resolvedAt?: string;
-}
+export type DecisionMarker = ApprovalDecision;
 
 /** The approval as resolved by `marker`. */
 export function resolvedBy(approval: Approval, marker: DecisionMarker, now: () => Date = () => new Date()): Approval {
-  return {
-    ...approval,
-    status: marker.decision === 'approve' ? 'approved' : 'rejected',
-    resolvedAt: marker.resolvedAt ?? now().toISOString(),
-    ...(marker.note === undefined ? {} : { note: marker.note }),
-  };
+  return resolveApproval(approval, marker, now);
 }
 
 /**
- * Writes a decided approval: the record, then `approval.resolved`. Used right after the
- * marker was claimed and by the reconciler to finish a claimed decision whose record never
- * got written. Returns the resolved approval and the event id.
+ * Writes a decided approval from a decision claimed earlier: the record, then
+ * `approval.resolved`. Only the reconciler needs it, to finish a decision whose marker an older
+ * version wrote apart from the record. Returns the resolved approval and the event id.
  */
-export async function applyDecision(store: MissionStore, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string }> {
+export async function applyDecision(store: Pick<MissionStore, 'putApproval' | 'appendEvent'>, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string }> {
   const resolved = resolvedBy(approval, marker);
   await store.putApproval(resolved);
   const event = await store.appendEvent(approval.missionId, { type: 'approval.resolved', taskId: approval.taskId, actorId: approval.actorId, data: { approval: resolved } });
@@ -138,24 +117,20 @@ export async function applyDecision(store: MissionStore, approval: Approval, mar
 }
 
 /**
- * Decides a pending approval once: claims the write-once marker (carrying the whole decision)
- * and writes the record. Returns null when another decision claimed it first. The store has no
- * compare-and-set for approvals, so the marker must come first to decide a race; because it
- * holds the full decision, a crash before the record is written is finished by the
- * reconciler instead of leaving the approval pending forever.
+ * Decides a pending approval once. The store claims the write-once marker, writes the decided
+ * record and appends `approval.resolved` in one atomic step, so a crash leaves either all of it
+ * or nothing. Returns null when another decision came first.
  */
-export async function decideApproval(store: MissionStore, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string } | null> {
-  const full: DecisionMarker = { ...marker, resolvedAt: marker.resolvedAt ?? new Date().toISOString() };
-  const first = await store.putJson(approval.missionId, decisionKey(approval.id), full, { onlyIfAbsent: true });
-  if (!first) return null;
-  return applyDecision(store, approval, full);
+export async function decideApproval(store: Pick<PlannerStore, 'claimApprovalDecision'>, approval: Approval, marker: DecisionMarker): Promise<{ approval: Approval; eventId: string } | null> {
+  const claimed = await store.claimApprovalDecision(approval, marker);
+  return claimed ? { approval: claimed.approval, eventId: claimed.event.id } : null;
 }
 
 /**
  * Closes the pending approvals of a mission that ended: they are marked rejected (with why)
  * and `approval.resolved` is appended, so nobody can approve a call that will never run.
  */
-export async function expirePendingApprovals(store: MissionStore, missionId: string, status: 'succeeded' | 'failed' | 'cancelled'): Promise<number> {
+export async function expirePendingApprovals(store: Pick<PlannerStore, 'listApprovals' | 'claimApprovalDecision'>, missionId: string, status: 'succeeded' | 'failed' | 'cancelled'): Promise<number> {
   const pending = (await store.listApprovals(missionId)).filter((a) => a.status === 'pending');
   for (const a of pending) {
     // The marker decides a race with an operator's concurrent decision: only one counts.

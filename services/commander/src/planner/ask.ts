@@ -1,6 +1,6 @@
 import { extractJson, type ChatTurn } from '@aime/models';
 import type { TaskGraph } from '@aime/protocol';
-import type { MissionRecord, MissionStore } from '@aime/store';
+import type { MissionRecord, PlannerStore } from '@aime/store';
 import { readPlannerAnswer, repairMessage, type ReadAnswer } from '@aime/core';
 import { expandMessage } from './prompt.ts';
 import type { PlannerModelCall } from './step.ts';
@@ -31,7 +31,7 @@ export type Asked =
  * @throws what the model call throws (transport failures, already retried by the model).
  */
 export async function askPlanner(
-  deps: { store: MissionStore; callModel: PlannerModelCall },
+  deps: { store: Pick<PlannerStore, 'addUsage' | 'appendEvent'>; callModel: PlannerModelCall },
   mission: MissionRecord,
   graph: TaskGraph,
   turns: ChatTurn[],

@@ -3,7 +3,7 @@ import { actorIdOf, actorJobId } from '@aime/queues';
 import { QUEUES, type Approval, type Task } from '@aime/protocol';
 import { alreadyReported } from '@aime/queues';
 import type { CapabilityWait, MissionStore, WorkerAdvert } from '@aime/store';
-import { actorQueueKey, resumeJobId } from './approvals.ts';
+import { resumeJobId } from './approvals.ts';
 import { jobKey } from './job-key.ts';
 
 /** Queues the reconciler reads jobs from. */
@@ -37,9 +37,9 @@ const FINISHED_OR_GONE: ReadonlySet<JobState | 'unknown'> = new Set(['completed'
 
 /** The actor queues a task's jobs may sit in: live workers' queues, the one the factory recorded, the default. */
 async function candidateQueues(store: MissionStore, snap: PassSnapshot, missionId: string, actorId: string): Promise<string[]> {
-  const recorded = await store.getJson<{ queue?: unknown }>(missionId, actorQueueKey(actorId));
+  const recorded = await store.getActorQueue(missionId, actorId);
   const names = new Set<string>([QUEUES.actors, ...snap.workers.map((w) => w.queue)]);
-  if (typeof recorded?.queue === 'string' && recorded.queue) names.add(recorded.queue);
+  if (recorded) names.add(recorded);
   return [...names];
 }
 

@@ -1,5 +1,5 @@
 import type { InboxItem, Report, SystemOperation, TaskGraph } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import type { PlannerStore } from '@aime/store';
 import type { ActorResume } from './approvals.ts';
 import type { PlannerNews } from './prompt.ts';
 
@@ -11,7 +11,7 @@ export function predecessorId(id: string): string {
 }
 
 /** Reads one event by its id. */
-export async function eventById(store: MissionStore, missionId: string, id: string) {
+export async function eventById(store: Pick<PlannerStore, 'readEvents'>, missionId: string, id: string) {
   const [e] = await store.readEvents(missionId, { after: predecessorId(id), limit: 1 });
   return e && e.id === id ? e : null;
 }
@@ -26,7 +26,7 @@ export interface DigestedInbox {
 }
 
 /** Turns inbox items into graph operations (reports) and news for the planner model. */
-export async function digestInbox(store: MissionStore, missionId: string, graph: TaskGraph, items: InboxItem[]): Promise<DigestedInbox> {
+export async function digestInbox(store: Pick<PlannerStore, 'readEvents' | 'getApproval'>, missionId: string, graph: TaskGraph, items: InboxItem[]): Promise<DigestedInbox> {
   const out: DigestedInbox = { news: [], ops: [], stale: [], resumes: [] };
   const reported = new Set<string>();
   // Task statuses as the ops gathered so far leave them, to tell a stale blocked/unblocked notice.

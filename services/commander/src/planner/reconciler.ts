@@ -4,7 +4,7 @@ import type { ActorJob, Approval, FactoryJob, MissionStatus, Task, TaskGraph } f
 import { submitReport } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
-import { applyDecision, decisionKey, holdsUp, resumeQueue, syncApprovalStatus, type DecisionMarker } from './approvals.ts';
+import { applyDecision, holdsUp, resumeQueue, syncApprovalStatus } from './approvals.ts';
 import { taskLiveness, type LiveWorkQueues, type PassSnapshot } from './live-work.ts';
 
 /** What a repair did; the `reconciled` warning event carries it as `data.repair`. */
@@ -67,8 +67,6 @@ interface PassContext {
   snap: PassSnapshot;
 }
 
-const repairsKey = (actorId: string): string => `reconcile:${actorId}:repairs`;
-
 /**
  * The reconciler: no mission stays `running` or `awaiting_approval` with no live work. Each
  * pass walks the per-status indexes (never every mission ever created) and, per mission, finds
@@ -111,7 +109,7 @@ export function createReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions =
   const repairDecisions = async (ctx: PassContext, missionId: string, approvals: Approval[]): Promise<Approval[]> => {
     const out: Approval[] = [];
     for (const a of approvals) {
-      const marker = a.status === 'pending' ? await store.getJson<DecisionMarker>(missionId, decisionKey(a.id)) : null;
+      const marker = a.status === 'pending' ? await store.getApprovalDecision(missionId, a.id) : null;
       if (!marker || !confirmed(ctx, `decision:${a.id}`)) {
         out.push(a);
         continue;
@@ -132,7 +130,7 @@ export function createReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions =
     const { actorId, attempt } = look;
     if (!confirmed(ctx, `task:${missionId}:${actorId}`)) return;
     const base = { missionId, taskId: task.id, actorId };
-    const done = (await store.getJson<{ count?: number }>(missionId, repairsKey(actorId)))?.count ?? 0;
+    const done = await store.getRepairCount(missionId, actorId);
     if (done >= maxRepairs) {
       await submitReport({ store, planner: deps.plannerQueue }, base, {
         status: 'failed',
@@ -143,7 +141,7 @@ export function createReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions =
       await record(ctx, { ...base, kind: 'failed_report', message: `task ${task.id} had no live work after ${done} repairs: reported failed so the planner replans` }, { attempt, repairs: done });
       return;
     }
-    await store.putJson(missionId, repairsKey(actorId), { count: done + 1 });
+    await store.setRepairCount(missionId, actorId, done + 1);
     const job: ActorJob = { missionId, taskId: task.id, actorId };
     if (look.neverResumed) {
       await deps.resumeActor(job, look.neverResumed.id);

@@ -1,4 +1,5 @@
 import { actorIdOf, applyEach, checkBudget, decideStep, detectStall, renderProgressMarkdown, statusEvents, statusFingerprint } from '@aime/core';
+import { answerWithDisruptions } from '@aime/core/views';
 import type { ChatTurn } from '@aime/models';
 import {
   CAPABILITY_WAIT_REASON,
@@ -13,7 +14,7 @@ import {
   type Task,
   type TaskGraph,
 } from '@aime/protocol';
-import { isStoreError, type LockLease, type MissionRecord, type MissionStore } from '@aime/store';
+import { isStoreError, type LockLease, type MissionRecord, type PlannerStore } from '@aime/store';
 import type { Logger } from 'pino';
 import { expirePendingApprovals, resumeDecidedActors, syncApprovalStatus } from './approvals.ts';
 import { askPlanner, REPAIR_ROUNDS, type Asked, type PlannerReply } from './ask.ts';
@@ -32,7 +33,7 @@ export type PlannerModelCall = (missionId: string, turns: ChatTurn[], signal?: A
 export type { PlannerReply };
 
 export interface PlannerDeps {
-  store: MissionStore;
+  store: PlannerStore;
   callModel: PlannerModelCall;
   enqueueFactory(job: FactoryJob): Promise<void>;
   /** Re-enqueues an actor whose pending call was decided (approvals); without it such actors are not resumed. */
@@ -58,8 +59,6 @@ export type StepOutcome =
   | { kind: 'planned'; dispatched: string[]; version: number }
   | { kind: 'finished'; status: 'succeeded' | 'failed' | 'cancelled' };
 
-const HISTORY_KEY = 'planner:history';
-const FINISHED_KEY = 'finished';
 /** Steps in a row with no usable planner answer before the mission fails. */
 export const MAX_BAD_STEPS = 3;
 /** How much of the planner's last text goes into the failure message. */
@@ -285,10 +284,10 @@ async function flushIntents(deps: PlannerDeps, missionId: string): Promise<void>
 export { actorIdOf };
 
 async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph, step: number): Promise<MissionFailure | null> {
-  const history = (await deps.store.getJson<Array<{ step: number; graphVersion: number; statusFingerprint: string }>>(missionId, HISTORY_KEY)) ?? [];
+  const history = await deps.store.getStallHistory(missionId);
   history.push({ step, graphVersion: graph.version, statusFingerprint: statusFingerprint(graph) });
   const recent = history.slice(-20);
-  await deps.store.putJson(missionId, HISTORY_KEY, recent);
+  await deps.store.putStallHistory(missionId, recent);
   if (graph.tasks.some(inProgress)) return null;
   const stall = detectStall(recent);
   return stall.stalled ? new MissionFailure('stalled', `the mission stopped making progress: ${stall.reason}`) : null;
@@ -327,17 +326,13 @@ async function closeMission(
     });
     if (!changed) return { kind: 'skipped', reason: 'mission already ended' };
   }
-  if (await store.putJson(mission.id, FINISHED_KEY, { status }, { onlyIfAbsent: true })) {
-    await store.appendEvent(mission.id, {
-      type: 'mission.finished',
-      data: {
-        status,
-        ...(extra.answer ? { answer: extra.answer } : {}),
-        artifacts: extra.artifacts ?? [],
-        ...(extra.error ? { error: extra.error } : {}),
-      },
-    });
-  }
+  // Once per mission: the store writes the marker and the event together.
+  await store.announceMissionFinished(mission.id, {
+    status,
+    ...(extra.answer ? { answer: extra.answer } : {}),
+    artifacts: extra.artifacts ?? [],
+    ...(extra.error ? { error: extra.error } : {}),
+  });
   await store.drainInbox(mission.id);
   return { kind: 'finished', status };
 }
@@ -371,7 +366,8 @@ async function finishMission(
   const graphWithPlan = after;
   // closeMission writes `after` (plus cancellations of leftovers) against the version read before.
   return closeMission(deps, mission, { ...graphWithPlan, version: before.version }, finish.status, {
-    answer: finish.answer,
+    // A succeeded answer names the disruptions the mission handled (replaced tasks), so the caller learns the plan changed.
+    answer: finish.status === 'succeeded' ? answerWithDisruptions(finish.answer, after.tasks) : finish.answer,
     artifacts,
     ...(finish.status === 'failed' ? { error: { code: 'mission_failed', message: finish.answer } } : {}),
     planEvent,
