@@ -32,6 +32,8 @@ export { toolInfo, bundleInfo, inputJsonSchema } from './info.ts';
 export { runTool, parseToolInput, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_CHARS } from './run-tool.ts';
 export type { RunToolOptions } from './run-tool.ts';
 export { formatIssues, formatPath } from './format-issues.ts';
+export { withEffects } from './effects.ts';
+export type { ToolEffectDeclaration, ToolEstimate, ToolEstimator } from './effects.ts';
 export { createMemoryToolContext } from './testing.ts';
 export type { MemoryToolContext } from './testing.ts';
 export { ToolWorkerPool, toolWorkerPool, closeToolWorkers, DEFAULT_WORKER_HEAP_MB, DEFAULT_WORKER_MAX_RESULT_CHARS } from './worker-pool.ts';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ArtifactRef } from '@aime/protocol';
+import type { ToolEstimator } from './effects.ts';
 
 /** The logger handed to tools and plugins; the runtime tags it with mission, task and actor. */
 export interface ToolLogger {
@@ -60,6 +61,8 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
    * it runs again when the actor resumes after the decision. @default false
    */
   requiresApproval?: boolean | ApprovalPredicate<z.output<I>>;
+  /** What a call would cost, shown to the operator when the call needs approval. */
+  estimate?: ToolEstimator<z.output<I>>;
   /** @default 30000 */
   timeoutMs?: number;
   /**

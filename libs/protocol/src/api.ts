@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Budget, MissionStatus, MissionSummary } from './mission.ts';
 import { Event } from './events.ts';
-import { Approval, Bundle } from './tools.ts';
+import { Approval, ApprovalInboxItem, Bundle, LedgerEntry } from './tools.ts';
 
 /** A model spec as `AIME_MODEL` takes it: `sim`, `sim:<name>`, `openai:<model>` or a bare model name. */
 const ModelSpecText = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model spec has no spaces, e.g. openai:gpt-4.1');
@@ -117,6 +117,23 @@ export const ApprovalDecisionRequest = z.object({
 export type ApprovalDecisionRequest = z.infer<typeof ApprovalDecisionRequest>;
 
 export const ListApprovalsResponse = z.object({ items: z.array(Approval) });
+
+/** `GET /v1/approvals`: what waits for an operator across missions. */
+export const ListApprovalInboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
+export const ListApprovalInboxResponse = z.object({ items: z.array(ApprovalInboxItem), total: z.number().int().nonnegative() });
+export type ListApprovalInboxResponse = z.infer<typeof ListApprovalInboxResponse>;
+
+/** `GET /v1/missions/:id/ledger`: the external effects that went through. */
+export const LedgerResponse = z.object({
+  items: z.array(LedgerEntry),
+  /** Sums per currency of the entries with an amount. */
+  totals: z.array(z.object({ currency: z.string(), amount: z.number() })),
+});
+export type LedgerResponse = z.infer<typeof LedgerResponse>;
+
+/** `POST /v1/missions/:id/cancel` may say why (shown with the mission and in its events). */
+export const CancelRequest = z.object({ reason: z.string().trim().max(2000).optional() }).nullish();
+export type CancelRequest = z.infer<typeof CancelRequest>;
 export const ListToolsResponse = z.object({ bundles: z.array(Bundle) });
 
 export const ErrorCode = z.enum([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval, ActorSpec } from './tools.ts';
+import { Approval, ActorSpec, ToolEffect } from './tools.ts';
 import { ArtifactRef, ErrorInfo, Id, MissionStatus, ModelInfo, Report, ResolvedBudget, TaskStatus } from './mission.ts';
 import { PlannerOperation } from './planner.ts';
 
@@ -62,6 +62,8 @@ export const EventData = {
   }),
   'actor.progress': z.object({ status: z.string(), message: z.string() }),
   'actor.reported': z.object({ report: Report }),
+  /** External effects a tool call declared in its result (`effects`): the mission's side-effect ledger. */
+  'effect.recorded': z.object({ tool: z.string(), step: z.number().int().nonnegative(), effects: z.array(ToolEffect).min(1).max(50) }),
   'approval.requested': z.object({ approval: Approval }),
   'approval.resolved': z.object({ approval: Approval }),
   'world.event': z.object({
@@ -109,6 +111,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   knownEvent('actor.step'),
   knownEvent('actor.progress'),
   knownEvent('actor.reported'),
+  knownEvent('effect.recorded'),
   knownEvent('approval.requested'),
   knownEvent('approval.resolved'),
   knownEvent('world.event'),

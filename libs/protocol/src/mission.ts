@@ -73,8 +73,10 @@ export const Task = z.object({
   recovering: z.object({ since: z.string() }).optional(),
   /** What the task is doing as shown to operators (see `TaskState`); derived when the mission is read. */
   state: TaskState.optional(),
-  /** The task that replaced this one after a replan (derived from the plan history when read). */
+  /** The task that replaced this one after a replan (derived from the graph when read). */
   replacedBy: Id.optional(),
+  /** A succeeded task whose result no longer holds: what used it was replaced (e.g. the search that chose a train that sold out). */
+  stale: z.boolean().optional(),
 });
 export type Task = z.infer<typeof Task>;
 

@@ -38,8 +38,59 @@ export const Approval = z.object({
   requestedAt: z.string(),
   resolvedAt: z.string().optional(),
   note: z.string().max(2000).optional(),
+  /** Who decided (the API key's principal, or `planner` when the mission ended first). */
+  decidedBy: z.string().max(200).optional(),
+  /** How the tool touches the world, as it declares. */
+  sideEffects: SideEffects.optional(),
+  /** The actor's thought at the step that made the call: why it wants it. */
+  thought: z.string().max(4000).optional(),
+  /** What the call will cost, when the tool can say (`ToolDefinition.estimate`). */
+  estimate: z
+    .object({
+      amount: z.number().nonnegative(),
+      currency: z.string().min(1).max(10),
+      /** What is left of the budget the tool spends from, before this call. */
+      budgetLeft: z.number().optional(),
+      budgetCurrency: z.string().min(1).max(10).optional(),
+      note: z.string().max(500).optional(),
+    })
+    .optional(),
 });
 export type Approval = z.infer<typeof Approval>;
+
+/** A pending approval as the cross-mission inbox lists it: with its mission's goal. */
+export const ApprovalInboxItem = Approval.extend({ missionGoal: z.string() });
+export type ApprovalInboxItem = z.infer<typeof ApprovalInboxItem>;
+
+/**
+ * An external effect a tool call had (a booking, a payment, a message sent), as the tool's
+ * result declares it in `effects`. Effects stay done when a mission is cancelled: they make
+ * the mission's side-effect ledger.
+ */
+export const ToolEffect = z.object({
+  /** What kind of effect, e.g. `booking`, `payment`, `email`. */
+  kind: z.string().min(1).max(60),
+  /** The outside system's reference (a booking reference, a message id). */
+  reference: z.string().min(1).max(200),
+  description: z.string().max(500).optional(),
+  amount: z.number().optional(),
+  /** The amount in minor units (cents), for tools that count so. */
+  amountMinor: z.number().int().optional(),
+  currency: z.string().min(1).max(10).optional(),
+  /** When it happened (ISO); the time of the call when not given. */
+  at: z.string().optional(),
+});
+export type ToolEffect = z.infer<typeof ToolEffect>;
+
+/** One line of a mission's side-effect ledger: an effect, the call that had it, and when. */
+export const LedgerEntry = ToolEffect.extend({
+  tool: z.string(),
+  taskId: z.string().optional(),
+  actorId: z.string().optional(),
+  eventId: z.string(),
+  at: z.string(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
 /** What the Actor Factory builds for one subtask (AIME: persona, tools, knowledge, environment, format). */
 export const ActorSpec = z.object({

@@ -6,6 +6,7 @@ import { fireScheduled, syncWorldEvents, tripBudget } from './mission-rules.ts';
 import { Currency, convert, formatMoney, type Money } from './money.ts';
 import { forecast } from './weather.ts';
 import type { BookOutcome, Booking, TravelWorld } from './world.ts';
+import { estimateFlight, estimateHotel, estimateTrain } from './estimates.ts';
 
 /** Longest hotel stay one booking may cover. */
 export const MAX_NIGHTS = 14;
@@ -49,7 +50,9 @@ function bookingResult(outcome: BookOutcome, budget: Money | undefined) {
     budgetLeft = { amount: budget.amount, currency: budget.currency, spentJpy: b.spentAfterJpy, remainingJpy, remaining: convert(remainingJpy, 'JPY', budget.currency) };
     message += ` ${formatMoney(remainingJpy, 'JPY')} of the trip budget is left.`;
   }
-  return { ...b, duplicate: outcome.duplicate, message, ...(budgetLeft ? { budget: budgetLeft } : {}) };
+  // The booking is an external effect: declared, it lands in the mission's side-effect ledger.
+  const effects = [{ kind: 'booking', reference: b.bookingRef, description: b.title, amount: b.price.amount, currency: b.price.currency, at: b.bookedAt }];
+  return { ...b, duplicate: outcome.duplicate, message, ...(budgetLeft ? { budget: budgetLeft } : {}), effects };
 }
 
 async function beforeBooking(world: TravelWorld, ctx: ToolContext, itemId: string): Promise<Money | undefined> {
@@ -94,6 +97,7 @@ export function createTravelBundles(getWorld: () => TravelWorld): BundleDefiniti
           passengers: z.number().int().min(1).max(9).describe('Number of seats, 1..9'),
         }),
         sideEffects: 'external',
+        estimate: (input, ctx) => estimateTrain(getWorld(), input, ctx),
         run: async (input, ctx) => {
           const world = getWorld();
           const budget = await beforeBooking(world, ctx, input.trainId);
@@ -136,6 +140,7 @@ export function createTravelBundles(getWorld: () => TravelWorld): BundleDefiniti
           passengers: z.number().int().min(1).max(9).describe('Number of seats, 1..9'),
         }),
         sideEffects: 'external',
+        estimate: (input, ctx) => estimateFlight(getWorld(), input, ctx),
         run: async (input, ctx) => {
           const world = getWorld();
           const budget = await beforeBooking(world, ctx, input.flightId);
@@ -173,6 +178,7 @@ export function createTravelBundles(getWorld: () => TravelWorld): BundleDefiniti
         description: 'Books rooms in one hotel (hotelId from search_hotels) for every night from checkIn to checkOut. Spends trip budget.',
         input: z.object({ hotelId: z.string().min(1).describe('Hotel id from search_hotels, e.g. kyoto-station-hotel'), ...stayFields, rooms: z.number().int().min(1).max(5).describe('Number of rooms, 1..5') }).superRefine(checkStay),
         sideEffects: 'external',
+        estimate: (input, ctx) => estimateHotel(getWorld(), input, ctx),
         run: async (input, ctx) => {
           const world = getWorld();
           const budget = await beforeBooking(world, ctx, input.hotelId);

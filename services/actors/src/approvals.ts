@@ -28,6 +28,10 @@ export interface ApprovalCall {
   callIndex: number;
   tool: string;
   args: unknown;
+  /** Shown to the operator with the call: the actor's thought, the tool's side-effect class, its cost estimate. */
+  thought?: string;
+  sideEffects?: Approval['sideEffects'];
+  estimate?: Approval['estimate'];
 }
 
 const MAX_ID = 128;
@@ -84,6 +88,9 @@ export async function approvalGate(deps: ApprovalDeps, call: ApprovalCall): Prom
     args: call.args,
     status: 'pending',
     requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+    ...(call.thought?.trim() ? { thought: call.thought.trim().slice(0, 4000) } : {}),
+    ...(call.sideEffects ? { sideEffects: call.sideEffects } : {}),
+    ...(call.estimate ? { estimate: call.estimate } : {}),
   };
   if (!existing) await store.putApproval(approval);
   // Once per approval: the store appends the event and its write-once marker together.

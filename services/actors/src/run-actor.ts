@@ -6,6 +6,7 @@ import { checkToolCall, inputJsonSchema, runTool, type BundleDefinition, type To
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type ActorStore, type PendingStep } from '@aime/store';
 import { approvalGate } from './approvals.ts';
+import { estimateCall, recordEffects } from './effects.ts';
 import { reportAfterRejections } from './rejection.ts';
 import { callDigest } from './call-digest.ts';
 import { builtinTools, SUBMIT_REPORT, type SubmittedReport } from './builtin-tools.ts';
@@ -222,7 +223,19 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
           // A risky call waits for an operator without holding a worker slot: the pending step
           // (model answer and done calls) is already saved, so the job just ends.
           const gate = check.ok && check.needsApproval
-            ? await approvalGate({ store, planner: deps.planner }, { ...ids, step, callIndex: i, tool: call.name, args: call.args })
+            ? await approvalGate(
+                { store, planner: deps.planner },
+                {
+                  ...ids,
+                  step,
+                  callIndex: i,
+                  tool: call.name,
+                  args: call.args,
+                  thought: ai.content,
+                  sideEffects: tool.sideEffects,
+                  ...(await estimateCall(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args))).then((estimate) => (estimate ? { estimate } : {}))),
+                },
+              )
             : undefined;
           if (gate?.kind === 'wait') {
             log.info({ step, tool: call.name, approvalId: gate.approval.id }, 'actor waits for an approval');
@@ -234,6 +247,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
             const result = await runTool(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args)));
             if (watch.signal.aborted) return 'cancelled';
             observation = observationOf(result);
+            // Bookings, payments...: what the result declares goes into the mission's side-effect ledger.
+            if (result.ok) await recordEffects(store, ids, call.name, step, result.output);
             if (result.ok && call.name === SUBMIT_REPORT) submitted = result.output as SubmittedReport;
           }
         }

@@ -14,6 +14,18 @@ interface ErrorBody {
 const post = (path: string, key: string, json?: unknown) => h.call(path, { method: 'POST', key, ...(json === undefined ? {} : { json }) });
 
 describe('pause, resume, cancel', () => {
+  it('keeps the reason an operator gives for a cancel in the mission.status event, and still takes a bodiless cancel', async () => {
+    h = await startApi();
+    const id = await createMission(h, KEYS.alice);
+    const res = await post(`/v1/missions/${id}/cancel`, KEYS.alice, { reason: 'the client called the trip off' });
+    expect(res.status).toBe(202);
+    const statuses = (await h.store.readEvents(id)).filter((e) => e.type === 'mission.status').map((e) => e.data);
+    expect(statuses).toMatchObject([{ to: 'cancelled', reason: 'cancelled by caller: the client called the trip off' }]);
+    const other = await createMission(h, KEYS.alice);
+    expect((await post(`/v1/missions/${other}/pause`, KEYS.alice)).status).toBe(202);
+    expect((await post(`/v1/missions/${other}/cancel`, KEYS.alice, { reason: 42 })).status).toBe(400);
+  });
+
   it('pauses an active mission, resumes it with an inbox item and a wake', async () => {
     h = await startApi();
     const id = await createMission(h, KEYS.alice);

@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Mission } from '@aime/protocol';
 import { api, describeError } from '../net/api-client.ts';
 import { missionControls } from '../lib/controls.ts';
 import { parseJsonObject } from '../lib/json-object.ts';
-import { shortJson, formatClock } from '../lib/format.ts';
 import { ControlButton } from './control-button.tsx';
 
 /** Pause / resume / cancel, enabled only when the mission's status allows. */
@@ -137,78 +136,6 @@ export function InjectForm({ mission }: { mission: Mission }) {
           ) : null}
         </div>
       </form>
-    </section>
-  );
-}
-
-/** Risky tool calls waiting for an operator, with approve / reject. */
-export function Approvals({ mission }: { mission: Mission }) {
-  const qc = useQueryClient();
-  const [notes, setNotes] = useState<Record<string, string>>({});
-  const q = useQuery({ queryKey: ['approvals', mission.id], queryFn: () => api.listApprovals(mission.id) });
-  const decide = useMutation({
-    mutationFn: (v: { id: string; decision: 'approve' | 'reject' }) => {
-      const note = notes[v.id]?.trim();
-      return api.decideApproval(v.id, note ? { decision: v.decision, note } : { decision: v.decision });
-    },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['approvals', mission.id] }),
-  });
-  const items = q.data?.items ?? [];
-  const pending = items.filter((a) => a.status === 'pending');
-  const resolved = items.filter((a) => a.status !== 'pending');
-  return (
-    <section className="card approvals" aria-labelledby="approvals-title">
-      <div className="card-title-row">
-        <h2 id="approvals-title">Approvals</h2>
-        <span className={`muted ${pending.length ? 'attention' : ''}`}>{pending.length} pending</span>
-      </div>
-      {q.isError ? <p className="banner error">{describeError(q.error)}</p> : null}
-      {pending.length === 0 && !q.isError ? <p className="muted">Nothing waits for approval.</p> : null}
-      <ul className="approval-list">
-        {pending.map((a) => (
-          <li key={a.id} className="approval" data-testid="approval" data-approval-id={a.id}>
-            <p>
-              <strong>{a.tool}</strong> <span className="muted small">task {a.taskId} · {formatClock(a.requestedAt)}</span>
-            </p>
-            <pre className="mono small">{shortJson(a.args, 600)}</pre>
-            <label className="sr-only" htmlFor={`note-${a.id}`}>
-              Note for {a.tool}
-            </label>
-            <input
-              id={`note-${a.id}`}
-              placeholder="note (optional)"
-              value={notes[a.id] ?? ''}
-              onChange={(e) => setNotes((n) => ({ ...n, [a.id]: e.target.value }))}
-            />
-            <div className="form-actions">
-              <button type="button" className="btn primary small" data-testid="btn-approve" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: 'approve' })}>
-                Approve
-              </button>
-              <button type="button" className="btn danger small" data-testid="btn-reject" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: 'reject' })}>
-                Reject
-              </button>
-            </div>
-          </li>
-        ))}
-      </ul>
-      {decide.isError ? (
-        <p className="inline-error" role="alert">
-          {describeError(decide.error)}
-        </p>
-      ) : null}
-      {resolved.length > 0 ? (
-        <details>
-          <summary className="small">{resolved.length} resolved</summary>
-          <ul className="small">
-            {resolved.map((a) => (
-              <li key={a.id}>
-                {a.tool}: {a.status}
-                {a.note ? ` (${a.note})` : ''}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
     </section>
   );
 }

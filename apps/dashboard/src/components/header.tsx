@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { setApiKey } from '../net/api-key.ts';
 import { useApiKey, useConnection } from '../hooks/use-external.ts';
 import { ConnectionBadge } from './badges.tsx';
+import { useApprovalInbox } from '../hooks/use-approvals.ts';
 
 /** Where the operator enters an API key (kept in localStorage, never shown back); the URL's operator token fills it for the tab. */
 function ApiKeyField() {
@@ -43,6 +44,17 @@ function ApiKeyField() {
   );
 }
 
+/** How many calls wait for an operator across missions; links to the inbox. */
+function ApprovalsBadge() {
+  const q = useApprovalInbox();
+  const n = q.data?.total ?? 0;
+  return (
+    <a href="#/approvals" className={`approvals-badge ${n ? 'has-pending' : ''}`} data-testid="approvals-badge" data-count={n} aria-label={`${n} approval${n === 1 ? '' : 's'} waiting`}>
+      Approvals <span className="count">{n}</span>
+    </a>
+  );
+}
+
 export function Header() {
   const conn = useConnection();
   return (
@@ -52,6 +64,7 @@ export function Header() {
       </a>
       <nav className="header-nav">
         <a href="#/">Missions</a>
+        <ApprovalsBadge />
       </nav>
       <div className="header-right">
         <ConnectionBadge info={conn} />

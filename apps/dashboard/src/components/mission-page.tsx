@@ -17,7 +17,8 @@ import { missionElapsedMs } from '@aime/core/views';
 import type { StatusChange } from '@aime/core/views';
 import { formatCost, formatElapsed, formatTokens } from '../lib/format.ts';
 import { ModelBadge, StatusBadge } from './badges.tsx';
-import { ControlBar, InjectForm, Approvals } from './controls.tsx';
+import { ControlBar, InjectForm } from './controls.tsx';
+import { AttentionBar } from './attention-bar.tsx';
 import { ProgressList } from './progress-list.tsx';
 import { ActorPanels } from './actor-panels.tsx';
 import { EventTimeline } from './event-timeline.tsx';
@@ -163,6 +164,7 @@ export function MissionPage({ id }: { id: string }) {
       {/* A failure leads the page: on a phone the header alone fills the first screen. */}
       {result && result.status !== 'succeeded' ? <FinalAnswer result={result} /> : null}
       <MissionHeader mission={mission} series={series} changes={changes} />
+      <AttentionBar mission={mission} />
       {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
         <ProgressList tasks={mission.tasks} />
@@ -178,10 +180,7 @@ export function MissionPage({ id }: { id: string }) {
         <ActorPanels actors={actors} />
         <EventTimeline events={events} />
         <UsageChart series={series} />
-        <div className="stack">
-          <Approvals mission={mission} />
-          <InjectForm mission={mission} />
-        </div>
+        <InjectForm mission={mission} />
       </div>
     </main>
   );

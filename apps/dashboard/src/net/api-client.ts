@@ -3,6 +3,8 @@ import {
   CreateMissionResponse,
   ErrorResponse,
   ExternalEventResponse,
+  LedgerResponse,
+  ListApprovalInboxResponse,
   ListApprovalsResponse,
   ListMissionsResponse,
   Mission,
@@ -74,10 +76,11 @@ const enc = encodeURIComponent;
 
 /** The REST calls of API.md used by the dashboard. */
 export const api = {
-  listMissions(q: { status?: MissionStatus; limit?: number }) {
+  listMissions(q: { status?: MissionStatus; limit?: number; cursor?: string }) {
     const p = new URLSearchParams();
     if (q.status) p.set('status', q.status);
     p.set('limit', String(q.limit ?? 50));
+    if (q.cursor) p.set('cursor', q.cursor);
     return request(ListMissionsResponse, 'GET', `/v1/missions?${p.toString()}`);
   },
   getMission(id: string) {
@@ -86,8 +89,14 @@ export const api = {
   createMission(body: CreateMissionRequest) {
     return request(CreateMissionResponse, 'POST', '/v1/missions', body);
   },
-  control(id: string, action: 'pause' | 'resume' | 'cancel') {
-    return request(Mission, 'POST', `/v1/missions/${enc(id)}/${action}`);
+  control(id: string, action: 'pause' | 'resume' | 'cancel', reason?: string) {
+    return request(Mission, 'POST', `/v1/missions/${enc(id)}/${action}`, reason ? { reason } : undefined);
+  },
+  ledger(id: string) {
+    return request(LedgerResponse, 'GET', `/v1/missions/${enc(id)}/ledger`);
+  },
+  approvalInbox() {
+    return request(ListApprovalInboxResponse, 'GET', '/v1/approvals');
   },
   injectEvent(id: string, body: ExternalEventRequest) {
     return request(ExternalEventResponse, 'POST', `/v1/missions/${enc(id)}/events`, body);

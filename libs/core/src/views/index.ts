@@ -11,3 +11,8 @@ export { missionElapsedMs } from './elapsed.ts';
 export type { StatusChange } from './elapsed.ts';
 export { summarizeMission } from './summary.ts';
 export type { SummarySource } from './summary.ts';
+export { declaredEffects, effectAmount, sideEffectLedger } from './ledger.ts';
+export { answerWithDisruptions, replacements, withReplacements } from './replacements.ts';
+export type { Replacement } from './replacements.ts';
+export { answersToEvents, planHistory } from './plan-history.ts';
+export type { PlanCause, PlanChange } from './plan-history.ts';

@@ -12,6 +12,7 @@ import { createWebGuard } from './web-guard.ts';
 import { registerWebSecurity } from './web-security.ts';
 import type { RouteContext } from './route-context.ts';
 import { registerApprovalRoutes } from './routes-approvals.ts';
+import { registerLedgerRoutes } from './routes-ledger.ts';
 import { registerControlRoutes } from './routes-control.ts';
 import { registerEventRoutes } from './routes-events.ts';
 import { registerMissionRoutes } from './routes-missions.ts';
@@ -131,6 +132,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerEventRoutes(z1, ctx);
     registerControlRoutes(z1, ctx);
     registerApprovalRoutes(z1, ctx);
+    registerLedgerRoutes(z1, ctx);
     registerToolRoutes(z1, ctx);
   }, { prefix: '/v1' });
 

@@ -5,7 +5,7 @@ import { ErrorResponse, redact, redactText, type Mission } from '@aime/protocol'
 import type { MissionRecord, MissionStore } from '@aime/store';
 import { missionFromRecord } from '@aime/store';
 import { renderProgressMarkdown } from '@aime/core';
-import { withTaskStates } from '@aime/core/views';
+import { withReplacements, withTaskStates } from '@aime/core/views';
 import { withRecovering } from '@aime/queues';
 import type { ApiMetrics } from './metrics.ts';
 import type { ApiLimitsContext } from './register-limits.ts';
@@ -41,7 +41,8 @@ export async function missionView(store: MissionStore, record: MissionRecord): P
   const mission = missionFromRecord(record, graph, renderProgressMarkdown(graph), progress);
   // A running task whose worker died shows `recovering` until another worker takes its job over;
   // `state` says what each task is doing as an operator sees it (awaiting approval, paused...).
-  mission.tasks = withTaskStates(await withRecovering(store, record.id, mission.tasks), record.status, approvals);
+  // `replacedBy` and `stale` link a replan's replacements to what they replace.
+  mission.tasks = withReplacements(withTaskStates(await withRecovering(store, record.id, mission.tasks), record.status, approvals));
   // The record keeps the raw context (the mission's tools may need it); what the API shows is redacted.
   if (mission.context) mission.context = redact(mission.context);
   if (mission.metadata) mission.metadata = redact(mission.metadata);

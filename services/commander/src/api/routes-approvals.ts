@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval, ApprovalDecisionRequest, Id, isTerminalMissionStatus, ListApprovalsResponse } from '@aime/protocol';
+import { Approval, ApprovalDecisionRequest, Id, isTerminalMissionStatus, ListApprovalInboxQuery, ListApprovalInboxResponse, ListApprovalsResponse, type ApprovalInboxItem, type MissionStatus } from '@aime/protocol';
 import { decideApproval } from '../planner/approvals.ts';
 import { mayDecideApprovals } from './auth.ts';
 import { canAccess, loadMission, principalOfRequest } from './context.ts';
@@ -8,6 +8,9 @@ import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-
 import { MissionParams } from './routes-missions.ts';
 
 const tags = ['approvals'];
+
+/** Mission statuses in which a call can wait for a decision (a paused mission keeps its pending approvals). */
+const WAITING: MissionStatus[] = ['awaiting_approval', 'paused'];
 
 /** `GET /v1/missions/:id/approvals` and `POST /v1/approvals/:approvalId`. */
 export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
@@ -20,6 +23,34 @@ export function registerApprovalRoutes(app: ZodApp, ctx: RouteContext): void {
       const { id } = request.params;
       await loadMission(store, principalOfRequest(request), id);
       return { items: await store.listApprovals(id) };
+    },
+  );
+
+  app.get(
+    '/approvals',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Every pending approval across the missions the key may see, oldest first (the operator inbox)',
+        querystring: ListApprovalInboxQuery,
+        response: { 200: ListApprovalInboxResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const who = principalOfRequest(request);
+      const owner = who.role === 'caller' ? who.principal : undefined;
+      // Through the per-status indexes: only missions that can hold a pending approval are read.
+      const missions = (await Promise.all(WAITING.map((status) => store.listMissions({ status, limit: 200, ...(owner ? { owner } : {}) })))).flatMap((p) => p.items);
+      const seen = new Set<string>();
+      const pending: ApprovalInboxItem[] = [];
+      for (const m of missions) {
+        if (seen.has(m.id) || !canAccess(who, m)) continue;
+        seen.add(m.id);
+        for (const a of await store.listApprovals(m.id)) if (a.status === 'pending') pending.push({ ...a, missionGoal: m.goal });
+      }
+      pending.sort((a, b) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : 0));
+      return { items: pending.slice(0, request.query.limit), total: pending.length };
     },
   );
 

@@ -1,4 +1,4 @@
-import { Mission, type MissionStatus } from '@aime/protocol';
+import { CancelRequest, Mission, redactText, type MissionStatus } from '@aime/protocol';
 import { loadMission, principalOfRequest } from './context.ts';
 import { conflict, notFound } from './errors.ts';
 import { bearer, errorResponses, missionView, type RouteContext, type ZodApp } from './route-context.ts';
@@ -25,6 +25,8 @@ export function registerControlRoutes(app: ZodApp, ctx: RouteContext): void {
           security: bearer,
           summary: `${action[0]?.toUpperCase()}${action.slice(1)} a mission (allowed from: ${control.from.join(', ')})`,
           params: MissionParams,
+          // Each control may say why (`{ reason }`); it is kept in the `mission.status` event.
+          body: CancelRequest,
           response: { 202: Mission, ...errorResponses },
         },
       },
@@ -33,7 +35,8 @@ export function registerControlRoutes(app: ZodApp, ctx: RouteContext): void {
         const { id } = request.params;
         await loadMission(store, who, id);
         // The `from` guard makes the check and the change one atomic step in the store.
-        const changed = await store.setMissionStatus(id, control.to, { from: [...control.from], reason: `${control.done} by ${who.role}` });
+        const why = request.body?.reason ? redactText(request.body.reason) : undefined;
+        const changed = await store.setMissionStatus(id, control.to, { from: [...control.from], reason: `${control.done} by ${who.role}${why ? `: ${why}` : ''}` });
         if (!changed) {
           const now = await store.getMission(id);
           if (!now) throw notFound(`mission ${id}`);
