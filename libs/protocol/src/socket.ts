@@ -25,6 +25,11 @@ export interface ServerToClientEvents {
   event: (e: Event) => void;
   /** A MissionSummary update for the `missions` room. */
   mission: (s: MissionSummary) => void;
+  /**
+   * The server is shutting down: the connection drops right after, and the client reconnects by
+   * itself (to another commander, or this one restarted) and resubscribes after its last event id.
+   */
+  shutdown: (hint: { reconnect: true; reconnectAfterMs: number }) => void;
 }
 
 export interface SocketData {

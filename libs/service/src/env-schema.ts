@@ -83,6 +83,7 @@ export const ENV_SHAPE = {
   AIME_SIM_FAULT_KINDS: list({ ...g('sim'), item: 'fault kinds (latency, rate_limit, server_error, hang, malformed_json, bad_tool_args, unknown_tool)', describe: 'Which faults the sim injects. Unset: all but hang.' }),
   AIME_SIM_SEED: int({ ...g('sim'), min: -2_147_483_648, max: 2_147_483_647, default: 1, describe: 'Seed of the sim\'s fault draws.' }),
   AIME_SIM_LOG: flag({ ...g('sim'), describe: 'Log every sim request.' }),
+  AIME_SIM_WORLDS: list({ ...g('sim'), item: 'modules exporting simWorlds (package names or paths)', describe: 'The demo worlds the standalone sim loads. Unset: the travel demo (@aime/plugin-travel/sim).' }),
   AIME_SIM_QUIRKS: list({ ...g('sim'), item: 'provider quirks (fenced, cached_usage;share=0.8, …)', describe: 'Provider quirks the sim shows on every request (see docs/models.md).' }),
 
   // npm start
@@ -95,6 +96,7 @@ export const ENV_SHAPE = {
   // Clients (the CLI, the eval harness)
   AIME_URL: url({ ...g('client'), protocols: ['http:', 'https:'], default: 'http://127.0.0.1:7400', describe: 'The server the CLI and the eval harness talk to.' }),
   AIME_API_KEY: text({ ...g('client'), secret: true, describe: 'The key the CLI and the eval harness send (`Authorization: Bearer`).' }),
+  AIME_DEBUG: flag({ ...g('client'), describe: 'The CLI prints the stack of an unexpected error.' }),
 } as const;
 
 /** The per-role model settings: `AIME_<ROLE>_<SETTING>`, falling back to the global ones. */

@@ -50,13 +50,15 @@ export interface RunActorDeps {
   maxObservationChars?: number;
   /** Tokens (characters / 4) of step history sent to the model; older steps are shortened. @default 12000 */
   historyTokens?: number;
+  /** Aborted when the worker drains (SIGTERM): the actor stops at its next step boundary and its job goes back to the queue. */
+  drain?: AbortSignal;
 }
 
 /**
  * How an actor job ended. `awaiting_approval`: a call waits for an operator's decision; the
  * step is checkpointed and the planner re-enqueues the actor once it is decided.
  */
-export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up' | 'awaiting_approval';
+export type ActorOutcome = 'reported' | 'cancelled' | 'skipped' | 'gave_up' | 'awaiting_approval' | 'handed_back';
 
 
 /** The plugin tools of the spec's bundles. @throws ActorError `bundle_unavailable` when this worker lacks one. */
@@ -143,6 +145,8 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
   watch.start();
   try {
     while (step < spec.maxSteps) {
+      // Draining: every step so far is checkpointed, so another worker continues from here.
+      if (deps.drain?.aborted) return 'handed_back';
       if (!(await watch.waitWhilePaused())) return 'cancelled';
 
       let ai: StoredAi;

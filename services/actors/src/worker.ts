@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
@@ -197,7 +198,9 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     }
   };
 
-  const handle = async (job: Job): Promise<ActorOutcome> => {
+  // Aborted by close(): running actors stop at their next step boundary and hand their job back.
+  const drain = new AbortController();
+  const handle = async (job: Job, token?: string): Promise<ActorOutcome> => {
     const parsed = ActorJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid actor job ${job.id}: ${parsed.error.message}`);
     const data = parsed.data;
@@ -205,11 +208,19 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     // Best effort: a lease not written only delays the `recovering` view, never the work.
     await beat(data).catch(() => undefined);
     try {
-      return await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, maxObservationChars, historyTokens, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
+      const outcome = await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, maxObservationChars, historyTokens, drain: drain.signal, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
+      if (outcome === 'handed_back') {
+        // Back to the queue at once (no attempt used), for a worker that is not shutting down.
+        await job.moveToWait(token);
+        logger.info({ ...data, jobId: job.id }, 'actor job handed back (worker draining)');
+        throw new WaitingError();
+      }
+      return outcome;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn({ ...data, attempt: job.attemptsMade + 1, final, err: message }, 'actor attempt failed');
+      if (err instanceof WaitingError) throw err;
       if (final) {
         // The planner must hear of it, or the task would stay running with no live work.
         await submitReport({ store, planner }, data, {
@@ -266,6 +277,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
         await worker.close();
         await missionEnds.stop();
         await planner.close();
+        drain.abort();
         await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
         await teardown();
         if (!opts.store) await store.close();

@@ -124,6 +124,8 @@ export async function streamEvents(opts: SseOptions): Promise<void> {
     res.off('close', resolveDone);
     opts.signal.removeEventListener('abort', resolveDone);
     lease?.release();
+    // Shutting down: EventSource reconnects after `retry` ms with Last-Event-ID and misses nothing.
+    if (opts.signal.aborted && !res.writableEnded && !res.destroyed) res.write('retry: 1000\n: server shutting down, reconnect\n\n');
     if (!res.writableEnded) res.end();
   }
 }

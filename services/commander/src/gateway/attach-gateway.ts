@@ -12,6 +12,9 @@ import { Subscription } from './subscription.ts';
 import { callerMissionsRoom, SummaryFeed, type SummaryFeedOptions } from './summary-feed.ts';
 
 /** The typed socket.io server of the gateway. */
+
+/** How soon a client should reconnect after the shutdown hint. */
+const RECONNECT_AFTER_MS = 1_000;
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** A running gateway. */
@@ -156,7 +159,23 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
     async close() {
       feed.stop();
       tails.closeAll();
-      io.disconnectSockets(true);
+      // A reconnect hint, then the transport is closed (not a server-side disconnect, after which
+      // socket.io clients would not reconnect): clients come back by themselves and resume.
+      io.emit('shutdown', { reconnect: true, reconnectAfterMs: RECONNECT_AFTER_MS });
+      const conns = [...io.of('/').sockets.values()].map((s) => s.conn);
+      await Promise.all(
+        conns.map(
+          (conn) =>
+            new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, 1_000);
+              conn.once('close', () => {
+                clearTimeout(t);
+                resolve();
+              });
+              conn.close();
+            }),
+        ),
+      );
       // Not io.close(): that would also close the HTTP server, which the API owns.
       io.engine.close();
     },
