@@ -140,7 +140,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       try {
         await p.teardown?.();
       } catch (err) {
-        logger.warn({ plugin: p.name, err: err instanceof Error ? err.message : String(err) }, 'plugin teardown failed');
+        logger.warn({ plugin: p.name, err }, 'plugin teardown failed');
       }
     }
   };
@@ -217,10 +217,10 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       }
       return outcome;
     } catch (err) {
+      if (err instanceof WaitingError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn({ ...data, attempt: job.attemptsMade + 1, final, err: message }, 'actor attempt failed');
-      if (err instanceof WaitingError) throw err;
       if (final) {
         // The planner must hear of it, or the task would stay running with no live work.
         await submitReport({ store, planner }, data, {
@@ -274,10 +274,10 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
         state = 'draining';
         clearInterval(heartbeat);
         await store.removeWorker(workerId).catch(() => undefined);
+        drain.abort();
         await worker.close();
         await missionEnds.stop();
         await planner.close();
-        drain.abort();
         await Promise.allSettled([queueConn.quit(), workerConn.quit()]);
         await teardown();
         if (!opts.store) await store.close();
