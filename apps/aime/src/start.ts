@@ -5,6 +5,8 @@ import { apiLimitsFromEnv, securityOptionsFromEnv, startCommander, type Commande
 import { describeModelsConfig, modelInfo, modelsConfigFromEnv, type ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { ModelInfo } from '@aime/protocol';
+import { resolveRecovery } from '@aime/queues';
+import { createLogger, loadEnv, type LoadedEnv } from '@aime/service';
 import { registerTravelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer } from '@aime/sim';
 import { ensureRedis } from './redis.ts';
@@ -72,12 +74,12 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     if (redis.started) logger.info({ url: redis.displayUrl }, 'started redis-server (data in .aime/redis)');
 
     // Plugins and model settings may come from aime.config.*: load it before the models.
-    const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig()));
-    let models = opts.models ?? modelsConfigFromEnv(process.env, config?.models);
-    if (modelInfo(models).simulated && !process.env.AIME_SIM_URL) {
+    const config = opts.plugins ? undefined : (opts.config ?? (await loadConfig({ env: env.raw })));
+    let models = opts.models ?? modelsConfigFromEnv(env.raw, config?.models);
+    if (modelInfo(models).simulated && !env.raw.AIME_SIM_URL?.trim()) {
       // The travel demo's world; a process may register more (the benchmarks register theirs) before it starts.
       registerTravelWorld();
-      const sim = await startSimServer({ port: 0, latencyMs: opts.simLatencyMs ?? Number(process.env.AIME_SIM_LATENCY_MS ?? 0) });
+      const sim = await startSimServer({ port: 0, latencyMs: opts.simLatencyMs ?? v.AIME_SIM_LATENCY_MS });
       closers.push(sim.close);
       models = { ...models, simURL: sim.url };
       logger.info({ url: sim.url }, 'simulated model server started (no real model configured)');

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisMissionStore } from './redis-mission-store.ts';
-import { retentionFromEnv } from './retention.ts';
+import { assertEventsMax, assertRetention, DEFAULT_EVENTS_MAX, DEFAULT_RETENTION_MS } from './retention.ts';
 import type { MissionStore } from './roles.ts';
 
 export interface CreateMissionStoreOptions {
