@@ -1,11 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { AimeError } from '@aime/client';
 import { registerMissionCommands, registerOperatorCommands } from './commands.ts';
-import { runEval } from './eval.ts';
 import type { Io } from './io.ts';
 import { localTokenPath } from './local-token.ts';
 import type { Target } from './target.ts';
-import { runUp } from './up.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
 const HELP_FOOTER = `
@@ -56,6 +54,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .option('--json', 'print the address and dashboard URL as JSON')
     .action(async (opts: { json?: boolean }) => {
       state.json = opts.json === true;
+      // Loaded only here: the whole stack is a large module graph the remote commands do not need.
+      const { runUp } = await import('./up.ts');
       state.code = await runUp(io, { json: opts.json === true });
     });
   registerMissionCommands(program, io, state);
@@ -68,6 +68,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
+      const { runEval } = await import('./eval.ts');
       state.code = await runEval(args);
     });
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError();
