@@ -136,14 +136,18 @@ export type NewEvent = {
   [T in KnownEventType]: { type: T; taskId?: string; actorId?: string; data: z.input<(typeof EventData)[T]> };
 }[KnownEventType];
 
+/** Any event's envelope with its type and data unread; built once (a zod schema built per call is compiled per call). */
+const EventEnvelope = z.object({ ...envelope, type: z.string(), data: z.unknown() });
+const KNOWN_TYPES: ReadonlySet<string> = new Set(KNOWN_EVENT_TYPES);
+
 /**
  * Parses an event tolerantly: a known type must match its schema (else an error is thrown,
  * since that is a bug in a peer of the same version); an unknown type is kept as a GenericEvent.
  */
 export function parseEvent(input: unknown): Event {
-  const base = z.object({ ...envelope, type: z.string(), data: z.unknown() }).parse(input);
-  if ((KNOWN_EVENT_TYPES as string[]).includes(base.type)) return KnownEvent.parse(input);
-  return { ...base, generic: true };
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && KNOWN_TYPES.has(type)) return KnownEvent.parse(input);
+  return { ...EventEnvelope.parse(input), generic: true };
 }
 
 export function isKnownEvent(e: Event): e is KnownEvent {
