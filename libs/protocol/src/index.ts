@@ -6,3 +6,4 @@ export * from './jobs.ts';
 export * from './api.ts';
 export * from './socket.ts';
 export * from './redact.ts';
+export * from './system.ts';

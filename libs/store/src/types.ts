@@ -59,6 +59,13 @@ export interface WorkerAdvert {
   queue: string;
   bundles: Bundle[];
   startedAt: string;
+  /** For operators (`GET /v1/system`): where it runs, how many jobs it runs at once and ran at its last beat. */
+  host?: string;
+  pid?: number;
+  concurrency?: number;
+  busy?: number;
+  /** Its last heartbeat (ISO time). */
+  beatAt?: string;
 }
 
 /** A bundle some worker advertised at some time, live or not. */

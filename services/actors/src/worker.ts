@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -185,6 +186,9 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     queue,
     bundles: [...bundles.values()].map((b) => bundleInfo(b)),
     startedAt: new Date().toISOString(),
+    host: hostname(),
+    pid: process.pid,
+    concurrency,
   };
   // Actors running here, by job id: their leases are renewed with the advert.
   const running = new Map<string, { missionId: string; actorId: string }>();
@@ -192,7 +196,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     beatActorLease(store, a.missionId, a.actorId, { workerId, beatAt: new Date().toISOString(), ttlMs: heartbeatMs * 3, ...(ended ? { ended } : {}) });
   const advertise = async (): Promise<void> => {
     try {
-      await Promise.all([store.advertiseWorker(advert, heartbeatMs * 3), ...[...running.values()].map((a) => beat(a))]);
+      await Promise.all([store.advertiseWorker({ ...advert, busy: running.size, beatAt: new Date().toISOString() }, heartbeatMs * 3), ...[...running.values()].map((a) => beat(a))]);
     } catch (err) {
       logger.warn({ err }, 'advertising the worker failed');
     }

@@ -16,7 +16,7 @@ import { registerLedgerRoutes } from './routes-ledger.ts';
 import { registerControlRoutes } from './routes-control.ts';
 import { registerEventRoutes } from './routes-events.ts';
 import { registerMissionRoutes } from './routes-missions.ts';
-import { registerMetricsRoute, registerProbeRoutes, registerToolRoutes } from './routes-system.ts';
+import { registerMetricsRoute, registerProbeRoutes, registerSystemRoutes, registerToolRoutes } from './routes-system.ts';
 import type { ApiDeps } from './types.ts';
 
 const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -139,6 +139,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (ops) => {
     ops.addHook('onRequest', guard('operator'));
     registerMetricsRoute(ops.withTypeProvider<ZodTypeProvider>(), ctx);
+    registerSystemRoutes(ops.withTypeProvider<ZodTypeProvider>(), ctx);
   });
 
   if (dashboard) await registerDashboard(app, dashboard);
