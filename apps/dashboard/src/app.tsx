@@ -3,6 +3,7 @@ import { Header } from './components/header.tsx';
 import { MissionsPage } from './components/missions-page.tsx';
 import { MissionPage } from './components/mission-page.tsx';
 import { ApprovalsPage } from './components/approvals-page.tsx';
+import { SystemPage } from './components/system-page.tsx';
 
 /** The dashboard shell: header plus the page the hash names. */
 export function App() {
@@ -12,6 +13,7 @@ export function App() {
       <Header />
       {route.name === 'missions' ? <MissionsPage /> : null}
       {route.name === 'approvals' ? <ApprovalsPage /> : null}
+      {route.name === 'system' ? <SystemPage /> : null}
       {/* Keyed by id: another mission is a fresh page, not a reused one with stale state. */}
       {route.name === 'mission' ? <MissionPage key={route.id} id={route.id} /> : null}
       {route.name === 'not-found' ? (

@@ -65,6 +65,7 @@ export function Header() {
       <nav className="header-nav">
         <a href="#/">Missions</a>
         <ApprovalsBadge />
+        <a href="#/system">System</a>
       </nav>
       <div className="header-right">
         <ConnectionBadge info={conn} />

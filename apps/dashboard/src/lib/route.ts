@@ -1,11 +1,12 @@
 /** The dashboard's pages, from the URL hash. */
-export type Route = { name: 'missions' } | { name: 'mission'; id: string } | { name: 'approvals' } | { name: 'not-found'; path: string };
+export type Route = { name: 'missions' } | { name: 'mission'; id: string } | { name: 'approvals' } | { name: 'system' } | { name: 'not-found'; path: string };
 
 /** Parses `#/`, `#/missions/<id>`; anything else is "not found" rather than a blank page. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '/missions' || path === '/missions/') return { name: 'missions' };
   if (path === '/approvals' || path === '/approvals/') return { name: 'approvals' };
+  if (path === '/system' || path === '/system/') return { name: 'system' };
   const m = /^\/missions\/([^/?#]+)\/?$/.exec(path);
   if (m?.[1]) {
     try {
