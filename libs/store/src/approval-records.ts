@@ -56,8 +56,8 @@ export class ApprovalRecords {
     const { missionId, id } = approval;
     assertId(missionId, 'missionId');
     assertId(id, 'approval id');
-    const full = ApprovalDecision.parse({ ...decision, resolvedAt: decision.resolvedAt ?? new Date().toISOString() });
-    const markerJson = encodeRecord(ApprovalDecision, full, 'approval decision');
+    const markerJson = encodeRecord(ApprovalDecision, { ...decision, resolvedAt: decision.resolvedAt ?? new Date().toISOString() }, 'approval decision');
+    const full = JSON.parse(markerJson) as ApprovalDecision;
     const { redis, keys, eventsMax } = this.ctx;
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       const current = await redis.hget(keys.approvals(missionId), id);

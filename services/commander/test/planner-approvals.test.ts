@@ -4,23 +4,23 @@ import { renderProgressMarkdown } from '@aime/core';
 import { DEFAULT_BUDGET, EMPTY_USAGE, PlannerOutput, type ActorJob, type Approval, type Task, type TaskGraph } from '@aime/protocol';
 import { planFor } from '@aime/plugin-travel/sim';
 import type { SimRequest } from '@aime/sim';
-import { type MissionStore } from '@aime/store';
+import type { MemoryPlannerStore } from '@aime/store/memory';
 import { resumeJobId } from '../src/planner/approvals.ts';
 import { plannerSystemPrompt, plannerUserPrompt, type PlannerNews } from '../src/planner/prompt.ts';
 import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
-import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
+import { memoryStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
 const model = SCRIPTED_MODEL;
 const WAIT = JSON.stringify({ thought: 'wait', operations: [] });
 
-const newStore = freshStores();
+const newStore = memoryStores();
 
 function task(id: string, status: Task['status'], extra: Partial<Task> = {}): Task {
   return { id, title: id, description: '', completionCriteria: '', status, dependsOn: [], attempts: status === 'pending' ? 0 : 1, ...extra };
 }
 
 interface Harness {
-  s: MissionStore;
+  s: MemoryPlannerStore;
   missionId: string;
   turns: ChatTurn[][];
   resumed: Array<{ job: ActorJob; approvalId: string }>;

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
-import { type MissionStore } from '@aime/store';
+import type { MemoryPlannerStore } from '@aime/store/memory';
 import { runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
-import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
+import { memoryStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
 const model = SCRIPTED_MODEL;
 const REASON = 'waiting for a live worker serving bundle "weather"';
 
-let store: MissionStore | undefined;
-const newStore = freshStores();
+let store: MemoryPlannerStore | undefined;
+const newStore = memoryStores();
 
 /** A planner model that adds task `a` first and then always waits; it keeps the user prompts it saw. */
 function planner() {
@@ -23,7 +23,7 @@ function planner() {
   return { prompts, call };
 }
 
-function deps(s: MissionStore, call: PlannerDeps['callModel'], wakes: string[], factory: FactoryJob[]): PlannerDeps {
+function deps(s: MemoryPlannerStore, call: PlannerDeps['callModel'], wakes: string[], factory: FactoryJob[]): PlannerDeps {
   return {
     store: s,
     callModel: call,

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_BUDGET, type FactoryJob } from '@aime/protocol';
-import { type MissionStore } from '@aime/store';
+import type { MemoryPlannerStore } from '@aime/store/memory';
 import { MAX_BAD_STEPS, REPAIR_ROUNDS, runPlannerStep, type ChatTurn, type PlannerDeps } from '../src/planner/step.ts';
-import { freshStores, SCRIPTED_MODEL } from './planner-fixture.ts';
+import { memoryStores, SCRIPTED_MODEL } from './planner-fixture.ts';
 
 const model = SCRIPTED_MODEL;
 
-let store: MissionStore | undefined;
-const newStore = freshStores();
+let store: MemoryPlannerStore | undefined;
+const newStore = memoryStores();
 
 /** A scripted planner model: answers from a queue, and can be held open to simulate a slow call. */
 function scripted(answers: Array<string | ((turns: ChatTurn[]) => string)>) {
@@ -31,7 +31,7 @@ function scripted(answers: Array<string | ((turns: ChatTurn[]) => string)>) {
   };
 }
 
-function deps(s: MissionStore, call: PlannerDeps['callModel'], wakes: string[], factory: FactoryJob[]): PlannerDeps {
+function deps(s: MemoryPlannerStore, call: PlannerDeps['callModel'], wakes: string[], factory: FactoryJob[]): PlannerDeps {
   return {
     store: s,
     callModel: call,
