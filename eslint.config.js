@@ -63,6 +63,11 @@ export default tseslint.config(
       ],
     },
   })),
+  // Plain Node scripts (the dependency check, build helpers) run outside TypeScript.
+  {
+    files: ['scripts/**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+  },
   {
     files: ['libs/protocol/**', 'apps/dashboard/**'],
     rules: {
