@@ -8,12 +8,12 @@ export const EVENT_SCHEMA_VERSION = 1;
 
 const envelope = {
   /** The Redis stream id of the event (`<ms>-<seq>`); it orders a mission's events. */
-  id: z.string(),
-  missionId: Id,
-  ts: z.string(),
-  v: z.number().int().positive().default(EVENT_SCHEMA_VERSION),
-  taskId: Id.optional(),
-  actorId: Id.optional(),
+  id: z.string().describe("The Redis stream id (`<ms>-<seq>`): it orders a mission's events; resume after it with Last-Event-ID or `after`."),
+  missionId: Id.describe('The mission the event belongs to.'),
+  ts: z.string().describe('When it was appended (ISO 8601).'),
+  v: z.number().int().positive().default(EVENT_SCHEMA_VERSION).describe('Version of the event envelope.'),
+  taskId: Id.optional().describe('The task it concerns, if any.'),
+  actorId: Id.optional().describe('The actor it concerns, if any.'),
 };
 
 export const TokenUsage = z.object({
@@ -125,7 +125,9 @@ export type KnownEvent = z.infer<typeof KnownEvent>;
 export const GenericEvent = z.object({ ...envelope, type: z.string(), data: z.unknown(), generic: z.literal(true) });
 export type GenericEvent = z.infer<typeof GenericEvent>;
 
-export const Event = z.union([KnownEvent, GenericEvent]);
+export const Event = z
+  .union([KnownEvent, GenericEvent])
+  .describe("An entry of a mission's append-only event stream; `type` tells what `data` holds. A type this version does not know is kept as generic.");
 export type Event = KnownEvent | GenericEvent;
 
 export type EventOf<T extends KnownEventType> = Extract<KnownEvent, { type: T }>;

@@ -106,8 +106,9 @@ describe('GET /openapi.json', () => {
         'GET /openapi.json',
       ].sort(),
     );
-    const create = doc.paths['/v1/missions']?.post as { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
-    expect(Object.keys(create.requestBody?.content['application/json']?.schema.properties ?? {})).toEqual(expect.arrayContaining(['goal', 'budget', 'context', 'metadata']));
+    // The body is the named component CreateMissionRequestInput (openapi-components.ts).
+    const create = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components.schemas.CreateMissionRequestInput;
+    expect(Object.keys(create?.properties ?? {})).toEqual(expect.arrayContaining(['goal', 'budget', 'context', 'metadata']));
   });
 });
 

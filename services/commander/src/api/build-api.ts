@@ -1,11 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authenticate, bearerToken } from './auth.ts';
 import { setPrincipal } from './context.ts';
 import { hasDashboard, isSpaRoute, registerDashboard, sendSpaIndex } from './dashboard.ts';
 import { ApiError, toErrorReply } from './errors.ts';
 import { createApiMetrics } from './metrics.ts';
+import { openApiTransforms } from './openapi-components.ts';
 import { assertJsonDepth, DEFAULT_API_LIMITS } from './limits.ts';
 import { registerLimits } from './register-limits.ts';
 import { createWebGuard } from './web-guard.ts';
@@ -107,7 +108,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       info: { title: 'Aime Runtime API', version: '1.0.0', description: 'Adaptive multi-agent orchestration runtime: missions, events, controls, approvals.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An AIME_API_KEYS key, or the operator token printed at start' } } },
     },
-    transform: jsonSchemaTransform,
+    // The protocol's schemas as named components with `$ref`s to them (openapi-components.ts).
+    ...openApiTransforms(),
   });
 
   const guard = (need: 'any' | 'operator') => async (request: FastifyRequest, reply: FastifyReply) => {
