@@ -222,6 +222,12 @@ describe('aime approvals, approve, reject', () => {
 });
 
 describe('aime up', () => {
+  it('stops with one line naming a bad variable', async () => {
+    const run = await runAime(['up'], { AIME_PORT: 'abc', REDIS_URL });
+    expect(run.code).toBe(3);
+    expectOneLineError(run.stderr, /^aime: .*AIME_PORT/);
+  });
+
   it('starts the stack, writes its token to a user-only file the CLI finds, and removes it on SIGTERM', async () => {
     const prefix = `test-${randomUUID()}:`;
     const home = mkdtempSync(join(tmpdir(), 'aime-up-'));
