@@ -183,7 +183,7 @@ export function registerMissionCommands(program: Command, io: Io, state: { code:
 
 /** approvals, approve, reject, tools. */
 export function registerOperatorCommands(program: Command, io: Io, state: { code: number; target?: Target; json?: boolean }): void {
-  remote<[string | undefined], { all?: boolean }>(
+  remote<[string | undefined], object>(
     program,
     io,
     state,
@@ -191,14 +191,7 @@ export function registerOperatorCommands(program: Command, io: Io, state: { code
     "a mission's approvals; without an id, the pending approvals of every mission waiting for one",
     (c) => c,
     async (ctx, _opts, id) => {
-      let items;
-      if (id) items = await ctx.client.approvals(id);
-      else {
-        items = [];
-        for await (const m of ctx.client.listAll({ status: 'awaiting_approval', limit: 200 })) {
-          items.push(...(await ctx.client.approvals(m.id)).filter((a) => a.status === 'pending'));
-        }
-      }
+      const items = id ? await ctx.client.approvals(id) : (await ctx.client.pendingApprovals({ limit: 500 })).items;
       if (ctx.json) printJson(ctx.io, { items });
       else print(ctx.io, approvalsTable(items));
       return EXIT.ok;

@@ -3,6 +3,7 @@ import {
   CreateMissionResponse,
   ExternalEventResponse,
   isTerminalMissionStatus,
+  ListApprovalInboxResponse,
   ListApprovalsResponse,
   ListMissionsResponse,
   ListToolsResponse,
@@ -164,6 +165,11 @@ export class AimeClient {
   /** `GET /v1/missions/:id/approvals`: the mission's approvals, pending and decided. */
   async approvals(id: string, signal?: AbortSignal): Promise<Approval[]> {
     return (await requestJson(this.#t, ListApprovalsResponse, 'GET', `/v1/missions/${enc(id)}/approvals`, undefined, signal)).items;
+  }
+
+  /** `GET /v1/approvals`: every pending approval across the missions the key may see, oldest first. */
+  pendingApprovals(opts: { limit?: number; signal?: AbortSignal } = {}): Promise<ListApprovalInboxResponse> {
+    return requestJson(this.#t, ListApprovalInboxResponse, 'GET', `/v1/approvals${query({ limit: opts.limit })}`, undefined, opts.signal);
   }
 
   approve(approvalId: string, note?: string, signal?: AbortSignal): Promise<Approval> {

@@ -52,11 +52,13 @@ export async function* streamEvents(t: Transport, missionId: string, opts: Strea
   const url = `${t.baseUrl}/v1/missions/${encodeURIComponent(missionId)}/events`;
   let last = opts.after;
   let failures = 0;
+  let serverRetryMs: number | undefined;
 
   const backoff = async (error: AimeError): Promise<void> => {
     failures++;
     if (!error.retryable || failures > retry.maxAttempts) throw error;
-    const delayMs = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (failures - 1));
+    // A server that says when to come back (SSE `retry:`, sent when it shuts down) is heeded first.
+    const delayMs = failures === 1 && serverRetryMs !== undefined ? serverRetryMs : Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (failures - 1));
     opts.onConnection?.({ state: 'retrying', attempt: failures, delayMs, error });
     await sleep(delayMs, signal);
   };
@@ -82,7 +84,7 @@ export async function* streamEvents(t: Transport, missionId: string, opts: Strea
     opts.onConnection?.({ state: 'open', after: last });
 
     const messages: EventSourceMessage[] = [];
-    const parser = createParser({ onEvent: (m) => messages.push(m) });
+    const parser = createParser({ onEvent: (m) => messages.push(m), onRetry: (ms) => (serverRetryMs = Math.min(ms, retry.maxDelayMs)) });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let dropped: unknown;
     try {
