@@ -87,8 +87,9 @@ describe('aime submit, watch, show, events (the real binary against a real stack
   });
 
   it('submit --json prints the created mission; events --follow prints live events until it finishes', async () => {
-    const created = JSON.parse((await aime('submit', REFERENCE_GOAL, '--json', '--context', JSON.stringify(REFERENCE_CONTEXT))).stdout) as { id: string; status: string };
+    const created = JSON.parse((await aime('submit', REFERENCE_GOAL, '--json', '--context', JSON.stringify(REFERENCE_CONTEXT), '--metadata', '{"team":"cli"}')).stdout) as { id: string; status: string };
     expect(created.status).toBe('queued');
+    expect((await stack.api<Mission>(`/v1/missions/${created.id}`)).body.metadata).toEqual({ team: 'cli' });
     const follow = await aime('events', created.id, '--follow', '--json');
     expect(follow.code).toBe(0);
     const ids = follow.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Event).id);
@@ -151,6 +152,9 @@ describe('aime errors: one line, exit code 3', () => {
     expectOneLineError(usage.stderr, /^aime: --budget tokens must be a number/);
     const badJson = await aime('submit', 'x', '--context', '{nope');
     expectOneLineError(badJson.stderr, /^aime: --context is not valid JSON/);
+    const model = await aime('submit', 'x', '--model', 'openai:gpt-4.1');
+    expect(model.code).toBe(3);
+    expectOneLineError(model.stderr, /^aime: model: .*AIME_ALLOWED_MODELS.* \(model_not_allowed\)$/);
     const unknown = await aime('frobnicate');
     expect(unknown.code).toBe(3);
     const json = await aime('show', 'm_nope', '--json');
