@@ -69,9 +69,9 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
   },
   {
-    files: ['libs/protocol/**', 'apps/dashboard/**'],
+    files: ['libs/protocol/**', 'apps/dashboard/**', 'libs/client/src/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The protocol and the dashboard run in browsers: no Node-only imports.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The protocol, the client and the dashboard run in browsers: no Node-only imports.' }] }],
     },
   },
 );
