@@ -1,5 +1,5 @@
 import { startAll, StartupError } from '@aime/aime';
-import { dashboardUrlWithToken } from '@aime/commander';
+import { dashboardUrlWithToken, defaultDashboardDir } from '@aime/commander';
 import { createLogger, EnvError, isConfigError, loadEnv } from '@aime/service';
 import { localTokenPath, removeLocalServer, writeLocalServer } from './local-token.ts';
 import { printJson, type Io } from './io.ts';
@@ -45,7 +45,11 @@ export async function runUp(io: Io, opts: { json: boolean }): Promise<number> {
       [
         '',
         `  Aime Runtime is running: ${running.url}`,
-        token ? `  dashboard  ${dashboardUrlWithToken(running.url, token)}` : `  dashboard  ${running.url}/`,
+        defaultDashboardDir() === null
+          ? '  dashboard  not built: run npm run build:dashboard once (npm start does), then aime up again'
+          : token
+            ? `  dashboard  ${dashboardUrlWithToken(running.url, token)}`
+            : `  dashboard  ${running.url}/`,
         token
           ? `  CLI        aime commands on this machine use the operator token in ${tokenFile} (removed when this stops)`
           : '  CLI        API keys are configured (AIME_API_KEYS): set AIME_API_KEY for aime commands',
