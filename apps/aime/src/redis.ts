@@ -21,8 +21,9 @@ export function parseMaxmemory(value: string): string {
   return v;
 }
 
-/** The URL without its password, for messages and logs. */
+/** The URL (or comma list of Cluster seed URLs) without its password, for messages and logs. */
 export function redactRedisUrl(url: string): string {
+  if (url.includes(',')) return url.split(',').map((u) => redactRedisUrl(u.trim())).join(',');
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

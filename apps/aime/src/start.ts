@@ -9,13 +9,15 @@ import { resolveRecovery } from '@aime/queues';
 import { createLogger, loadEnv, type LoadedEnv } from '@aime/service';
 import { registerTravelWorld } from '@aime/plugin-travel/sim';
 import { startSimServer } from '@aime/sim';
-import { ensureRedis } from './redis.ts';
+import { ensureRedis, StartupError } from './redis.ts';
 
 export interface AllInOneOptions {
   /** The validated environment; every option below wins over it. @default loadEnv(process.env) */
   env?: LoadedEnv;
   /** @default REDIS_URL, else 127.0.0.1:6379, else a redis-server started here */
   redisUrl?: string;
+  /** `redisUrl` names the seed nodes of a Redis Cluster. @default AIME_REDIS_CLUSTER */
+  redisCluster?: boolean;
   /** @default AIME_PREFIX */
   prefix?: string;
   /** @default AIME_HOST */
@@ -86,7 +88,9 @@ export async function startAll(opts: AllInOneOptions = {}): Promise<AllInOneHand
     }
     logger.info({ models: describeModelsConfig(models) }, 'models');
     const prefix = opts.prefix ?? v.AIME_PREFIX;
-    const common = { redisUrl: redis.url, prefix, models, logger, retentionMs: v.AIME_RETENTION, eventsMax: v.AIME_EVENTS_MAX };
+    const redisCluster = opts.redisCluster ?? v.AIME_REDIS_CLUSTER;
+    if (redisCluster && !redisUrl) throw new StartupError('AIME_REDIS_CLUSTER=1 needs REDIS_URL: the seed nodes of the cluster (redis://host:port, comma-separated)');
+    const common = { redisUrl: redis.url, redisCluster, prefix, models, logger, retentionMs: v.AIME_RETENTION, eventsMax: v.AIME_EVENTS_MAX };
 
     // A plugin that fails to load stops the start here, before the API answers anything.
     const plugins = opts.plugins ? { plugins: opts.plugins } : { config: config! };

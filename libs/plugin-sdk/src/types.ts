@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Cluster, Redis } from 'ioredis';
 import type { ArtifactRef } from '@aime/protocol';
 import type { ToolEstimator } from './effects.ts';
 
@@ -160,7 +161,16 @@ export interface PluginKeys {
 
 /** What a plugin's `setup` (or factory) receives from the worker that loads it. */
 export interface PluginSetupContext {
+  /** The runtime's Redis; on a Redis Cluster the comma list of seed nodes. Prefer `connectRedis`. */
   redisUrl: string;
+  /** The runtime runs on a Redis Cluster (`AIME_REDIS_CLUSTER=1`): keep multi-key commands within one hash tag. */
+  redisCluster?: boolean;
+  /**
+   * Opens a connection to the runtime's Redis with its reconnect settings: an ioredis `Cluster`
+   * when the runtime runs on one, else a `Redis`. The plugin closes it in `teardown`. Set by the
+   * actor worker; absent in contexts built by hand.
+   */
+  connectRedis?(opts?: { maxRetriesPerRequest?: number | null; lazyConnect?: boolean }): Redis | Cluster;
   /** The runtime's prefix of every Redis key (tests use a random one). Prefer `keys`. */
   keyPrefix: string;
   /** The plugin's own key namespace under `keyPrefix`. */

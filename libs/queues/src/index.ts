@@ -1,4 +1,4 @@
-export { bullConnection, bullPrefix, wakePlanner, wakePlannerLater, WAKE_JOB_OPTIONS } from './wake.ts';
+export { bullConnection, bullPrefix, bullQueueOptions, wakePlanner, wakePlannerLater, WAKE_JOB_OPTIONS } from './wake.ts';
 export { alreadyReported, submitReport, type ReportDeps, type ReportStore } from './report.ts';
 export {
   DEFAULT_RECOVERY,

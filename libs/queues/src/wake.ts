@@ -1,25 +1,32 @@
-import type { JobsOptions, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { JobsOptions, Queue, QueueBaseOptions } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import { createRedis, type RedisClient, type RedisTarget } from '@aime/store';
 import type { PlannerJob } from '@aime/protocol';
 
 /** BullMQ keys live beside the store's: `<store prefix>bull:<queue>:…`. */
 export const bullPrefix = (storePrefix: string): string => `${storePrefix}bull`;
 
 /**
+ * The options every Queue, Worker and QueueEvents of queue `name` is built with. On a single
+ * Redis the prefix is `bullPrefix` (keys `<bullPrefix>:<name>:…`, as in earlier versions); on a
+ * Redis Cluster it is `{<bullPrefix>:<name>}`, a hash tag per queue, so that each queue's keys
+ * (which BullMQ's scripts touch together) share one slot while the queues spread over the nodes.
+ * Whether it is a Cluster is read from the connection, so callers never decide it twice.
+ */
+export function bullQueueOptions<C extends Redis | Cluster>(connection: C, bullPrefixValue: string, name: string): QueueBaseOptions & { connection: C; prefix: string } {
+  return { connection, prefix: connection.isCluster ? `{${bullPrefixValue}:${name}}` : bullPrefixValue };
+}
+
+/**
  * A connection as BullMQ workers need it: blocking commands never time out client-side, and a
  * lost server (a Redis restart, a failover) is reconnected to for as long as it takes, with
- * commands held meanwhile, so no service exits because Redis went away for a while.
+ * commands held meanwhile, so no service exits because Redis went away for a while. A target
+ * with `cluster` connects to a Redis Cluster (see `createRedis`).
  */
-export function bullConnection(redisUrl: string, onError?: (err: Error) => void): Redis {
-  const redis = new Redis(redisUrl, {
-    maxRetriesPerRequest: null,
-    // Every 0.2 s at first, then every 2 s: back within a second of a quick restart, cheap in a long outage.
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    // A replica promoted away from under us answers READONLY: reconnect to find the new primary.
-    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
-  });
-  if (onError) redis.on('error', onError);
-  return redis;
+export function bullConnection(url: string, onError?: (err: Error) => void): Redis;
+export function bullConnection(target: RedisTarget | string, onError?: (err: Error) => void): RedisClient;
+export function bullConnection(target: RedisTarget | string, onError?: (err: Error) => void): RedisClient {
+  return createRedis(target, { maxRetriesPerRequest: null, ...(onError ? { onError } : {}) });
 }
 
 /**

@@ -98,16 +98,18 @@ export function text(d: Doc & { default?: string; pattern?: RegExp; allowed?: st
   return described(d.default !== undefined ? variable(doc, parse, d.default) : variable(doc, parse), d.describe);
 }
 
-/** A URL with one of `protocols` (`http:`, `redis:`…). */
-export function url(d: Doc & { protocols: string[]; default?: string }): z.ZodType<string | undefined, string | undefined> {
-  const parse = (raw: string) => {
+/** A URL with one of `protocols` (`http:`, `redis:`…); with `commaList`, one or more of them separated by commas. */
+export function url(d: Doc & { protocols: string[]; default?: string; commaList?: boolean }): z.ZodType<string | undefined, string | undefined> {
+  const one = (raw: string) => {
     try {
-      return d.protocols.includes(new URL(raw).protocol) ? raw : undefined;
+      return d.protocols.includes(new URL(raw).protocol);
     } catch {
-      return undefined;
+      return false;
     }
   };
-  const doc: EnvVarDoc = { group: d.group, allowed: `a ${d.protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL`, ...(d.default ? { default: d.default } : {}) };
+  const parse = (raw: string) => ((d.commaList ? raw.split(',').map((s) => s.trim()) : [raw]).every(one) ? raw : undefined);
+  const kind = `${d.protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL`;
+  const doc: EnvVarDoc = { group: d.group, allowed: d.commaList ? `a ${kind}, or a comma list of them` : `a ${kind}`, ...(d.default ? { default: d.default } : {}) };
   return described(d.default !== undefined ? variable(doc, parse, d.default) : variable(doc, parse), d.describe);
 }
 

@@ -20,7 +20,8 @@ const g = <G extends EnvGroup>(group: G) => ({ group });
  */
 export const ENV_SHAPE = {
   // The process
-  REDIS_URL: url({ ...g('process'), protocols: ['redis:', 'rediss:'], describe: 'The Redis every service shares. `npm start` uses it when set, else 127.0.0.1:6379, else starts a redis-server from PATH.' }),
+  REDIS_URL: url({ ...g('process'), protocols: ['redis:', 'rediss:'], commaList: true, describe: 'The Redis every service shares. `npm start` uses it when set, else 127.0.0.1:6379, else starts a redis-server from PATH. With AIME_REDIS_CLUSTER, the seed nodes of the cluster as a comma list (`redis://10.0.0.1:7000,redis://10.0.0.2:7000`; user, password and `rediss:` of the first apply to all).' }),
+  AIME_REDIS_CLUSTER: flag({ ...g('process'), describe: 'Connect every service, BullMQ and the plugins to a Redis Cluster (ioredis `Cluster`) seeded from REDIS_URL. Global keys then carry hash tags (`<prefix>{index}:`, `{feed}`, `{registry}`, `{active}`) and each BullMQ queue its own (`{<prefix>bull:<queue>}`); see docs/deploy.md.' }),
   AIME_PREFIX: text({ ...g('process'), default: 'aime:', pattern: /^[^{}\s]+$/, allowed: 'text without braces or spaces', describe: 'Put before every Redis key of this deployment (BullMQ queues use `<prefix>bull`); deployments sharing one Redis need different prefixes.' }),
   LOG_LEVEL: oneOf({ ...g('process'), values: LOG_LEVELS, default: 'info', describe: 'Lowest level written to the JSON log on stdout.' }),
   AIME_CONFIG: text({ ...g('process'), allowed: 'a file path', describe: 'The config file (JSON, or a .ts/.js module with a default export), relative to the working directory. Unset: the first of aime.config.json, .ts, .js there.' }),

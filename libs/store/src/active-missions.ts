@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { MissionStatus, isTerminalMissionStatus } from '@aime/protocol';
 import { StoreKeys } from './keys.ts';
+import { readAcross, type RedisClient } from './redis-connection.ts';
 
 /**
  * Reservations younger than this count as in flight even without a mission record: the API
@@ -23,26 +23,27 @@ export interface Reservation {
  * to maintain it. Its size stays near the cap, since a refused reservation is taken back.
  *
  * Keys (global, outside any mission's hash tag): `P` + `active:missions` (every owner's
- * reservations, for the in-flight gauge) and `P` + `active:owner:<owner>`.
+ * reservations, for the in-flight gauge) and `P` + `active:owner:<owner>`; on a Redis Cluster
+ * both start with `P{active}:` so the MULTI over them stays in one slot.
  */
 export class ActiveMissions {
   private readonly keys: StoreKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.keys = new StoreKeys(prefix);
+    this.keys = new StoreKeys(prefix, { cluster: redis.isCluster });
   }
 
   private ownerKey(owner: string): string {
     // A brace would make part of the owner a hash tag; the key needs none.
-    return `${this.prefix}active:owner:${owner.replace(/[{}]/g, '_')}`;
+    return `${this.keys.global('active')}active:owner:${owner.replace(/[{}]/g, '_')}`;
   }
 
   private get allKey(): string {
-    return `${this.prefix}active:missions`;
+    return `${this.keys.global('active')}active:missions`;
   }
 
   /**
@@ -81,9 +82,7 @@ export class ActiveMissions {
     if (flat.length === 0) return 0;
     const entries: Array<{ id: string; at: number }> = [];
     for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: flat[i] as string, at: Number(flat[i + 1]) });
-    const pipe = this.redis.pipeline();
-    for (const e of entries) pipe.hget(this.keys.record(e.id), 'status');
-    const replies = (await pipe.exec()) ?? [];
+    const replies = await readAcross(this.redis, entries.map((e) => ['hget', this.keys.record(e.id), 'status']));
     const now = this.now();
     const gone: string[] = [];
     entries.forEach((e, i) => {

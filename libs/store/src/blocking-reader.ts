@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient } from './redis-connection.ts';
 import type { StreamEntries } from './codec.ts';
 
 /** How many idle blocking connections are kept for reuse. */
@@ -10,11 +10,11 @@ const MAX_IDLE = 8;
  * disconnected (that is the only way to interrupt XREAD BLOCK) and never reused.
  */
 export class BlockingReader {
-  private readonly idle: Redis[] = [];
-  private readonly busy = new Set<Redis>();
+  private readonly idle: RedisClient[] = [];
+  private readonly busy = new Set<RedisClient>();
   private closed = false;
 
-  constructor(private readonly main: Redis) {}
+  constructor(private readonly main: RedisClient) {}
 
   /**
    * Entries of `key` after `after`, waiting up to `blockMs` (0 = until abort) for the first.
@@ -51,21 +51,22 @@ export class BlockingReader {
     this.busy.clear();
   }
 
-  private take(): Redis {
+  private take(): RedisClient {
     const conn = this.idle.pop() ?? this.create();
     this.busy.add(conn);
     return conn;
   }
 
-  private give(conn: Redis, reusable: boolean): void {
+  private give(conn: RedisClient, reusable: boolean): void {
     this.busy.delete(conn);
     if (reusable && !this.closed && this.idle.length < MAX_IDLE) this.idle.push(conn);
     else conn.disconnect();
   }
 
-  private create(): Redis {
+  private create(): RedisClient {
     // A blocked command must not be retried on a reconnect after we disconnect it on purpose.
-    const conn = this.main.duplicate({ maxRetriesPerRequest: 0, enableOfflineQueue: true });
+    // On a Cluster the duplicate is a Cluster too: XREAD goes to the node serving the stream's slot.
+    const conn = duplicateRedis(this.main, { maxRetriesPerRequest: 0, enableOfflineQueue: true });
     // Errors reach callers as rejected commands; without a listener ioredis would also print them.
     conn.on('error', () => undefined);
     return conn;

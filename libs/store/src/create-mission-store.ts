@@ -1,11 +1,14 @@
-import { Redis } from 'ioredis';
+import { createRedis, DEFAULT_REDIS_URL, type RedisClient, type RedisTarget } from './redis-connection.ts';
 import { RedisMissionStore } from './redis-mission-store.ts';
 import { assertEventsMax, assertRetention, DEFAULT_EVENTS_MAX, DEFAULT_RETENTION_MS } from './retention.ts';
 import type { MissionStore } from './roles.ts';
 
 export interface CreateMissionStoreOptions {
-  /** A connection to use (left open on close), or a URL to connect to. @default 'redis://127.0.0.1:6379' */
-  redis?: Redis | string;
+  /**
+   * A connection to use (left open on close), or where to connect: a URL, or a {@link RedisTarget}
+   * (`cluster: true` connects to a Redis Cluster). @default 'redis://127.0.0.1:6379'
+   */
+  redis?: RedisClient | RedisTarget | string;
   /** Put before every key; must not contain braces. @default 'aime:' */
   prefix?: string;
   /** How long a finished mission is kept, in ms (entry points pass the validated `AIME_RETENTION`). @default 7 days */
@@ -24,22 +27,20 @@ export function createMissionStore(opts: CreateMissionStoreOptions = {}): Missio
   };
   assertRetention(settings.retentionMs);
   assertEventsMax(settings.eventsMax);
-  if (opts.redis !== undefined && typeof opts.redis !== 'string') {
+  if (opts.redis !== undefined && typeof opts.redis !== 'string' && !isTarget(opts.redis)) {
     return new RedisMissionStore(opts.redis, settings);
   }
-  const url = opts.redis ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, {
-    // Reconnect for as long as Redis is away (a restart, a failover); a command waits through about
-    // 30 s of reconnecting (maxRetriesPerRequest 20) before it fails, so a quick restart loses none.
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
-  });
-  // Failures reach callers as rejected commands; without a listener ioredis also prints each one.
-  redis.on('error', () => undefined);
+  // Reconnects for as long as Redis is away (a restart, a failover); a command waits through about
+  // 30 s of reconnecting (maxRetriesPerRequest 20) before it fails, so a quick restart loses none.
+  const redis = createRedis(opts.redis ?? DEFAULT_REDIS_URL);
   try {
     return new RedisMissionStore(redis, { ownsConnection: true, ...settings });
   } catch (err) {
     redis.disconnect();
     throw err;
   }
+}
+
+function isTarget(x: RedisClient | RedisTarget): x is RedisTarget {
+  return typeof (x as RedisTarget).url === 'string' && !('status' in x);
 }

@@ -17,3 +17,5 @@ export { recordModelUsage, usageSink, type ModelUsage, type UsageStore } from '.
 export { ActiveMissions, type Reservation } from './active-missions.ts';
 export { parseDuration, retentionFromEnv, DEFAULT_RETENTION_MS, DEFAULT_EVENTS_MAX } from './retention.ts';
 export type { RetentionSettings } from './retention.ts';
+export { createRedis, duplicateRedis, primaries, scanKeys, deleteKeysMatching, clusterReady, readAcross, parseSeedNodes, DEFAULT_REDIS_URL } from './redis-connection.ts';
+export type { RedisClient, RedisTarget, CreateRedisOptions, AcrossCommand } from './redis-connection.ts';

@@ -39,7 +39,16 @@
  *                                     finishes, the status script gives every fixed key and every member
  *                                     the retention TTL; a key registered later inherits the set's TTL.
  *
- * Global — indexes only, never the source of truth of a mission:
+ * Global — indexes only, never the source of truth of a mission. On a Redis Cluster (a store
+ * opened on an ioredis `Cluster`) each group of them gets a hash tag of its own, so that every
+ * MULTI and pipeline over global keys stays within one slot while the groups spread over nodes:
+ * `P{index}:` the listing indexes, finished missions and the approval index (written together
+ * when a mission finishes or is swept), `P{feed}:` the feed, `P{registry}:` workers, bundles and
+ * capability waits, `P{active}:` the per-owner reservations (./active-missions.ts). On a single
+ * Redis the names below are unchanged, so data of earlier versions still reads. A mission's own
+ * atomic step never touches them: they are written after it and repaired by readers, the
+ * reconciler and the retention sweep (a write lost to a crash in between costs a stale entry).
+ *
  *
  *   Pmissions                  zset   missionId scored by createdAt (ms); listing
  *   Pmissions:o:<owner>        zset   the same, one per owner (owner base64url-encoded)
@@ -56,9 +65,24 @@
  *   Pcapability:waiting        hash   `<missionId>/<taskId>/<attempt>` -> CapabilityWait JSON
  */
 
+/** The groups of global keys that get a hash tag of their own on a Redis Cluster. */
+export type GlobalGroup = 'index' | 'feed' | 'registry' | 'active';
+
 /** Builds every key the store uses; see the layout above. */
 export class StoreKeys {
-  constructor(readonly prefix: string) {}
+  /**
+   * @param prefix put before every key; must not contain braces
+   * @param opts.cluster tag the global keys per group (see the layout above) @default false
+   */
+  constructor(
+    readonly prefix: string,
+    readonly opts: { cluster?: boolean } = {},
+  ) {}
+
+  /** Where the global keys of `group` start: `P` on a single Redis, `P{<group>}:` on a Cluster. */
+  global(group: GlobalGroup): string {
+    return this.opts.cluster ? `${this.prefix}{${group}}:` : this.prefix;
+  }
 
   /** The common start of every key of one mission, hash tag included. */
   mission(id: string): string {
@@ -150,7 +174,7 @@ export class StoreKeys {
   }
 
   get missions(): string {
-    return `${this.prefix}missions`;
+    return `${this.global('index')}missions`;
   }
   /** The listing index for these filters: all, per owner, per status, or per owner and status. */
   missionIndex(filter: { owner?: string | undefined; status?: string | undefined } = {}): string {
@@ -161,32 +185,32 @@ export class StoreKeys {
     return key;
   }
   get finished(): string {
-    return `${this.prefix}finished`;
+    return `${this.global('index')}finished`;
   }
   get finishedMeta(): string {
-    return `${this.prefix}finished:meta`;
+    return `${this.global('index')}finished:meta`;
   }
   /** '1' once the missions created before the per-owner/per-status indexes were put into them. */
   get indexVersion(): string {
-    return `${this.prefix}indexes:version`;
+    return `${this.global('index')}indexes:version`;
   }
   get approvalIndex(): string {
-    return `${this.prefix}approvals:index`;
+    return `${this.global('index')}approvals:index`;
   }
   get feed(): string {
-    return `${this.prefix}feed`;
+    return `${this.global('feed')}feed`;
   }
   get workers(): string {
-    return `${this.prefix}workers`;
+    return `${this.global('registry')}workers`;
   }
   worker(workerId: string): string {
-    return `${this.prefix}worker:${workerId}`;
+    return `${this.global('registry')}worker:${workerId}`;
   }
   get knownBundles(): string {
-    return `${this.prefix}bundles:known`;
+    return `${this.global('registry')}bundles:known`;
   }
   get capabilityWaits(): string {
-    return `${this.prefix}capability:waiting`;
+    return `${this.global('registry')}capability:waiting`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { MissionStatus } from '@aime/protocol';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { readAcross, type RedisClient } from './redis-connection.ts';
 import type { StoreKeys } from './keys.ts';
 
 const STATUSES = MissionStatus.options;
@@ -13,13 +14,14 @@ interface FinishedMeta {
 /**
  * The listing indexes (all, per owner, per status, per owner and status; each a sorted set
  * by createdAt). They live outside the mission's hash tag, so on Redis Cluster they cannot be
- * written in the mission's own atomic step: they are written right after it in one MULTI,
+ * written in the mission's own atomic step: they are written right after it in one MULTI
+ * (on a Cluster all of them share the `{index}` hash tag, see ./keys.ts),
  * and readers verify each entry against the record and repair it (see `listMissionPage`). A
  * crash between the two steps thus leaves at worst an entry that the next reader fixes.
  */
 export class MissionIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 
@@ -116,9 +118,7 @@ export class MissionIndex {
       if (flat.length === 0) break;
       const page: Array<{ id: string; score: number }> = [];
       for (let i = 0; i + 1 < flat.length; i += 2) page.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
-      const read = this.redis.pipeline();
-      for (const { id } of page) read.hmget(this.keys.record(id), 'base', 'status');
-      const replies = (await read.exec()) ?? [];
+      const replies = await readAcross(this.redis, page.map(({ id }) => ['hmget', this.keys.record(id), 'base', 'status']));
       const tx = this.redis.multi();
       for (const [i, { id, score }] of page.entries()) {
         const [err, value] = replies[i] ?? [null, null];
@@ -135,9 +135,7 @@ export class MissionIndex {
   }
 
   private async existing(ids: string[]): Promise<boolean[]> {
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.pttl(this.keys.record(id));
-    const replies = (await pipe.exec()) ?? [];
+    const replies = await readAcross(this.redis, ids.map((id) => ['pttl', this.keys.record(id)]));
     // A record without a TTL (-1) was recreated; one with a TTL is still expiring.
     return replies.map(([err, ttl]) => !err && ttl === -1);
   }

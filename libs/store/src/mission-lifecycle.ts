@@ -6,6 +6,7 @@ import { newMissionId } from './ids.ts';
 import { escapeGlob } from './keys.ts';
 import type { MissionIndex } from './mission-index.ts';
 import type { ScriptContext } from './named-records.ts';
+import { deleteKeysMatching, readAcross, type AcrossCommand } from './redis-connection.ts';
 import * as lua from './scripts.ts';
 import type { CreateMissionInput, MissionRecord, UsageDelta } from './types.ts';
 import { assertId, assertUsageDelta, invalid } from './validate.ts';
@@ -124,9 +125,8 @@ export class MissionLifecycle {
   async load(ids: string[]): Promise<(MissionRecord | null)[]> {
     if (ids.length === 0) return [];
     const { redis, keys } = this.ctx;
-    const pipe = redis.pipeline();
-    for (const id of ids) pipe.hgetall(keys.record(id)).hgetall(keys.usage(id));
-    const replies = (await pipe.exec()) ?? [];
+    // Records of many missions sit in many Cluster slots: readAcross, not one pipeline.
+    const replies = await readAcross(redis, ids.flatMap((id) => [['hgetall', keys.record(id)] as AcrossCommand, ['hgetall', keys.usage(id)] as AcrossCommand]));
     return ids.map((_, i) => {
       const [errR, record] = replies[2 * i] ?? [null, null];
       const [errU, usage] = replies[2 * i + 1] ?? [null, null];
@@ -145,13 +145,8 @@ export class MissionLifecycle {
     // Keys of other components (the travel world) registered as the mission's own.
     const owned = await redis.smembers(keys.owned(id));
     if (owned.length > 0) await redis.unlink(...owned);
-    const match = `${escapeGlob(keys.mission(id))}*`;
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
-      cursor = next;
-      if (found.length > 0) await redis.unlink(...found);
-    } while (cursor !== '0');
+    // Every key of the mission sits in its slot, but a Cluster has no global SCAN: each primary is scanned.
+    await deleteKeysMatching(redis, `${escapeGlob(keys.mission(id))}*`);
     await this.index.removed(id, record?.owner, approvalIds);
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { readAcross, type RedisClient } from './redis-connection.ts';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
 import type { MissionIndex } from './mission-index.ts';
@@ -51,7 +51,7 @@ function decodeCursor(cursor: string): Position {
  * Ties on the score come back in reverse lexicographic order of the id, which the cursor honours.
  */
 export async function listMissionPage(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   index: MissionIndex,
   load: (ids: string[]) => Promise<(MissionRecord | null)[]>,
@@ -105,7 +105,7 @@ export async function listMissionPage(
  * repaired and left out. For the reaper.
  */
 export async function listMissionIds(
-  redis: Redis,
+  redis: RedisClient,
   keys: StoreKeys,
   index: MissionIndex,
   opts: { status: string; limit?: number; cursor?: string },
@@ -118,9 +118,7 @@ export async function listMissionIds(
   const flat = await redis.zrevrangebyscore(keys.missionIndex({ status: opts.status }), after ? String(after.score) : '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, 2 * limit + 1);
   const candidates = positionsAfter(flat, after);
   const page = candidates.slice(0, limit);
-  const pipe = redis.pipeline();
-  for (const c of page) pipe.hget(keys.record(c.id), 'status');
-  const statuses = ((await pipe.exec()) ?? []).map(([err, v]) => (err ? null : (v as string | null)));
+  const statuses = (await readAcross(redis, page.map((c) => ['hget', keys.record(c.id), 'status']))).map(([err, v]) => (err ? null : (v as string | null)));
   const ids: string[] = [];
   const repairs: Promise<void>[] = [];
   for (const [i, c] of page.entries()) {
@@ -132,4 +130,23 @@ export async function listMissionIds(
   await Promise.all(repairs);
   const last = page[page.length - 1];
   return candidates.length > limit && last ? { ids, nextCursor: encodeCursor(last) } : { ids };
+}
+
+/**
+ * How many missions each status index holds (and all of them), for one owner or everyone:
+ * the counts of the dashboard's status tabs. Read from the indexes (one ZCARD each), so an
+ * entry a listing has not repaired yet may count for a moment.
+ */
+export async function countMissions(redis: RedisClient, keys: StoreKeys, statuses: readonly string[], owner?: string): Promise<{ total: number; byStatus: Record<string, number> }> {
+  const pipe = redis.pipeline();
+  pipe.zcard(keys.missionIndex({ owner }));
+  for (const status of statuses) pipe.zcard(keys.missionIndex({ owner, status }));
+  const replies = (await pipe.exec()) ?? [];
+  const n = (i: number): number => {
+    const r = replies[i];
+    return r && !r[0] ? Number(r[1]) : 0;
+  };
+  const byStatus: Record<string, number> = {};
+  statuses.forEach((s, i) => (byStatus[s] = n(i + 1)));
+  return { total: n(0), byStatus };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
 import * as lua from './scripts.ts';
@@ -15,7 +15,7 @@ function assertTtl(ttlMs: number): void {
  */
 export class MissionLocks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 

@@ -1,5 +1,5 @@
 import { ActorSpec, ArtifactRef, TaskProgress } from '@aime/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { newArtifactId } from './ids.ts';
 import type { StoreKeys } from './keys.ts';
 import { parseRecord } from './record-schemas.ts';
@@ -16,7 +16,7 @@ const PREVIEW_CHARS = 200;
  */
 export class MissionRecords {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 

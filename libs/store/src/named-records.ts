@@ -1,5 +1,5 @@
 import { parseEvent, type ArtifactRef, type Event, type NewEvent } from '@aime/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { z } from 'zod';
 import { encodeNewEvent } from './codec.ts';
 import { StoreError } from './errors.ts';
@@ -25,7 +25,7 @@ export type FeedWriter = (missionId: string, events: Event[]) => Promise<void>;
 
 /** Where a store's scripts write: the connection, the keys, the stream cap and the feed. */
 export interface ScriptContext {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   eventsMax: number;
   feed: FeedWriter;

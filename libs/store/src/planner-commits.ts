@@ -1,5 +1,5 @@
 import { FactoryJob, parseEvent, TaskGraph, type Event, type NewEvent } from '@aime/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { encodeNewEvent, parseInboxItem } from './codec.ts';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
@@ -18,7 +18,7 @@ import { invalid } from './validate.ts';
  */
 export class PlannerCommits {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StoreKeys,
     private readonly eventsMax: number,
     private readonly feed: (missionId: string, events: Event[]) => Promise<void>,

@@ -1,6 +1,7 @@
 // Key layout: see ./keys.ts (every key of a mission under `<prefix>{<missionId>}:`).
+import { MissionStatus as MissionStatusEnum } from '@aime/protocol';
 import type { Bundle, Event, MissionStatus, MissionSummary, TaskGraph } from '@aime/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { ApprovalRecords } from './approval-records.ts';
 import { BlockingReader } from './blocking-reader.ts';
 import { assertStreamId, decodeStreamEvents } from './codec.ts';
@@ -9,7 +10,7 @@ import { StoreKeys } from './keys.ts';
 import { MissionIndex } from './mission-index.ts';
 import { MissionLifecycle } from './mission-lifecycle.ts';
 import { MissionLog } from './mission-log.ts';
-import { listMissionIds, listMissionPage } from './mission-list.ts';
+import { countMissions, listMissionIds, listMissionPage } from './mission-list.ts';
 import { MissionLocks } from './mission-locks.ts';
 import { MissionRecords } from './mission-records.ts';
 import { NamedRecords, type ScriptContext } from './named-records.ts';
@@ -67,14 +68,15 @@ export class RedisMissionStore implements MissionStore {
   private closed = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     opts: RedisMissionStoreOptions = {},
   ) {
     const prefix = opts.prefix ?? 'aime:';
     // A brace in the prefix would become the hash tag of every key and put all missions in one slot.
     if (/[{}]/.test(prefix)) throw invalid(`prefix must not contain { or }, got ${JSON.stringify(prefix)}`);
     this.prefix = prefix;
-    this.keys = new StoreKeys(prefix);
+    // On a Cluster the global keys get hash tags per group (./keys.ts); on one Redis the names are unchanged.
+    this.keys = new StoreKeys(prefix, { cluster: redis.isCluster });
     this.ownsConnection = opts.ownsConnection ?? false;
     this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
     assertRetention(this.retentionMs);
@@ -116,6 +118,10 @@ export class RedisMissionStore implements MissionStore {
 
   listMissionIds(opts: { status: MissionStatus; limit?: number; cursor?: string }): Promise<{ ids: string[]; nextCursor?: string }> {
     return listMissionIds(this.redis, this.keys, this.index, opts);
+  }
+
+  countMissions(opts: { owner?: string } = {}): Promise<{ total: number; byStatus: Record<string, number> }> {
+    return countMissions(this.redis, this.keys, MissionStatusEnum.options, opts.owner);
   }
 
   summarize(record: MissionRecord, graph: TaskGraph): MissionSummary {
@@ -342,7 +348,7 @@ export class RedisMissionStore implements MissionStore {
     return this.missions.delete(id);
   }
 
-  /** Quits the connections this store created; a Redis instance passed in stays open. */
+  /** Quits the connections this store created; a connection passed in stays open. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -47,6 +47,8 @@ export interface MissionAccess {
    * loaded): what the reaper needs. `nextCursor` only when another page exists.
    */
   listMissionIds(opts: { status: MissionStatus; limit?: number; cursor?: string }): Promise<{ ids: string[]; nextCursor?: string }>;
+  /** Missions per status (and in all), for one owner or everyone, from the listing indexes. Optional: the in-memory store has no indexes. */
+  countMissions?(opts?: { owner?: string }): Promise<{ total: number; byStatus: Record<string, number> }>;
   /** Changes the status and appends `mission.status` atomically; returns null when `from` guard fails. */
   setMissionStatus(
     id: string,

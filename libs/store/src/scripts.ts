@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 
 /** A Lua script run by EVALSHA, loaded with EVAL on the first NOSCRIPT. */
 export class LuaScript {
@@ -11,7 +11,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -23,7 +23,7 @@ export class LuaScript {
   }
 }
 
-// Scripts are defined here rather than with `defineCommand` so that a Redis instance
+// Scripts are defined here rather than with `defineCommand` so that a connection
 // passed in by the caller is never mutated.
 
 // Shared Lua: `inherit(owned, key)` gives `key` the TTL the mission's `owned` set carries once the

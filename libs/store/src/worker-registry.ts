@@ -1,6 +1,6 @@
 import { Id } from '@aime/protocol';
 import type { Bundle, ToolInfo } from '@aime/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import { StoreError } from './errors.ts';
 import type { StoreKeys } from './keys.ts';
 import type { CapabilityWait, KnownBundle, WorkerAdvert } from './types.ts';
@@ -12,7 +12,7 @@ import type { CapabilityWait, KnownBundle, WorkerAdvert } from './types.ts';
  */
 export class WorkerRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 
@@ -20,7 +20,8 @@ export class WorkerRegistry {
     if (!Id.safeParse(worker.workerId).success) throw new StoreError('invalid', `workerId must match the protocol Id pattern, got ${JSON.stringify(worker.workerId)}`);
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new StoreError('invalid', `ttlMs must be a positive integer, got ${ttlMs}`);
     const lastSeen = new Date().toISOString();
-    // Keys in different slots: a pipeline, not MULTI, so it also works on a cluster.
+    // A pipeline, not MULTI: the advert may be refreshed by one command and listed by another; on a
+    // Cluster every registry key shares the `{registry}` hash tag, so the pipeline stays on one node.
     const pipe = this.redis
       .pipeline()
       .set(this.keys.worker(worker.workerId), JSON.stringify(worker), 'PX', ttlMs)

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { definePlugin, PluginError, ToolError, type BundleDefinition, type PluginDefinition } from '@aime/plugin-sdk';
 import type { Disruption } from './disruptions.ts';
 import { createTravelBundles } from './tools.ts';
@@ -50,7 +50,7 @@ function redisHost(url: string): string {
  */
 export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlugin {
   let world: TravelWorld | undefined = options.world;
-  let ownRedis: Redis | undefined;
+  let ownRedis: Redis | Cluster | undefined;
   const getWorld = (): TravelWorld => {
     if (!world) throw new ToolError('not_ready', 'The travel plugin is not set up yet (setup was not called); this is a runtime problem, not something a different call can fix.', { retryable: true });
     return world;
@@ -62,7 +62,8 @@ export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlu
     async setup(ctx) {
       if (world) return;
       if (typeof ctx.redisUrl !== 'string' || ctx.redisUrl === '') throw new PluginError('invalid_setup', 'travel plugin: setup needs a redisUrl such as redis://127.0.0.1:6379');
-      const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+      // The worker's connection factory follows the runtime onto a Redis Cluster; a hand-built context has only the URL.
+      const redis = ctx.connectRedis ? ctx.connectRedis({ maxRetriesPerRequest: 3, lazyConnect: true }) : new Redis(ctx.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
       // Without a listener ioredis prints every reconnect error to stderr; route them to the logger.
       redis.on('error', (err: Error) => ctx.logger.warn('travel: redis connection error', { error: err.message }));
       try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ToolError } from '@aime/plugin-sdk';
 import { FLIGHTS, HOTELS, TRAINS, findFlight, findHotel, findTrain, flightOn, trainOn, type CityName } from './catalogue.ts';
 import { nightsOf } from './dates.ts';
@@ -161,10 +161,11 @@ interface BookItem {
  */
 export class TravelWorld {
   readonly keyPrefix: string;
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly ownedSet: ((missionId: string) => string) | false;
 
-  constructor(redis: Redis, options: TravelWorldOptions = {}) {
+  /** On a Redis Cluster every key of a mission sits in the slot of its `{missionId}` tag, so each script stays in one slot. */
+  constructor(redis: Redis | Cluster, options: TravelWorldOptions = {}) {
     this.redis = redis;
     this.keyPrefix = options.keyPrefix ?? '';
     const prefix = this.keyPrefix;
@@ -398,12 +399,15 @@ export class TravelWorld {
   /** Deletes every key of a mission (tests, and cleaning up after a finished mission). */
   async clearMission(missionId: string): Promise<void> {
     const pattern = `${this.keyPrefix}travel:{${missionId}}:*`.replace(/[[\]?]/g, '\\$&');
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
-      cursor = next;
-      if (keys.length > 0) await this.redis.del(...keys);
-    } while (cursor !== '0');
+    // A Cluster has no global SCAN: each primary is scanned (the keys all sit on one, in the mission's slot).
+    for (const node of this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+        cursor = next;
+        if (keys.length > 0) await node.del(...keys);
+      } while (cursor !== '0');
+    }
   }
 }
 

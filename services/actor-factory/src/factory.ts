@@ -1,10 +1,9 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { FactoryJob, QUEUES } from '@aime/protocol';
-import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
-import { createMissionStore, type MissionStore } from '@aime/store';
+import { wakePlanner, bullConnection, bullPrefix as bullPrefixOf, bullQueueOptions, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
+import { createMissionStore, type MissionStore, type RedisClient } from '@aime/store';
 import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
@@ -17,6 +16,8 @@ export type { ServiceState };
 export interface ActorFactoryOptions {
   /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
+  /** `redisUrl` names the seed nodes of a Redis Cluster (`AIME_REDIS_CLUSTER=1`). @default false */
+  redisCluster?: boolean;
   /** Prefix of the store's keys; BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
   /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
@@ -66,8 +67,9 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const logger = (opts.logger ?? createLogger()).child({ component: 'actor-factory' });
 
   let state: ServiceState = 'starting';
-  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
-  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
+  const target = { url: redisUrl, cluster: opts.redisCluster ?? false };
+  const store = opts.store ?? createMissionStore({ redis: target, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  const connect = (): RedisClient => bullConnection(target, (err) => logger.warn({ err }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
   const bullPrefix = bullPrefixOf(prefix);
@@ -76,12 +78,12 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const actorQueue = (name: string): Queue => {
     let q = actorQueues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: queueConn, prefix: bullPrefix });
+      q = new Queue(name, bullQueueOptions(queueConn, bullPrefix, name));
       actorQueues.set(name, q);
     }
     return q;
   };
-  const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
+  const planner = new Queue(QUEUES.planner, bullQueueOptions(queueConn, bullPrefix, QUEUES.planner));
   const wake = (missionId: string, reason: string): Promise<void> => wakePlanner(planner, missionId, reason);
 
   const handle = async (job: Job): Promise<BuildSpecOutcome> => {
@@ -91,7 +93,7 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
     if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
     return outcome;
   };
-  const worker = new Worker(QUEUES.factory, handle, { connection: workerConn, prefix: bullPrefix, concurrency, ...workerRecoveryOptions(recovery) });
+  const worker = new Worker(QUEUES.factory, handle, { ...bullQueueOptions(workerConn, bullPrefix, QUEUES.factory), concurrency, ...workerRecoveryOptions(recovery) });
   worker.on('failed', (job, err) => {
     logger.error({ jobId: job?.id, err }, 'factory job failed');
     const final = job && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));

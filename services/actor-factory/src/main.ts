@@ -7,6 +7,7 @@ import { startActorFactory } from './factory.ts';
 await runMain('actor-factory', async ({ env, logger }) =>
   startActorFactory({
     ...(env.values.REDIS_URL ? { redisUrl: env.values.REDIS_URL } : {}),
+    redisCluster: env.values.AIME_REDIS_CLUSTER,
     prefix: env.values.AIME_PREFIX,
     models: modelsConfigFromEnv(env.raw, await readModelsSection({ env: env.raw })),
     recovery: resolveRecovery('factory', {}, env.raw),

@@ -11,6 +11,7 @@ await runMain('actors', async ({ env, logger }) => {
   const config = await loadConfig({ env: env.raw });
   return startActorWorker({
     ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
+    redisCluster: v.AIME_REDIS_CLUSTER,
     prefix: v.AIME_PREFIX,
     config,
     models: modelsConfigFromEnv(env.raw, config.models),

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, isPluginFactory, pluginKeys, startMissionEndHooks, type BundleDefinition, type PluginDefinition, type PluginModule } from '@aime/plugin-sdk';
 import { ActorJob, QUEUES } from '@aime/protocol';
-import { capabilityQueue, createMissionStore, type MissionStore, type WorkerAdvert } from '@aime/store';
+import { capabilityQueue, createMissionStore, createRedis, type CreateRedisOptions, type MissionStore, type RedisClient, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
 import { DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
@@ -16,7 +15,7 @@ import { PluginLoadError, loadPlugins, pluginOrigin } from './plugin-loader.ts';
 import { submitReport } from './report.ts';
 import { runActor, type ActorHooks, type ActorOutcome } from './run-actor.ts';
 import { toolLogger } from './tool-context.ts';
-import { beatActorLease, bullConnection, bullPrefix as bullPrefixOf, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
+import { beatActorLease, bullConnection, bullPrefix as bullPrefixOf, bullQueueOptions, resolveRecovery, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
 import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
@@ -25,6 +24,8 @@ export type { ServiceState };
 export interface ActorWorkerOptions {
   /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
+  /** `redisUrl` names the seed nodes of a Redis Cluster (`AIME_REDIS_CLUSTER=1`). @default false */
+  redisCluster?: boolean;
   /** Prefix of the store's keys (and plugins' keys); BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
   /** A store to use (left open on close); else one is opened on `redisUrl` and `prefix`. */
@@ -127,6 +128,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   const logger = (opts.logger ?? createLogger()).child({ component: 'actors', workerId });
   let state: ServiceState = 'starting';
 
+  const target = { url: redisUrl, cluster: opts.redisCluster ?? false };
   let modules: PluginModule[];
   if (opts.plugins) modules = opts.plugins;
   else {
@@ -149,7 +151,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   const plugins: PluginDefinition[] = [];
   for (const m of modules) {
     const name = isPluginFactory(m) ? (pluginOrigin(m)?.specifier ?? 'plugin factory') : m.name;
-    const base = { redisUrl, keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: name })), config: {} };
+    const base = { redisUrl, ...(opts.redisCluster ? { redisCluster: true } : {}), connectRedis: (o?: CreateRedisOptions) => createRedis(target, o), keyPrefix: prefix, logger: toolLogger(logger.child({ plugin: name })), config: {} };
     try {
       const p = isPluginFactory(m) ? await m.create(base) : m;
       if (!isPluginFactory(m)) await p.setup?.({ ...base, keys: pluginKeys(prefix, p.name) });
@@ -173,12 +175,12 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   }
   const queue = capabilityQueue([...bundles.keys()]);
 
-  const store = opts.store ?? createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
-  const connect = (): Redis => bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
+  const store = opts.store ?? createMissionStore({ redis: target, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  const connect = (): RedisClient => bullConnection(target, (err) => logger.warn({ err }, 'redis connection error'));
   const queueConn = connect();
   const workerConn = connect();
   const bullPrefix = bullPrefixOf(prefix);
-  const planner = new Queue(QUEUES.planner, { connection: queueConn, prefix: bullPrefix });
+  const planner = new Queue(QUEUES.planner, bullQueueOptions(queueConn, bullPrefix, QUEUES.planner));
 
   const advert: WorkerAdvert = {
     workerId,
@@ -242,7 +244,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   };
 
   // BullMQ's name for this worker is recorded on each job it takes (`processedBy`), for operators.
-  const worker = new Worker(queue, handle, { connection: workerConn, prefix: bullPrefix, concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
+  const worker = new Worker(queue, handle, { ...bullQueueOptions(workerConn, bullPrefix, queue), concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
   worker.on('error', (err) => logger.error({ err }, 'actor worker error'));
   worker.on('failed', (job, err) => void reportFailedJob({ store, planner, logger }, job, err).catch((e: unknown) => logger.error({ jobId: job?.id, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report')));
   await worker.waitUntilReady();

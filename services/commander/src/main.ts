@@ -11,6 +11,7 @@ await runMain('commander', async ({ env, logger }) => {
   const commander = await startCommander({
     models: modelsConfigFromEnv(env.raw, await readModelsSection({ env: env.raw })),
     ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
+    redisCluster: v.AIME_REDIS_CLUSTER,
     host: v.AIME_HOST,
     port: v.AIME_PORT,
     prefix: v.AIME_PREFIX,

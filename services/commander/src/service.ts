@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { modelInfo, type ModelsConfig } from '@aime/models';
-import { createMissionStore, type MissionStore } from '@aime/store';
-import { bullConnection, type RecoverySettings } from '@aime/queues';
+import { createMissionStore, createRedis, type MissionStore } from '@aime/store';
+import { bullConnection, bullPrefix, type RecoverySettings } from '@aime/queues';
 import { buildApi, type ApiLimits, type AuthConfig } from './api/index.ts';
 import { createAuth, generateOperatorToken } from './api/auth.ts';
 import { createWebGuard } from './api/web-guard.ts';
@@ -23,6 +23,8 @@ export type { ServiceState };
 export interface CommanderOptions {
   /** @default 'redis://127.0.0.1:6379' */
   redisUrl?: string;
+  /** `redisUrl` names the seed nodes of a Redis Cluster (`AIME_REDIS_CLUSTER=1`). @default false */
+  redisCluster?: boolean;
   /** Key prefix of the store; BullMQ uses `${prefix}bull`. @default 'aime:' */
   prefix?: string;
   models: ModelsConfig;
@@ -119,14 +121,15 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   createWebGuard(web); // validates AIME_ALLOWED_HOSTS / AIME_CORS_ORIGINS before anything starts
   let state: ServiceState = 'starting';
 
-  const store = createMissionStore({ redis: redisUrl, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
+  const target = { url: redisUrl, cluster: opts.redisCluster ?? false };
+  const store = createMissionStore({ redis: target, prefix, ...(opts.retentionMs !== undefined ? { retentionMs: opts.retentionMs } : {}), ...(opts.eventsMax !== undefined ? { eventsMax: opts.eventsMax } : {}) });
   if (opts.streamLimits) configureStreamLimits(store, opts.streamLimits);
-  const connection = bullConnection(redisUrl, (err) => logger.warn({ err }, 'redis connection error'));
+  const connection = bullConnection(target, (err) => logger.warn({ err }, 'redis connection error'));
   const workerId = `commander-${randomUUID().slice(0, 8)}`;
   const planner = startPlannerWorker({
     store,
     connection,
-    bullPrefix: `${prefix}bull`,
+    bullPrefix: bullPrefix(prefix),
     callModel: opts.plannerModel ?? langchainPlannerModel(opts.models, store, logger),
     logger,
     workerId,
@@ -141,10 +144,14 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
   let closeApi: () => Promise<void> = async () => undefined;
   let gatewayHandle: GatewayHandle | null = null;
   if (opts.api !== false) {
+    // Rate limits, mission caps and the system view: few retries, so a check fails fast rather
+    // than holding a request while Redis is away.
+    const apiRedis = createRedis(target, { maxRetriesPerRequest: 2 });
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const app = await buildApi({
       store,
+      redis: apiRedis,
       wake: planner.wake,
       modelInfo: modelInfo(opts.models),
       allowedModels: opts.models.allowedModels ?? [],
@@ -171,6 +178,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     closeApi = async () => {
       await gateway.close();
       await app.close();
+      await apiRedis.quit().catch(() => apiRedis.disconnect());
     };
   }
   state = 'running';

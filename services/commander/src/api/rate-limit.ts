@@ -1,6 +1,6 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@aime/store';
 import { LimitError } from './limits.ts';
 
 const MINUTE_MS = 60_000;
@@ -8,7 +8,7 @@ const MINUTE_MS = 60_000;
 /** Options of {@link registerRateLimits}. */
 export interface RateLimitOptions {
   /** Shared by every commander replica, so the limits hold fleet-wide. */
-  redis: Redis;
+  redis: RedisClient;
   /** The commander's key prefix; counters live under `<prefix>ratelimit:`. */
   prefix: string;
   /** Requests per minute per principal. */

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { Redis } from 'ioredis';
 import { checkBudgetCeilings } from '@aime/core';
 import { isSizeLimitMessage, type Budget } from '@aime/protocol';
-import { ActiveMissions, newMissionId } from '@aime/store';
+import { ActiveMissions, createRedis, newMissionId } from '@aime/store';
 import { apiLimitsFromEnv, LimitError, type ApiLimits, type RefusalReason } from './limits.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { registerRateLimits, type RateLimits } from './rate-limit.ts';
@@ -46,8 +45,7 @@ export async function registerLimits(app: FastifyInstance, deps: ApiDeps, metric
   let redis = deps.redis;
   if (!redis) {
     // Few retries: a rate-limit check should fail fast rather than hold a request while Redis is away.
-    const own = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
-    own.on('error', () => undefined);
+    const own = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
     app.addHook('onClose', async () => {
       await own.quit().catch(() => own.disconnect());
     });

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { FailedJobsActionResponse, ListToolsResponse, QUEUES, SystemView, type QueueDepth, type ReconcilerRepair, type RedisStats } from '@aime/protocol';
-import { bullPrefix } from '@aime/queues';
+import { bullPrefix, bullQueueOptions } from '@aime/queues';
+import { createRedis, duplicateRedis, scanKeys, type RedisClient } from '@aime/store';
 import { ApiError } from './errors.ts';
 import { bearer, errorResponses, type RouteContext, type ZodApp } from './route-context.ts';
 
@@ -91,15 +91,15 @@ function before(id: string): string {
  * connection are opened on first use and closed with the server.
  */
 class SystemReader {
-  private conn: Redis | undefined;
+  private conn: RedisClient | undefined;
   private readonly queues = new Map<string, Queue>();
 
   constructor(private readonly ctx: RouteContext) {}
 
-  private redis(): Redis {
+  private redis(): RedisClient {
     if (!this.conn) {
       // Few retries: an operator's page should fail fast rather than hang while Redis is away.
-      this.conn = this.ctx.deps.redis ? this.ctx.deps.redis.duplicate({ maxRetriesPerRequest: 2 }) : new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+      this.conn = this.ctx.deps.redis ? duplicateRedis(this.ctx.deps.redis, { maxRetriesPerRequest: 2 }) : createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
       this.conn.on('error', () => undefined);
     }
     return this.conn;
@@ -111,21 +111,21 @@ class SystemReader {
 
   /** Every BullMQ queue under the prefix (each has a `meta` hash once a queue or worker opened it). */
   async queueNames(): Promise<string[]> {
-    const start = `${this.bullPrefix}:`;
+    const conn = this.redis();
+    const escaped = this.bullPrefix.replace(/[*?[\]\\]/g, '\\$&');
     const names = new Set<string>([QUEUES.planner, QUEUES.factory]);
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis().scan(cursor, 'MATCH', `${start.replace(/[*?[\]\\]/g, '\\$&')}*:meta`, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) names.add(key.slice(start.length, -':meta'.length));
-    } while (cursor !== '0');
+    // On a Redis Cluster each queue has its own hash-tagged prefix `{<bullPrefix>:<name>}` (bullQueueOptions).
+    const pattern = conn.isCluster ? `{${escaped}:*}:*:meta` : `${escaped}:*:meta`;
+    await scanKeys(conn, pattern, async (keys) => {
+      for (const key of keys) names.add(key.slice(conn.isCluster ? key.indexOf('}:') + 2 : this.bullPrefix.length + 1, -':meta'.length));
+    });
     return [...names].sort();
   }
 
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis(), prefix: this.bullPrefix });
+      q = new Queue(name, bullQueueOptions(this.redis(), this.bullPrefix, name));
       q.on('error', () => undefined);
       this.queues.set(name, q);
     }

@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModelInfo } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import type { MissionStore, RedisClient } from '@aime/store';
 import type { AuthConfig } from './auth.ts';
 import type { ApiLimits } from './limits.ts';
 import type { WebSecurityOptions } from './web-guard.ts';
@@ -36,5 +35,5 @@ export interface ApiDeps {
    * Redis for the fleet-wide rate limits and the in-flight mission index (keys under the
    * store's prefix); left open on close. @default a connection to REDIS_URL, closed with the API
    */
-  redis?: Redis;
+  redis?: RedisClient;
 }

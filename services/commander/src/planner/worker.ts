@@ -1,7 +1,7 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
-import { resolveRecovery, wakePlanner, wakePlannerLater, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
-import type { MissionStore } from '@aime/store';
+import { bullQueueOptions, resolveRecovery, wakePlanner, wakePlannerLater, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
+import type { MissionStore, RedisClient } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
 import { jobKey } from './job-key.ts';
@@ -11,7 +11,7 @@ import { runPlannerStep, type PlannerModelCall } from './step.ts';
 
 export interface PlannerWorkerOptions {
   store: MissionStore;
-  connection: ConnectionOptions;
+  connection: RedisClient;
   /** BullMQ key prefix. */
   bullPrefix: string;
   callModel: PlannerModelCall;
@@ -42,8 +42,8 @@ export { jobKey } from './job-key.ts';
 export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHandle {
   const { store, logger } = opts;
   const recovery = resolveRecovery('planner', opts.recovery);
-  const plannerQueue = new Queue(QUEUES.planner, { connection: opts.connection, prefix: opts.bullPrefix });
-  const factoryQueue = new Queue(QUEUES.factory, { connection: opts.connection, prefix: opts.bullPrefix });
+  const plannerQueue = new Queue(QUEUES.planner, bullQueueOptions(opts.connection, opts.bullPrefix, QUEUES.planner));
+  const factoryQueue = new Queue(QUEUES.factory, bullQueueOptions(opts.connection, opts.bullPrefix, QUEUES.factory));
   const wake = async (missionId: string, reason: string) => {
     await wakePlanner(plannerQueue, missionId, reason);
   };
@@ -61,7 +61,7 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
   const actorQueue = (name: string): Queue => {
     let queue = actorQueues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: opts.connection, prefix: opts.bullPrefix });
+      queue = new Queue(name, bullQueueOptions(opts.connection, opts.bullPrefix, name));
       actorQueues.set(name, queue);
     }
     return queue;
@@ -95,7 +95,7 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       logger.debug({ missionId, outcome: outcome.kind }, 'planner step');
       return outcome.kind;
     },
-    { connection: opts.connection, prefix: opts.bullPrefix, concurrency: opts.concurrency ?? 4, ...workerRecoveryOptions(recovery) },
+    { ...bullQueueOptions(opts.connection, opts.bullPrefix, QUEUES.planner), concurrency: opts.concurrency ?? 4, ...workerRecoveryOptions(recovery) },
   );
   worker.on('failed', (job, err) => logger.warn({ err, missionId: job?.data?.missionId }, 'planner step failed'));
   worker.on('error', (err) => logger.error({ err }, 'planner worker error'));
