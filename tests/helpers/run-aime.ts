@@ -14,7 +14,7 @@ export interface AimeRun {
  * Runs the real `aime` binary in a child process with exactly `env` on top of PATH and HOME
  * (no AIME_URL / AIME_API_KEY leak in from the test's own environment).
  */
-export function runAime(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<AimeRun> {
+export function runAime(args: string[], env: Record<string, string>, timeoutMs = 150_000): Promise<AimeRun> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -23,7 +23,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe('aime submit --watch in a terminal (tmux)', () => {
+describe('aime submit --watch in a terminal (tmux)', { timeout: 180_000 }, () => {
   it('redraws the task list and progress bar as events arrive, shows the replan, and exits 0 when the mission succeeds', async () => {
     const context = { ...REFERENCE_CONTEXT, disruptions: [{ kind: 'sell_out_train', trainId: FIRST_SHINKANSEN, trigger: 'after_search' }] };
     const command = [

@@ -42,7 +42,7 @@ const expectOneLineError = (stderr: string, pattern: RegExp) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
-describe('aime submit, watch, show, events (the real binary against a real stack)', () => {
+describe('aime submit, watch, show, events (the real binary against a real stack)', { timeout: 180_000 }, () => {
   it('submit --watch shows tasks ticking and exits 0 when the reference mission succeeds', async () => {
     const contextFile = join(configHome, 'context.json');
     writeFileSync(contextFile, JSON.stringify(REFERENCE_CONTEXT));
@@ -133,7 +133,7 @@ describe('aime submit, watch, show, events (the real binary against a real stack
   });
 });
 
-describe('aime errors: one line, exit code 3', () => {
+describe('aime errors: one line, exit code 3', { timeout: 180_000 }, () => {
   it('an unknown mission, a wrong key, no server, a bad flag, and JSON errors with --json', async () => {
     const missing = await aime('show', 'm_nope');
     expect(missing.code).toBe(3);
@@ -162,7 +162,7 @@ describe('aime errors: one line, exit code 3', () => {
   });
 });
 
-describe('aime approvals, approve, reject', () => {
+describe('aime approvals, approve, reject', { timeout: 180_000 }, () => {
   let approvals: ApprovalStack;
   let aenv: Record<string, string>;
   beforeAll(async () => {
@@ -225,7 +225,7 @@ describe('aime approvals, approve, reject', () => {
   });
 });
 
-describe('aime up', () => {
+describe('aime up', { timeout: 180_000 }, () => {
   it('stops with one line naming a bad variable', async () => {
     const run = await runAime(['up'], { AIME_PORT: 'abc', REDIS_URL });
     expect(run.code).toBe(3);

@@ -27,7 +27,7 @@ function expectStrictlyIncreasing(ids: string[]): void {
   for (let i = 1; i < ids.length; i++) expect(compareEventIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
 }
 
-describe('@aime/client against a real stack', () => {
+describe('@aime/client against a real stack', { timeout: 180_000 }, () => {
   it('submits the reference goal and awaits it to success, seeing every event once in order', async () => {
     const { id, status } = await client.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT });
     expect(status).toBe('queued');
