@@ -5,7 +5,7 @@ import { startAll, type AllInOneHandle } from '@aime/aime';
 import type { ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { Event, Mission } from '@aime/protocol';
-import type { MissionStore } from '@aime/store';
+import { createRedis, deleteKeysMatching, type MissionStore, type RedisTarget } from '@aime/store';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -35,11 +35,13 @@ export async function startStack(
     /** The actor worker's plugins. @default the all-in-one's (travel) */ plugins?: PluginDefinition[];
     /** The models (e.g. `openai:` against a quirky sim). @default the sim, started by the all-in-one */ models?: ModelsConfig;
     /** Latency of that sim per request. @default 0 */ simLatencyMs?: number;
+    /** The Redis to run on, e.g. a local cluster's seed list with `cluster: true`. @default REDIS_URL */ redis?: RedisTarget;
   } = {},
 ): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
   const app = await startAll({
-    redisUrl: REDIS_URL,
+    redisUrl: opts.redis?.url ?? REDIS_URL,
+    redisCluster: opts.redis?.cluster ?? false,
     prefix,
     port: 0,
     dashboardDir: opts.dashboardDir ?? null,
@@ -49,11 +51,11 @@ export async function startStack(
     ...(opts.models ? { models: opts.models } : {}),
     ...(opts.simLatencyMs ? { simLatencyMs: opts.simLatencyMs } : {}),
   });
-  return withHelpers(app, prefix);
+  return withHelpers(app, prefix, opts.redis);
 }
 
 /** The test helpers over a running stack on `prefix` (the all-in-one, or services a test composed itself); `close` also deletes the prefix. */
-export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string): TestStack {
+export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string, redis?: RedisTarget): TestStack {
   const store = app.commander.store;
   // The stacks run in the default mode: no API keys, so the commander generated an operator token.
   const token = app.commander.operatorToken;
@@ -111,13 +113,25 @@ export function withHelpers(app: Omit<AllInOneHandle, 'models'>, prefix: string)
     },
     async close() {
       await app.close();
-      await deletePrefix(prefix);
+      if (redis) await deleteOn(redis, prefix);
+      else await deletePrefix(prefix);
     },
   };
 }
 
 /** Removes every key under a test's prefix (store, BullMQ, plugin state). */
 export const deletePrefix = deleteKeys;
+
+/** Removes every key of a test's prefix on `target` (every primary of a cluster); BullMQ's per-queue tags on a cluster start with `{<prefix>`. */
+async function deleteOn(target: RedisTarget, prefix: string): Promise<void> {
+  const redis = createRedis(target);
+  try {
+    await deleteKeysMatching(redis, `${prefix}*`);
+    await deleteKeysMatching(redis, `{${prefix}*`);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
 
 /** Intervals [first step, report] per actor, from a mission's events. */
 export function actorIntervals(events: Event[]): Map<string, { start: number; end: number }> {
