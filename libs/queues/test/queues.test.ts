@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUES } from '@aime/protocol';
-import { bullConnection, bullPrefix, wakePlanner, wakePlannerLater } from '../src/index.ts';
+import { bullConnection, bullPrefix, bullQueueOptions, wakePlanner, wakePlannerLater } from '../src/index.ts';
 
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let queue: Queue | undefined;
@@ -59,5 +59,20 @@ describe('delayed planner wake-ups (a step that found the lock held)', () => {
     await worker.close();
     const delayed = await queue.getJobs(['delayed']);
     expect(delayed.filter((j) => j.data.missionId === 'm_2')).toHaveLength(1);
+  });
+});
+
+describe('BullMQ options per queue', () => {
+  it('keeps the shared prefix on one Redis and gives each queue its own hash tag on a Redis Cluster', () => {
+    const single = bullConnection(REDIS);
+    const cluster = bullConnection({ url: 'redis://127.0.0.1:1', cluster: true });
+    try {
+      expect(bullQueueOptions(single, 'aime:bull', QUEUES.planner).prefix).toBe('aime:bull');
+      expect(bullQueueOptions(cluster, 'aime:bull', QUEUES.planner).prefix).toBe('{aime:bull:aime-planner}');
+      expect(bullQueueOptions(cluster, 'aime:bull', QUEUES.factory).prefix).toBe('{aime:bull:aime-factory}');
+    } finally {
+      single.disconnect();
+      cluster.disconnect();
+    }
   });
 });
