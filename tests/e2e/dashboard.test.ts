@@ -144,6 +144,9 @@ describe('the live dashboard', () => {
     await page.locator('[data-testid="task-row"][data-status="running"]').first().waitFor({ timeout: 60_000 });
 
     await page.getByTestId('btn-cancel').click();
+    // A cancel asks first, for a reason.
+    await page.getByTestId('cancel-reason').fill('the client called the trip off');
+    await page.getByTestId('btn-confirm-cancel').click();
     await page.locator('[data-testid="mission-status"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
     expect((await stack.api<Mission>(`/v1/missions/${id}`)).body.status).toBe('cancelled');
     for (const button of ['btn-pause', 'btn-resume', 'btn-cancel', 'btn-inject']) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { deleteKeys } from '@aime/testing';
 import { startAll, type AllInOneHandle } from '@aime/aime';
+import type { AimeConfig } from '@aime/actors';
 import type { ModelsConfig } from '@aime/models';
 import type { PluginDefinition } from '@aime/plugin-sdk';
 import type { Event, Mission } from '@aime/protocol';
@@ -36,6 +37,7 @@ export async function startStack(
     /** The models (e.g. `openai:` against a quirky sim). @default the sim, started by the all-in-one */ models?: ModelsConfig;
     /** Latency of that sim per request. @default 0 */ simLatencyMs?: number;
     /** The Redis to run on, e.g. a local cluster's seed list with `cluster: true`. @default REDIS_URL */ redis?: RedisTarget;
+    /** Where the actor worker's plugins (and approval policy) come from when `plugins` is omitted. @default the all-in-one's */ config?: AimeConfig;
   } = {},
 ): Promise<TestStack> {
   const prefix = `test-${randomUUID()}:`;
@@ -50,6 +52,7 @@ export async function startStack(
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.models ? { models: opts.models } : {}),
     ...(opts.simLatencyMs ? { simLatencyMs: opts.simLatencyMs } : {}),
+    ...(opts.config ? { config: opts.config } : {}),
   });
   return withHelpers(app, prefix, opts.redis);
 }

@@ -11,7 +11,7 @@ export function App() {
   return (
     <>
       <Header />
-      {route.name === 'missions' ? <MissionsPage /> : null}
+      {route.name === 'missions' ? <MissionsPage query={route.query} /> : null}
       {route.name === 'approvals' ? <ApprovalsPage /> : null}
       {route.name === 'system' ? <SystemPage /> : null}
       {/* Keyed by id: another mission is a fresh page, not a reused one with stale state. */}

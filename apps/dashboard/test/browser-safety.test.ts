@@ -16,6 +16,7 @@ const BROWSER_PACKAGES = [
   '@dagrejs/dagre',
   '@tanstack/react-query',
   '@tanstack/react-virtual',
+  '@tanstack/react-table',
   '@aime/protocol',
   '@aime/core',
   'zod',

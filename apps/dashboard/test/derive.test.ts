@@ -128,8 +128,10 @@ describe('timeline helpers', () => {
 
 describe('routes and formats', () => {
   it('parses the two pages and round-trips mission ids', () => {
-    expect(parseRoute('')).toEqual({ name: 'missions' });
-    expect(parseRoute('#/')).toEqual({ name: 'missions' });
+    expect(parseRoute('')).toEqual({ name: 'missions', query: '' });
+    expect(parseRoute('#/')).toEqual({ name: 'missions', query: '' });
+    expect(parseRoute('#/?status=failed&q=kyoto')).toEqual({ name: 'missions', query: 'status=failed&q=kyoto' });
+    expect(parseRoute('#/approvals')).toEqual({ name: 'approvals' });
     expect(parseRoute(missionHref('m:1.a'))).toEqual({ name: 'mission', id: 'm:1.a' });
     expect(parseRoute('#/nope')).toEqual({ name: 'not-found', path: '/nope' });
   });

@@ -52,13 +52,16 @@ describe('validateMissionForm', () => {
     expect(Object.keys(e).sort()).toEqual(['context', 'goal', 'maxParallelActors']);
   });
 
-  it('turns the travel example into the reference request', () => {
+  it('turns the travel example into the reference request, with the sell-out that makes the planner replan', () => {
     const r = validateMissionForm(TRAVEL_EXAMPLE);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.request.goal).toContain('Seoul → Tokyo → Kyoto');
     expect(r.request.goal).toContain('Shinkansen');
-    expect(r.request.context).toEqual({ tripBudget: { amount: 300000, currency: 'JPY' } });
+    expect(r.request.context).toEqual({
+      tripBudget: { amount: 300000, currency: 'JPY' },
+      disruptions: [{ kind: 'sell_out_train', trainId: 'NOZOMI-0900-2026-12-02', trigger: 'after_search' }],
+    });
   });
 });
 

@@ -41,9 +41,11 @@ describe('planHistory', () => {
       ev('1-0', 'plan.updated', { version: 1, step: 1, thought: 'Plan the trip', operations: [{ op: 'add', task: { id: 'find', title: 'Find', description: '', completionCriteria: '', dependsOn: [] } }], added: ['find'], changed: [], removed: [] }),
       ev('2-0', 'world.event', { source: 'api', message: 'The 09:00 Nozomi sold out' }),
       ev('3-0', 'actor.reported', { report: { status: 'failed', summary: 'sold out', artifacts: [], references: [] } }, 'book'),
+      // A step that changed nothing answers the outside event but leaves the report to the replan.
+      ev('3-1', 'plan.updated', { version: 1, step: 2, thought: 'Noted the event', operations: [], added: [], changed: [], removed: [] }),
       ev('4-0', 'plan.updated', {
         version: 2,
-        step: 2,
+        step: 3,
         thought: 'Replanning: search again',
         operations: [
           { op: 'add', task: { id: 'find-2', title: 'Find another', description: '', completionCriteria: '', dependsOn: [] } },
@@ -57,19 +59,17 @@ describe('planHistory', () => {
       }),
     ];
     const h = planHistory(events);
-    expect(h).toHaveLength(2);
-    expect(h[1]).toMatchObject({
+    expect(h).toHaveLength(3);
+    expect(h[1]?.causes).toMatchObject([{ kind: 'outside_event', text: 'The 09:00 Nozomi sold out' }]);
+    expect(h[2]).toMatchObject({
       version: 2,
       thought: 'Replanning: search again',
       added: [{ id: 'find-2', title: 'Find another' }, { id: 'book-2', title: 'Book it' }],
       skipped: [{ id: 'book', reason: 'replaced by book-2: sold out' }],
       replaced: [{ from: 'book', to: 'book-2' }],
       changed: ['itinerary', 'book'],
-      causes: [
-        { kind: 'outside_event', text: 'The 09:00 Nozomi sold out' },
-        { kind: 'report', taskId: 'book', text: 'failed: sold out' },
-      ],
+      causes: [{ kind: 'report', taskId: 'book', text: 'failed: sold out' }],
     });
-    expect(answersToEvents(h).get('2-0')?.version).toBe(2);
+    expect(answersToEvents(h).get('2-0')?.thought).toBe('Noted the event');
   });
 });

@@ -90,6 +90,10 @@ export const ListMissionsQuery = z.object({
 export type ListMissionsQuery = z.infer<typeof ListMissionsQuery>;
 
 export const ListMissionsResponse = z.object({ items: z.array(MissionSummary), nextCursor: z.string().optional() });
+
+/** `GET /v1/missions/counts`: how many missions there are, in all and per status (the list's tabs). */
+export const MissionCountsResponse = z.object({ total: z.number().int().nonnegative(), byStatus: z.record(z.string(), z.number().int().nonnegative()) });
+export type MissionCountsResponse = z.infer<typeof MissionCountsResponse>;
 export type ListMissionsResponse = z.infer<typeof ListMissionsResponse>;
 
 export const ListEventsQuery = z.object({

@@ -27,6 +27,13 @@ export const McpServerEntry = z.union([
 ]);
 export type McpServerEntry = z.infer<typeof McpServerEntry>;
 
+/** The `approvals` section: tools every call of which waits for an operator, by name or glob, whatever plugin serves them. */
+export const ApprovalPolicyFile = z.strictObject({
+  require: z.array(z.string().trim().min(1)).default([]),
+  except: z.array(z.string().trim().min(1)).default([]),
+});
+export type ApprovalPolicyFile = z.infer<typeof ApprovalPolicyFile>;
+
 /** The content of `aime.config.json` / the default export of `aime.config.ts|js`. */
 export const AimeConfigFile = z.strictObject({
   plugins: z
@@ -37,6 +44,7 @@ export const AimeConfigFile = z.strictObject({
     .array(McpServerEntry)
     .optional()
     .describe('MCP servers whose tools become a bundle `mcp-<name>`: `{ name, command, args?, env?, cwd?, autoApprove? }` (stdio) or `{ name, url, headers?, autoApprove? }` (streamable HTTP).'),
+  approvals: ApprovalPolicyFile.optional().describe('Tools that need an operator\'s approval for every call, by name or glob, for any plugin\'s tools: `{ "require": ["book_*", "http_post"], "except": ["book_hotel"] }`.'),
   models: ModelsFileSection.optional().describe('Model settings per role (`default`, `planner`, `factory`, `actor`); the environment wins over them (see the keys below and docs/models.md).'),
 });
 export type AimeConfigFile = z.infer<typeof AimeConfigFile>;

@@ -58,6 +58,9 @@ export function createTravelPlugin(options: TravelPluginOptions = {}): TravelPlu
   const plugin = definePlugin({
     name: 'travel',
     version: '0.1.0',
+    // Its options are code-level (createTravelPlugin); from aime.config it takes no config, so a
+    // key there (e.g. requireApproval) is reported at start. Approvals come from `approvals`.
+    configKeys: [],
     bundles: withApprovals(createTravelBundles(getWorld), options.requireApproval ?? []),
     async setup(ctx) {
       if (world) return;

@@ -1,6 +1,7 @@
 import type { ModelsFileSection } from '@aime/models';
 import { AimeConfigFile, CONFIG_FILE_NAMES, ConfigError, findConfigFile, McpServerEntry, PluginEntry, readConfigFile } from '@aime/service';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { ApprovalPolicy } from './approval-policy.ts';
 import type { z } from 'zod';
 
 // The file's schema lives with the rest of the configuration in @aime/service.
@@ -27,6 +28,8 @@ export interface AimeConfig {
   pluginsFrom: 'env' | 'file' | 'default';
   /** The file's `models` section, for `modelsConfigFromEnv(env, models)`. */
   models?: ModelsFileSection;
+  /** The file's `approvals` section: tools (names or globs) whose every call waits for an operator. */
+  approvals?: ApprovalPolicy;
 }
 
 /** The plugins a worker loads with neither a config file listing plugins nor `AIME_PLUGINS`. */
@@ -79,5 +82,5 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<AimeConf
     pluginsFrom = 'default';
   }
   const mcpServers = (file.mcpServers ?? []).map((s) => ('command' in s && s.cwd && !isAbsolute(s.cwd) ? { ...s, cwd: resolve(fileDir, s.cwd) } : s));
-  return { plugins, mcpServers, source, pluginsFrom, ...(file.models ? { models: file.models } : {}) };
+  return { plugins, mcpServers, source, pluginsFrom, ...(file.models ? { models: file.models } : {}), ...(file.approvals ? { approvals: file.approvals } : {}) };
 }

@@ -95,6 +95,7 @@ function withOrigin(plugin: PluginModule, origin: PluginOrigin): PluginModule {
     name: plugin.name,
     version: plugin.version,
     bundles: plugin.bundles,
+    ...(plugin.configKeys ? { configKeys: plugin.configKeys } : {}),
     ...(plugin.setup ? { setup: (ctx: PluginSetupContext) => plugin.setup!({ ...ctx, ...context(ctx) }) } : {}),
     ...(plugin.teardown ? { teardown: () => plugin.teardown!() } : {}),
     ...(plugin.onMissionEnd ? { onMissionEnd: plugin.onMissionEnd.bind(plugin) } : {}),

@@ -7,6 +7,7 @@ import { bundleInfo, isPluginFactory, pluginKeys, startMissionEndHooks, type Bun
 import { ActorJob, QUEUES } from '@aime/protocol';
 import { capabilityQueue, createMissionStore, createRedis, type CreateRedisOptions, type MissionStore, type RedisClient, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
+import { applyApprovalPolicy, unknownConfigKeys, unmatchedPatterns, type ApprovalPolicy } from './approval-policy.ts';
 import { DEFAULT_HISTORY_TOKENS } from './context-window.ts';
 import { ActorError } from './errors.ts';
 import { reportFailedJob } from './failed-job.ts';
@@ -35,6 +36,8 @@ export interface ActorWorkerOptions {
   plugins?: PluginModule[];
   /** Where the plugins come from when `plugins` is omitted. @default await loadConfig() */
   config?: AimeConfig;
+  /** Tools whose every call waits for an operator (names or globs); @default the config's `approvals` */
+  approvals?: ApprovalPolicy;
   /** Actor jobs run at once. @default 4 */
   concurrency?: number;
   /** @default `actors-<random>` */
@@ -130,9 +133,11 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
 
   const target = { url: redisUrl, cluster: opts.redisCluster ?? false };
   let modules: PluginModule[];
+  let approvals = opts.approvals;
   if (opts.plugins) modules = opts.plugins;
   else {
     const config = opts.config ?? (await loadConfig());
+    approvals ??= config.approvals;
     modules = await loadPlugins(config, { logger });
     logger.info({ plugins: config.plugins.map((p) => p.module), mcpServers: config.mcpServers.map((s) => s.name), config: config.source, from: config.pluginsFrom }, 'plugins loaded');
   }
@@ -157,6 +162,10 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       if (!isPluginFactory(m)) await p.setup?.({ ...base, keys: pluginKeys(prefix, p.name) });
       plugins.push(p);
       setUp.push(p);
+      // A config key the plugin does not know would be ignored without a word: say so, naming it.
+      for (const key of unknownConfigKeys(p.configKeys, pluginOrigin(m)?.config)) {
+        logger.warn({ plugin: p.name, key, accepts: p.configKeys }, `plugin ${p.name}: unknown config key "${key}" (ignored; it accepts ${p.configKeys?.length ? p.configKeys.join(', ') : 'no config keys'}${key === 'requireApproval' ? '; to require approvals, use "approvals": { "require": [...] } in aime.config' : ''})`);
+      }
     } catch (err) {
       await teardown();
       if (!opts.plugins) for (const rest of modules.slice(modules.indexOf(m) + 1)) if (!isPluginFactory(rest)) await Promise.resolve(rest.teardown?.()).catch(() => undefined);
@@ -169,6 +178,11 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   let bundles: Map<string, BundleDefinition>;
   try {
     bundles = collectBundles(plugins);
+    // The config's approval policy adds approvals to any plugin's tools by name or glob.
+    const policy = applyApprovalPolicy(bundles, approvals);
+    bundles = policy.bundles;
+    if (policy.required.length) logger.info({ tools: policy.required }, 'approval policy: these tools wait for an operator');
+    for (const p of unmatchedPatterns(bundles, approvals)) logger.warn({ pattern: p }, `approval policy: "${p}" matches no tool served here`);
   } catch (err) {
     await teardown();
     throw err;

@@ -5,30 +5,66 @@ import { api, describeError } from '../net/api-client.ts';
 import { missionControls } from '../lib/controls.ts';
 import { parseJsonObject } from '../lib/json-object.ts';
 import { ControlButton } from './control-button.tsx';
+import { LedgerTable, useLedger } from './ledger-panel.tsx';
 
-/** Pause / resume / cancel, enabled only when the mission's status allows. */
+/**
+ * Asks before a cancel: why (kept in the mission's events), and what stays done (the
+ * side-effect ledger: bookings made so far are not undone by a cancel).
+ */
+function CancelConfirm({ mission, busy, onConfirm, onClose }: { mission: Mission; busy: boolean; onConfirm: (reason: string) => void; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const ledger = useLedger(mission.id);
+  return (
+    <div className="cancel-confirm" role="dialog" aria-modal="false" aria-labelledby="cancel-title" data-testid="cancel-confirm">
+      <h3 id="cancel-title">Cancel this mission?</h3>
+      <p className="small">Running actors stop; nothing new is booked. What already went through stays done:</p>
+      {ledger.data ? <LedgerTable ledger={ledger.data} /> : <p className="muted small">Reading the side effects…</p>}
+      <label htmlFor="cancel-reason" className="small">
+        Reason (kept with the mission)
+      </label>
+      <textarea id="cancel-reason" data-testid="cancel-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
+      <div className="form-actions">
+        <button type="button" className="btn danger" data-testid="btn-confirm-cancel" disabled={busy} onClick={() => onConfirm(reason.trim())}>
+          Cancel the mission
+        </button>
+        <button type="button" className="btn ghost" onClick={onClose}>
+          Keep it running
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Pause / resume / cancel, enabled only when the mission's status allows; a cancel asks first. */
 export function ControlBar({ mission }: { mission: Mission }) {
   const qc = useQueryClient();
   const c = missionControls(mission.status);
+  const [confirming, setConfirming] = useState(false);
   const act = useMutation({
-    mutationFn: (action: 'pause' | 'resume' | 'cancel') => api.control(mission.id, action),
-    onSuccess: (m) => qc.setQueryData(['mission', m.id], m),
+    mutationFn: (v: { action: 'pause' | 'resume' | 'cancel'; reason?: string }) => api.control(mission.id, v.action, v.reason),
+    onSuccess: (m) => {
+      qc.setQueryData(['mission', m.id], m);
+      setConfirming(false);
+    },
   });
   return (
     <div className="control-bar" role="group" aria-label="Mission controls">
-      <ControlButton state={c.pause} busy={act.isPending} testId="btn-pause" onClick={() => act.mutate('pause')}>
+      <ControlButton state={c.pause} busy={act.isPending} testId="btn-pause" onClick={() => act.mutate({ action: 'pause' })}>
         Pause
       </ControlButton>
-      <ControlButton state={c.resume} busy={act.isPending} testId="btn-resume" onClick={() => act.mutate('resume')}>
+      <ControlButton state={c.resume} busy={act.isPending} testId="btn-resume" onClick={() => act.mutate({ action: 'resume' })}>
         Resume
       </ControlButton>
-      <ControlButton state={c.cancel} busy={act.isPending} testId="btn-cancel" className="danger" onClick={() => act.mutate('cancel')}>
-        Cancel
+      <ControlButton state={c.cancel} busy={act.isPending} testId="btn-cancel" className="danger" onClick={() => setConfirming(true)}>
+        Cancel…
       </ControlButton>
       {act.isError ? (
         <span className="inline-error" role="alert">
           {describeError(act.error)}
         </span>
+      ) : null}
+      {confirming && c.cancel.enabled ? (
+        <CancelConfirm mission={mission} busy={act.isPending} onConfirm={(reason) => act.mutate(reason ? { action: 'cancel', reason } : { action: 'cancel' })} onClose={() => setConfirming(false)} />
       ) : null}
     </div>
   );

@@ -6,7 +6,7 @@ import { api, ApiError, describeError } from '../net/api-client.ts';
 import { useMissionEvents } from '../hooks/use-mission-events.ts';
 import { useNow } from '../hooks/use-external.ts';
 import { coalesce } from '../lib/batcher.ts';
-import { needsApprovalsRefresh, needsSnapshotRefresh } from '../lib/controls.ts';
+import { needsApprovalsRefresh, needsLedgerRefresh, needsSnapshotRefresh } from '../lib/controls.ts';
 import { deriveActors, reuseUnchanged } from '../lib/actors.ts';
 import type { ActorView } from '../lib/actors.ts';
 import { liveUsage, usageSeries } from '../lib/usage.ts';
@@ -19,6 +19,8 @@ import { formatCost, formatElapsed, formatTokens } from '../lib/format.ts';
 import { ModelBadge, StatusBadge } from './badges.tsx';
 import { ControlBar, InjectForm } from './controls.tsx';
 import { AttentionBar } from './attention-bar.tsx';
+import { LedgerPanel } from './ledger-panel.tsx';
+import { PlanChanges } from './plan-changes.tsx';
 import { ProgressList } from './progress-list.tsx';
 import { ActorPanels } from './actor-panels.tsx';
 import { EventTimeline } from './event-timeline.tsx';
@@ -95,6 +97,7 @@ export function MissionPage({ id }: { id: string }) {
     () => ({
       mission: coalesce(() => void qc.invalidateQueries({ queryKey: ['mission', id] }), SNAPSHOT_REFRESH_MS),
       approvals: coalesce(() => void qc.invalidateQueries({ queryKey: ['approvals', id] }), SNAPSHOT_REFRESH_MS),
+      ledger: coalesce(() => void qc.invalidateQueries({ queryKey: ['ledger', id] }), SNAPSHOT_REFRESH_MS),
     }),
     [qc, id],
   );
@@ -102,6 +105,7 @@ export function MissionPage({ id }: { id: string }) {
     () => () => {
       refresh.mission.cancel();
       refresh.approvals.cancel();
+      refresh.ledger.cancel();
     },
     [refresh],
   );
@@ -109,6 +113,7 @@ export function MissionPage({ id }: { id: string }) {
     (added: Event[]) => {
       if (added.some((e) => needsSnapshotRefresh(e.type))) refresh.mission.call();
       if (added.some((e) => needsApprovalsRefresh(e.type))) refresh.approvals.call();
+      if (added.some((e) => needsLedgerRefresh(e.type))) refresh.ledger.call();
     },
     [refresh],
   );
@@ -165,6 +170,7 @@ export function MissionPage({ id }: { id: string }) {
       {result && result.status !== 'succeeded' ? <FinalAnswer result={result} /> : null}
       <MissionHeader mission={mission} series={series} changes={changes} />
       <AttentionBar mission={mission} />
+      {mission.status === 'cancelled' ? <LedgerPanel mission={mission} /> : null}
       {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
         <ProgressList tasks={mission.tasks} />
@@ -180,6 +186,8 @@ export function MissionPage({ id }: { id: string }) {
         <ActorPanels actors={actors} />
         <EventTimeline events={events} />
         <UsageChart series={series} />
+        <PlanChanges events={events} tasks={mission.tasks} />
+        {mission.status !== 'cancelled' ? <LedgerPanel mission={mission} /> : null}
         <InjectForm mission={mission} />
       </div>
     </main>

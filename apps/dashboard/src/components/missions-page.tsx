@@ -1,94 +1,116 @@
-import { memo, useState } from 'react';
-import { MissionStatus, isTerminalMissionStatus } from '@aime/protocol';
-import type { MissionSummary } from '@aime/protocol';
-import { useMissionList } from '../hooks/use-mission-list.ts';
-import { useNow } from '../hooks/use-external.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { isTerminalMissionStatus } from '@aime/protocol';
+import type { MissionStatus } from '@aime/protocol';
+import { useMissionCounts, useMissionList } from '../hooks/use-mission-list.ts';
+import { useMediaQuery, useNow } from '../hooks/use-external.ts';
 import { describeError } from '../net/api-client.ts';
-import { missionElapsedMs } from '@aime/core/views';
-import { formatCost, formatElapsed, formatTokens } from '../lib/format.ts';
-import { missionHref } from '../lib/route.ts';
-import { ModelBadge, ProgressBar, StatusBadge } from './badges.tsx';
+import { formatCost, formatTokens } from '../lib/format.ts';
+import { listHash, matchesSearch, parseListParams } from '../lib/list-params.ts';
+import type { ListParams, SortKey } from '../lib/list-params.ts';
+import { stateLabel } from './badges.tsx';
+import { MissionsTable } from './missions-table.tsx';
 import { NewMissionForm } from './new-mission-form.tsx';
 
-const MissionRow = memo(function MissionRow({ m, now }: { m: MissionSummary; now: number }) {
-  return (
-    <li className="mission-row" data-testid="mission-row" data-mission-id={m.id}>
-      <a className="mission-link" href={missionHref(m.id)}>
-        <span className="mission-goal" title={m.goal}>
-          {m.goal}
-        </span>
-        <span className="mission-id mono">{m.id}</span>
-      </a>
-      <div className="mission-meta">
-        <StatusBadge status={m.status} testId="mission-status" />
-        <ProgressBar counts={m.progress} testId="mission-progress" />
-        <span title="elapsed time">{formatElapsed(missionElapsedMs(m, now))} <span className="muted">elapsed</span></span>
-        <span title={`${m.usage.promptTokens} prompt + ${m.usage.completionTokens} completion tokens`}>
-          {formatTokens(m.usage.promptTokens + m.usage.completionTokens)} tok
-        </span>
-        <span title="cost">{formatCost(m.usage.costUsd)}</span>
-        <ModelBadge model={m.model} />
-      </div>
-      {m.error ? (
-        <p className="mission-error small" data-testid="mission-error" title={m.error.message}>
-          {m.error.message}
-        </p>
-      ) : null}
-    </li>
-  );
-});
+/** Statuses shown as tabs, in the order an operator scans them. */
+const TABS: readonly MissionStatus[] = ['running', 'awaiting_approval', 'paused', 'planning', 'queued', 'failed', 'cancelled', 'succeeded'];
 
-function MissionsList() {
-  const [status, setStatus] = useState<MissionStatus | undefined>();
-  const { items, query } = useMissionList(status);
-  const anyLive = items.some((m) => !isTerminalMissionStatus(m.status));
+function go(params: ListParams): void {
+  window.location.hash = listHash(params);
+}
+
+function MissionsList({ params }: { params: ListParams }) {
+  const { items, query } = useMissionList(params.status);
+  const counts = useMissionCounts();
+  const [draft, setDraft] = useState(params.q);
+  // The URL is the truth: back/forward or a shared link puts its search in the field.
+  useEffect(() => setDraft(params.q), [params.q]);
+  const shown = useMemo(() => items.filter((m) => matchesSearch(m, params.q)), [items, params.q]);
+  const anyLive = shown.some((m) => !isTerminalMissionStatus(m.status));
   const now = useNow(1000, anyLive);
+  const totals = useMemo(
+    () => ({ tokens: shown.reduce((n, m) => n + m.usage.promptTokens + m.usage.completionTokens, 0), cost: shown.reduce((n, m) => n + m.usage.costUsd, 0) }),
+    [shown],
+  );
+  const onSort = (key: SortKey) => go({ ...params, sort: key, dir: params.sort === key && params.dir === 'desc' ? 'asc' : 'desc' });
+  const total = counts.data?.total;
   return (
     <section className="card missions" aria-labelledby="missions-title">
       <div className="card-title-row">
         <h2 id="missions-title">Missions</h2>
-        <label className="inline-label">
-          Status
-          <select
-            value={status ?? ''}
-            onChange={(e) => {
-              const parsed = MissionStatus.safeParse(e.target.value);
-              setStatus(parsed.success ? parsed.data : undefined);
-            }}
-          >
-            <option value="">all</option>
-            {MissionStatus.options.map((s) => (
-              <option key={s} value={s}>
-                {s.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
+        <form
+          className="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ ...params, q: draft.trim() });
+          }}
+        >
+          <label className="sr-only" htmlFor="mission-search">
+            Search missions
+          </label>
+          <input id="mission-search" data-testid="mission-search" type="search" placeholder="Search goal, id, failure…" value={draft} onChange={(e) => setDraft(e.target.value)} />
+          <button type="submit" className="btn small">
+            Search
+          </button>
+        </form>
       </div>
+      <nav className="status-tabs" aria-label="Filter by status">
+        <a href={listHash({ ...params, status: undefined } as ListParams)} className={`tab ${params.status ? '' : 'active'}`} aria-current={params.status ? undefined : 'page'} data-testid="status-tab" data-status="all">
+          All <span className="count">{total ?? '…'}</span>
+        </a>
+        {TABS.map((s) => (
+          <a key={s} href={listHash({ ...params, status: s })} className={`tab ${params.status === s ? 'active' : ''}`} aria-current={params.status === s ? 'page' : undefined} data-testid="status-tab" data-status={s}>
+            {stateLabel(s)} <span className="count">{counts.data?.byStatus[s] ?? 0}</span>
+          </a>
+        ))}
+      </nav>
       {query.isError ? (
         <p className="banner error" role="alert">
           {describeError(query.error)}
         </p>
       ) : null}
       {query.isPending ? <p className="muted">Loading missions…</p> : null}
-      {!query.isPending && items.length === 0 && !query.isError ? (
-        <p className="muted">No missions{status ? ` with status "${status}"` : ''} yet.</p>
+      {!query.isPending && shown.length === 0 && !query.isError ? (
+        <p className="muted">
+          No missions{params.status ? ` with status "${stateLabel(params.status)}"` : ''}
+          {params.q ? ` matching "${params.q}"` : ''} yet.
+        </p>
       ) : null}
-      <ul className="mission-list">
-        {items.map((m) => (
-          <MissionRow key={m.id} m={m} now={isTerminalMissionStatus(m.status) ? 0 : now} />
-        ))}
-      </ul>
+      {shown.length ? <MissionsTable items={shown} now={now} params={params} onSort={onSort} /> : null}
+      <div className="list-foot">
+        <p className="small" data-testid="list-totals">
+          {shown.length} shown{params.q ? ' (matching)' : ''} of {params.status ? (counts.data?.byStatus[params.status] ?? '…') : (total ?? '…')} · {formatTokens(totals.tokens)} tokens · {formatCost(totals.cost)}
+        </p>
+        {query.hasNextPage ? (
+          <button type="button" className="btn small" data-testid="load-more" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            {query.isFetchingNextPage ? 'Loading…' : 'Load 50 more'}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }
 
-/** The `/` page: submit a mission, and watch all missions. */
-export function MissionsPage() {
+/** The `/` page: all missions (a table with tabs, search and paging), and a form to submit one (folded on phones, under the list). */
+export function MissionsPage({ query }: { query: string }) {
+  const params = useMemo(() => parseListParams(query), [query]);
+  const phone = useMediaQuery('(max-width: 900px)');
   return (
-    <main className="page missions-page">
-      <NewMissionForm />
-      <MissionsList />
+    <main className="page missions-page" id="main">
+      {phone ? (
+        <>
+          <MissionsList params={params} />
+          <details className="card new-mission-fold">
+            <summary className="h2">New mission</summary>
+            <NewMissionForm />
+          </details>
+        </>
+      ) : (
+        <>
+          <NewMissionForm />
+          <MissionsList params={params} />
+        </>
+      )}
     </main>
   );
 }

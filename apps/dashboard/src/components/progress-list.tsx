@@ -19,7 +19,8 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
   const state = task.state ?? (task.recovering ? 'recovering' : task.status);
   return (
     <li
-      className={`task-row depth-${Math.min(depth, 6)}`}
+      id={`task-${task.id}`}
+      className={`task-row depth-${Math.min(depth, 6)} ${task.stale ? 'is-stale' : ''}`}
       style={{ paddingLeft: `${0.75 + depth * 1.25}rem` }}
       data-testid="task-row"
       data-task-id={task.id}
@@ -47,6 +48,12 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
         </p>
       ) : null}
       {task.reason ? <p className="task-reason small">{task.reason}</p> : null}
+      {task.replacedBy ? (
+        <p className="task-replaced small" data-testid="replaced-by" data-to={task.replacedBy}>
+          {task.stale ? <span className="badge status-blocked">stale result</span> : null} Replaced by <a href={`#task-${task.replacedBy}`}>{task.replacedBy}</a>
+          {task.stale ? ': what used this result was replaced, so its choice no longer holds' : ''}
+        </p>
+      ) : null}
       {task.report ? (
         <div className={`task-report report-${task.report.status}`}>
           <p>{task.report.summary}</p>

@@ -7,13 +7,13 @@ import { NODE_HEIGHT, NODE_WIDTH, layoutTaskGraph } from '../lib/graph-layout.ts
 import { graphShapeKey } from '../lib/task-tree.ts';
 
 /** `shown` is the status or `recovering` (a running task whose worker is gone). */
-type TaskNodeData = { title: string; status: TaskStatus; shown: TaskState; taskId: string };
+type TaskNodeData = { title: string; status: TaskStatus; shown: TaskState; taskId: string; stale: boolean };
 type TaskNode = Node<TaskNodeData, 'task'>;
 
 function TaskNodeView({ data }: NodeProps<TaskNode>) {
   return (
     <div
-      className={`graph-node node-${data.shown}`}
+      className={`graph-node node-${data.shown} ${data.stale ? 'node-stale' : ''}`}
       data-testid="graph-node"
       data-task-id={data.taskId}
       data-status={data.status}
@@ -22,7 +22,7 @@ function TaskNodeView({ data }: NodeProps<TaskNode>) {
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <span className="graph-node-title">{data.title}</span>
-      <span className="graph-node-status">{data.shown}</span>
+      <span className="graph-node-status">{data.stale ? `${data.shown} · stale` : data.shown}</span>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
@@ -40,7 +40,7 @@ export const TaskGraph = memo(function TaskGraph({ tasks }: { tasks: readonly Ta
     return layout.nodes.flatMap((n) => {
       const t = byId.get(n.id);
       if (!t) return [];
-      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, shown: t.state ?? (t.recovering ? 'recovering' : t.status), taskId: t.id }, draggable: false, connectable: false }];
+      return [{ id: n.id, type: 'task' as const, position: { x: n.x, y: n.y }, data: { title: t.title, status: t.status, shown: t.state ?? (t.recovering ? 'recovering' : t.status), taskId: t.id, stale: t.stale === true }, draggable: false, connectable: false }];
     });
   }, [layout, tasks]);
   const edges = useMemo<Edge[]>(
@@ -51,8 +51,9 @@ export const TaskGraph = memo(function TaskGraph({ tasks }: { tasks: readonly Ta
         target: e.target,
         className: `edge-${e.kind}`,
         animated: false,
-        markerEnd: e.kind === 'dependency' ? { type: MarkerType.ArrowClosed } : undefined,
-        style: e.kind === 'parent' ? { strokeDasharray: '4 4' } : undefined,
+        markerEnd: e.kind === 'parent' ? undefined : { type: MarkerType.ArrowClosed },
+        style: e.kind === 'parent' ? { strokeDasharray: '4 4' } : e.kind === 'replaced' ? { strokeDasharray: '6 3', strokeWidth: 2 } : undefined,
+        ...(e.kind === 'replaced' ? { label: 'replaced by', labelStyle: { fontSize: 11 } } : {}),
       })),
     [layout],
   );
@@ -60,7 +61,7 @@ export const TaskGraph = memo(function TaskGraph({ tasks }: { tasks: readonly Ta
     <section className="card graph-card" aria-labelledby="graph-title">
       <div className="card-title-row">
         <h2 id="graph-title">Task graph</h2>
-        <span className="muted small">→ depends on · - - subtask</span>
+        <span className="muted small">→ depends on · - - subtask · ⇢ replaced by</span>
       </div>
       {tasks.length === 0 ? (
         <p className="muted">No tasks yet.</p>

@@ -36,3 +36,15 @@ export function useNow(ms: number, active = true): number {
   }, [ms, active]);
   return now;
 }
+
+/** Whether a CSS media query matches, following changes (phone vs desktop layouts). */
+export function useMediaQuery(query: string): boolean {
+  return useSyncExternalStore(
+    (cb) => {
+      const m = window.matchMedia(query);
+      m.addEventListener('change', cb);
+      return () => m.removeEventListener('change', cb);
+    },
+    () => window.matchMedia(query).matches,
+  );
+}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { MissionSummary } from '@aime/protocol';
 import type { MissionStatus } from '@aime/protocol';
 import { api } from '../net/api-client.ts';
@@ -7,11 +7,19 @@ import { getSocket } from '../net/socket.ts';
 import { createBatcher } from '../lib/batcher.ts';
 import { mergeSummaries, upsertSummaries } from '../lib/summary-merge.ts';
 
-/** The missions list: the REST page with live `mission` socket updates merged over it. */
+/** Missions per page of the list. */
+export const PAGE_SIZE = 50;
+
+/**
+ * The missions list: REST pages (newest first, `nextCursor` for the next one) with live
+ * `mission` socket updates merged over them.
+ */
 export function useMissionList(status: MissionStatus | undefined) {
-  const query = useQuery({
+  const query = useInfiniteQuery({
     queryKey: ['missions', status ?? 'all'],
-    queryFn: () => api.listMissions(status ? { status, limit: 50 } : { limit: 50 }),
+    queryFn: ({ pageParam }) => api.listMissions({ ...(status ? { status } : {}), limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor,
   });
   const [live, setLive] = useState<ReadonlyMap<string, MissionSummary>>(() => new Map());
   const { refetch } = query;
@@ -23,7 +31,7 @@ export function useMissionList(status: MissionStatus | undefined) {
       const parsed = MissionSummary.safeParse(raw);
       if (parsed.success) batcher.push(parsed.data);
     };
-    // Updates sent while we were disconnected are lost: reload the page of the list.
+    // Updates sent while we were disconnected are lost: reload the pages of the list.
     const onReconnect = () => void refetch();
     socket.on('mission', onMission);
     socket.io.on('reconnect', onReconnect);
@@ -34,6 +42,12 @@ export function useMissionList(status: MissionStatus | undefined) {
     };
   }, [refetch]);
 
-  const items = useMemo(() => mergeSummaries(query.data?.items ?? [], live, status), [query.data, live, status]);
+  const rest = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  const items = useMemo(() => mergeSummaries(rest, live, status), [rest, live, status]);
   return { items, query };
+}
+
+/** How many missions there are, in all and per status (the tabs), re-read every few seconds. */
+export function useMissionCounts() {
+  return useQuery({ queryKey: ['mission-counts'], queryFn: () => api.missionCounts(), refetchInterval: 5_000 });
 }

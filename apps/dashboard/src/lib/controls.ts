@@ -36,6 +36,11 @@ export function needsSnapshotRefresh(type: string): boolean {
   return type === 'plan.updated' || type === 'actor.reported' || type.startsWith('task.') || type.startsWith('mission.');
 }
 
+/** Event types after which the side-effect ledger may have changed. */
+export function needsLedgerRefresh(type: string): boolean {
+  return type === 'effect.recorded';
+}
+
 /** Event types after which the approvals list may have changed. */
 export function needsApprovalsRefresh(type: string): boolean {
   return type.startsWith('approval.') || type === 'mission.status';

@@ -15,12 +15,12 @@ export interface GraphEdge {
   id: string;
   source: string;
   target: string;
-  /** `dependency`: target waits for source; `parent`: target is a subtask of source. */
-  kind: 'dependency' | 'parent';
+  /** `dependency`: target waits for source; `parent`: target is a subtask of source; `replaced`: target replaced source in a replan. */
+  kind: 'dependency' | 'parent' | 'replaced';
 }
 
 /** The edges of the task graph; references to tasks no longer in the graph are dropped. */
-export function taskEdges(tasks: readonly Pick<Task, 'id' | 'parentId' | 'dependsOn'>[]): GraphEdge[] {
+export function taskEdges(tasks: readonly Pick<Task, 'id' | 'parentId' | 'dependsOn' | 'replacedBy'>[]): GraphEdge[] {
   const ids = new Set(tasks.map((t) => t.id));
   const edges: GraphEdge[] = [];
   for (const t of tasks) {
@@ -30,12 +30,15 @@ export function taskEdges(tasks: readonly Pick<Task, 'id' | 'parentId' | 'depend
     if (t.parentId !== undefined && ids.has(t.parentId) && t.parentId !== t.id) {
       edges.push({ id: `parent:${t.parentId}->${t.id}`, source: t.parentId, target: t.id, kind: 'parent' });
     }
+    if (t.replacedBy !== undefined && ids.has(t.replacedBy) && t.replacedBy !== t.id) {
+      edges.push({ id: `replaced:${t.id}->${t.replacedBy}`, source: t.id, target: t.replacedBy, kind: 'replaced' });
+    }
   }
   return edges;
 }
 
 /** Lays the task graph out left to right with dagre (dagre handles cycles, should one slip in). */
-export function layoutTaskGraph(tasks: readonly Pick<Task, 'id' | 'parentId' | 'dependsOn'>[]): { nodes: LaidOutNode[]; edges: GraphEdge[] } {
+export function layoutTaskGraph(tasks: readonly Pick<Task, 'id' | 'parentId' | 'dependsOn' | 'replacedBy'>[]): { nodes: LaidOutNode[]; edges: GraphEdge[] } {
   const edges = taskEdges(tasks);
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 60, marginx: 8, marginy: 8 });

@@ -36,7 +36,12 @@ export const EMPTY_FORM: MissionFormValues = {
 export const TRAVEL_EXAMPLE: MissionFormValues = {
   ...EMPTY_FORM,
   goal: 'Plan a 4-day trip Seoul → Tokyo → Kyoto from 2026-12-01 for 2 people under ¥300,000, taking the Shinkansen from Tokyo to Kyoto on day 2',
-  context: JSON.stringify({ tripBudget: { amount: 300000, currency: 'JPY' } }, null, 2),
+  // The demo's disruption: the chosen Shinkansen sells out once it has been found, so the planner replans.
+  context: JSON.stringify(
+    { tripBudget: { amount: 300000, currency: 'JPY' }, disruptions: [{ kind: 'sell_out_train', trainId: 'NOZOMI-0900-2026-12-02', trigger: 'after_search' }] },
+    null,
+    2,
+  ),
 };
 
 interface NumberRule {

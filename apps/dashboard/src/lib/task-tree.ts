@@ -45,7 +45,7 @@ export function buildTaskTree(tasks: readonly Task[]): TaskRow[] {
  */
 export function graphShapeKey(tasks: readonly Task[]): string {
   return tasks
-    .map((t) => `${t.id}<${t.parentId ?? ''}<${[...t.dependsOn].sort().join(',')}`)
+    .map((t) => `${t.id}<${t.parentId ?? ''}<${[...t.dependsOn].sort().join(',')}<${t.replacedBy ?? ''}`)
     .sort()
     .join('|');
 }

@@ -8,6 +8,7 @@ import {
   ListApprovalsResponse,
   ListMissionsResponse,
   Mission,
+  MissionCountsResponse,
 } from '@aime/protocol';
 import type { ApprovalDecisionRequest, CreateMissionRequest, ExternalEventRequest, MissionStatus } from '@aime/protocol';
 import { getApiKey } from './api-key.ts';
@@ -82,6 +83,9 @@ export const api = {
     p.set('limit', String(q.limit ?? 50));
     if (q.cursor) p.set('cursor', q.cursor);
     return request(ListMissionsResponse, 'GET', `/v1/missions?${p.toString()}`);
+  },
+  missionCounts() {
+    return request(MissionCountsResponse, 'GET', '/v1/missions/counts');
   },
   getMission(id: string) {
     return request(Mission, 'GET', `/v1/missions/${enc(id)}`);

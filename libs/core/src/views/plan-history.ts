@@ -71,8 +71,8 @@ function changeOf(e: EventOf<'plan.updated'>, causes: PlanCause[]): PlanChange {
 /**
  * The plan's history from a mission's events: one entry per plan version (oldest first), with
  * the planner's thought, the tasks it added, changed, removed and skipped, the replacements,
- * and what it answered (outside events, failed or blocked reports, operator actions since
- * the previous version).
+ * and what it answered: outside events since the previous version, and failed or blocked
+ * reports and rejections since the previous version that changed the plan.
  */
 export function planHistory(events: readonly Event[]): PlanChange[] {
   const out: PlanChange[] = [];
@@ -85,8 +85,12 @@ export function planHistory(events: readonly Event[]): PlanChange[] {
     } else if (e.type === 'approval.resolved' && e.data.approval.status === 'rejected') {
       causes.push({ eventId: e.id, kind: 'operator', taskId: e.data.approval.taskId, text: `rejected ${e.data.approval.tool}${e.data.approval.note ? `: ${e.data.approval.note}` : ''}` });
     } else if (e.type === 'plan.updated') {
-      out.push(changeOf(e, causes));
-      causes = [];
+      // An outside event is answered by the next step, even one that changes nothing (its thought
+      // says so); a failed report or a rejection by the next step that changes the plan.
+      const acts = e.data.operations.length > 0;
+      const taken = causes.filter((c) => acts || c.kind === 'outside_event');
+      out.push(changeOf(e, taken));
+      causes = causes.filter((c) => !taken.includes(c));
     }
   }
   return out;

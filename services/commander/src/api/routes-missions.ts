@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODEL_ROLES, parseModelSpec } from '@aime/models';
-import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission, type ModelInfo } from '@aime/protocol';
+import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission, MissionCountsResponse, type ModelInfo } from '@aime/protocol';
 import { ApiError } from './errors.ts';
 import { resolveBudget } from '@aime/core';
 import { loadMission, principalOfRequest } from './context.ts';
@@ -76,6 +76,16 @@ export function registerMissionRoutes(app: ZodApp, ctx: RouteContext): void {
       const page = await store.listMissions({ status, limit, cursor, owner: who.role === 'caller' ? who.principal : undefined });
       const items = await Promise.all(page.items.map(async (record) => store.summarize(record, await store.readGraph(record.id))));
       return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    },
+  );
+
+  app.get(
+    '/missions/counts',
+    { schema: { tags, security: bearer, summary: 'How many missions there are, in all and per status', response: { 200: MissionCountsResponse, ...errorResponses } } },
+    async (request) => {
+      const who = principalOfRequest(request);
+      if (!store.countMissions) return { total: 0, byStatus: {} };
+      return store.countMissions(who.role === 'caller' ? { owner: who.principal } : {});
     },
   );
 
