@@ -48,8 +48,12 @@ try {
         logger.error({ timeoutMs }, 'did not drain in time; exiting');
         process.exit(1);
       }, timeoutMs).unref();
+      const startedAt = Date.now();
       void app.close().then(
-        () => process.exit(0),
+        () => {
+          logger.info({ ms: Date.now() - startedAt }, 'drained');
+          process.exit(0);
+        },
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
           process.exit(1);
