@@ -1,5 +1,5 @@
 export { startSimServer, SIM_MODEL_IDS } from './server.ts';
-export type { SimServerOptions, SimServerHandle, SimServerStats } from './server.ts';
+export type { SimServerOptions, SimServerHandle, SimServerStats, SimAnswerTiming } from './server.ts';
 export { FAULT_KINDS, parseFaultSpec, findFaultMarker } from './faults.ts';
 export type { FaultKind, FaultSpecText, FaultOptions, Fault, FaultSource } from './faults.ts';
 export { QUIRK_KINDS, parseQuirkList, findQuirkMarker } from './quirks.ts';

@@ -5,7 +5,7 @@ import { applyAnswerFault, decide } from './answer.ts';
 import { completionBody, completionId, streamChunks, toWireAnswer, usageOf, type WireAnswer } from './completion.ts';
 import { SimOptionsError, SimRequestError, openAIError } from './errors.ts';
 import { FaultPlanner, numberParam, type Fault, type FaultOptions } from './faults.ts';
-import type { SimPolicy } from './policy.ts';
+import type { SimPolicy, SimRequest } from './policy.ts';
 import { quirkRejection, shapeAnswer, shapeUsage } from './quirk-answer.ts';
 import { parseQuirkOption, resolveQuirks, type QuirkKind } from './quirks.ts';
 import { parseChatRequest } from './request.ts';
@@ -40,6 +40,22 @@ export interface SimServerOptions {
   latencyMs?: number;
   /** Fastify's request log. @default false */
   logger?: boolean;
+  /**
+   * Called after each answer with the policy that answered and the time the sim spent on the
+   * request (arrival to reply, including `latencyMs`), e.g. for a benchmark that subtracts
+   * model time. Not called for rejected or faulted requests.
+   */
+  onAnswer?: (info: SimAnswerTiming) => void;
+}
+
+/** What `onAnswer` is told of one answered request. */
+export interface SimAnswerTiming {
+  policy: string;
+  req: SimRequest;
+  /** `Date.now()` when the request arrived. */
+  receivedAt: number;
+  /** Milliseconds from arrival to the reply being handed to the socket. */
+  ms: number;
 }
 
 export interface SimServerStats {
@@ -145,6 +161,8 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
   app.get('/quirks/:list/v1/models', models);
 
   const completions = async (request: FastifyRequest<{ Params: { list?: string } }>, reply: FastifyReply) => {
+    const receivedAt = Date.now();
+    const started = performance.now();
     stats.requests += 1;
     const { req: sent, stream, includeUsage, maxTokens } = parseChatRequest(request.body);
     const quirkHeader = request.headers['x-sim-quirk'];
@@ -189,6 +207,10 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
     countQuirks(shaped.applied);
     if (fault?.kind === 'bad_tool_args' || fault?.kind === 'unknown_tool') wire = applyAnswerFault(fault.kind, sent, wire);
 
+    if (opts.onAnswer) {
+      const onAnswer = opts.onAnswer;
+      reply.raw.once('finish', () => onAnswer({ policy: decided.policy, req, receivedAt, ms: performance.now() - started }));
+    }
     const id = completionId(request.body);
     const withDetails = shapeUsage(quirks, usageOf(sent, wire));
     const usage = withDetails.usage;

@@ -1,0 +1,74 @@
+/**
+ * Subtask overhead: a mission of 20 sequential one-tool-call subtasks on the sim at zero
+ * latency. Per subtask: from its dispatch (the `task.dispatched` event) to the report in the
+ * planner's hands (the planner's model request that carries that report arriving at the sim),
+ * minus the time the sim spent answering that subtask's factory and actor calls. Compared with
+ * one raw BullMQ job's round trip measured in the same run.
+ */
+import type { SimAnswerTiming } from '@aime/sim';
+import { writeResult } from './lib/results.ts';
+import { startBenchStack } from './lib/stack.ts';
+import { ms, round, summarize } from './lib/stats.ts';
+import type { BenchContext, BenchResult } from './types.ts';
+
+const TASKS = 20;
+const MEASURED_MISSIONS = 3;
+
+const taskIdIn = (text: string): string | undefined => /^id: (t\d+)$/m.exec(text)?.[1];
+
+export async function run(ctx: BenchContext): Promise<BenchResult> {
+  const timings: SimAnswerTiming[] = [];
+  const stack = await startBenchStack({ onAnswer: (t) => timings.push(t) });
+  try {
+    const overheads: number[] = [];
+    const cycles: number[] = [];
+    const modelShares: number[] = [];
+    for (let m = 0; m <= MEASURED_MISSIONS; m++) {
+      timings.length = 0;
+      const id = await stack.submit({ goal: `bench: ${TASKS} sequential tasks, 1 tool call each` });
+      const mission = await stack.waitForStatus(id, ['succeeded', 'failed', 'cancelled'], 120_000);
+      if (mission.status !== 'succeeded') throw new Error(`bench mission ended ${mission.status}`);
+      if (m === 0) continue; // warm-up: module loading, first connections, JIT
+      const events = await stack.events(id);
+      const dispatched = new Map(events.filter((e) => e.type === 'task.dispatched').map((e) => [e.taskId!, Date.parse(e.ts)]));
+      const planner = timings.filter((t) => t.policy === 'planner').map((t) => ({ at: t.receivedAt, text: t.req.messages.map((x) => x.content).join('\n') }));
+      for (let i = 1; i <= TASKS; i++) {
+        const tid = `t${String(i).padStart(2, '0')}`;
+        const start = dispatched.get(tid);
+        const hands = planner.find((p) => p.at >= (start ?? Infinity) && p.text.includes(`Report from task \`${tid}\``))?.at;
+        if (start === undefined || hands === undefined) throw new Error(`no dispatch or planner hand-over for ${tid}`);
+        const model = timings.filter((t) => t.policy !== 'planner' && taskIdIn(t.req.messages.map((x) => x.content).join('\n')) === tid).reduce((a, t) => a + t.ms, 0);
+        overheads.push(hands - start - model);
+        modelShares.push(model);
+        const next = dispatched.get(`t${String(i + 1).padStart(2, '0')}`);
+        if (next !== undefined) cycles.push(next - start);
+      }
+    }
+    const overhead = summarize(overheads);
+    const ratio = round(overhead.p50 / ctx.baseline.roundTripMs.p50, 1);
+    const figures = {
+      subtasks: overheads.length,
+      overheadMs: overhead,
+      modelMsPerSubtask: summarize(modelShares),
+      dispatchToNextDispatchMs: summarize(cycles),
+      baselineRoundTripMs: ctx.baseline.roundTripMs,
+      ratioToBullmqRoundTrip: ratio,
+      target: 'p50 ≤ 10 ms and ≤ 8× the BullMQ round trip',
+    };
+    const file = writeResult('overhead', { machine: ctx.machine, ...figures });
+    return {
+      name: 'subtask overhead (20 sequential one-tool subtasks, sim at zero latency)',
+      file,
+      figures,
+      rows: [
+        ['dispatch → report in planner, minus model: p50 / p99', `${ms(overhead.p50)} / ${ms(overhead.p99)} (n=${overhead.n})`],
+        ['raw BullMQ round trip p50 (same run)', ms(ctx.baseline.roundTripMs.p50)],
+        ['ratio (target ≤ 8×, p50 ≤ 10 ms)', `${ratio}×`],
+        ['model time per subtask (sim side) p50', ms(summarize(modelShares).p50)],
+        ['dispatch → next dispatch p50 (whole cycle)', ms(summarize(cycles).p50)],
+      ],
+    };
+  } finally {
+    await stack.close();
+  }
+}
