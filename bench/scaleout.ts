@@ -8,7 +8,9 @@
  * CPU seconds every process used. Scaling is the throughput with k workers over that with one.
  * On a machine with few cores the processes share the same CPUs, so more workers cannot scale
  * linearly there: the figure shows how much of the work is the actor side at all.
- * `BENCH_SCALEOUT_MISSIONS` (default 30) and `BENCH_SCALEOUT_WORKERS` (default 1,2,4) change it.
+ * `BENCH_SCALEOUT_MISSIONS` (default 30) and `BENCH_SCALEOUT_WORKERS` (default 1,2,4) change it;
+ * `BENCH_SCALEOUT_CLUSTER=1` runs the same on a local 3-primary Redis Cluster the bench starts
+ * (the processes get `REDIS_URL=<seed list>` and `AIME_REDIS_CLUSTER=1`, nothing else changes).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMissionStore, deleteKeysMatching, createRedis, type MissionStore } from '@aime/store';
+import { LocalRedisCluster } from '../tests/helpers/redis-cluster.ts';
 import { freePort, until } from '../tests/helpers/redis-server.ts';
 import { ServiceProcess } from '../tests/helpers/service-process.ts';
 import { writeResult } from './lib/results.ts';
@@ -24,6 +27,7 @@ import type { BenchContext, BenchResult } from './types.ts';
 
 const MISSIONS = Number(process.env.BENCH_SCALEOUT_MISSIONS ?? 30);
 const WORKER_COUNTS = (process.env.BENCH_SCALEOUT_WORKERS ?? '1,2,4').split(',').map(Number);
+const ON_CLUSTER = process.env.BENCH_SCALEOUT_CLUSTER === '1';
 const SUBTASKS = 10;
 /** Actor jobs each worker process runs at once (the same in every round: adding processes adds capacity). */
 const PER_WORKER_CONCURRENCY = 16;
@@ -47,13 +51,25 @@ interface Round {
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
+  const cluster = ON_CLUSTER ? new LocalRedisCluster(3) : null;
+  if (cluster) await cluster.start();
+  const target = cluster ? { url: cluster.url, cluster: true } : { url: ctx.redisUrl };
+  try {
+    return await runOn(ctx, target);
+  } finally {
+    await cluster?.stop();
+  }
+}
+
+async function runOn(ctx: BenchContext, target: { url: string; cluster?: boolean }): Promise<BenchResult> {
   const prefix = `bench-scaleout-${randomUUID()}:`;
   const key = randomBytes(24).toString('base64url');
   const logDir = mkdtempSync(join(tmpdir(), 'aime-scaleout-'));
   const [simPort, apiPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const common: Record<string, string> = {
-    REDIS_URL: ctx.redisUrl,
+    REDIS_URL: target.url,
+    ...(target.cluster ? { AIME_REDIS_CLUSTER: '1' } : {}),
     AIME_PREFIX: prefix,
     AIME_MODEL: 'sim',
     AIME_SIM_URL: `http://127.0.0.1:${simPort}/v1`,
@@ -72,7 +88,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   );
   const factory = new ServiceProcess('factory', at('services/actor-factory/src/main.ts'), common, logDir, undefined, root);
   const workerEnv = { ...common, AIME_PLUGINS: at('bench/scaleout/plugin.ts'), AIME_ACTOR_CONCURRENCY: String(PER_WORKER_CONCURRENCY) };
-  const store = createMissionStore({ redis: ctx.redisUrl, prefix });
+  const store = createMissionStore({ redis: target, prefix });
   const all: ServiceProcess[] = [sim, commander, factory];
   const rounds: Round[] = [];
   try {
@@ -111,8 +127,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     await Promise.all(all.map((p) => p.stop().catch(() => undefined)));
     for (const p of all) p.close();
     await store.close();
-    const redis = createRedis(ctx.redisUrl);
-    await deleteKeysMatching(redis, `${prefix}*`).finally(() => redis.quit());
+    const redis = createRedis(target);
+    await deleteKeysMatching(redis, `${prefix}*`);
+    // On a cluster BullMQ's keys start with the queue's hash tag `{<prefix>bull:<queue>}`.
+    await deleteKeysMatching(redis, `{${prefix}*`).finally(() => redis.quit());
   }
 
   const one = rounds.find((r) => r.workers === 1) ?? rounds[0];
@@ -123,13 +141,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     perWorkerConcurrency: PER_WORKER_CONCURRENCY,
     rounds,
     scalingVsOneWorker: scaling,
+    redis: target.cluster ? 'a local 3-primary Redis Cluster (AIME_REDIS_CLUSTER=1)' : 'one Redis',
     cpus: ctx.machine.cpus,
     baselineJobsPerSecAt50: ctx.baseline.jobsPerSecAt50,
     note: `${ctx.machine.cpus} CPU(s) shared by every process and Redis: more worker processes cannot scale linearly on this machine`,
   };
-  const file = writeResult('scaleout', { machine: ctx.machine, ...figures });
+  const file = writeResult(target.cluster ? 'scaleout-cluster' : 'scaleout', { machine: ctx.machine, ...figures });
   return {
-    name: `scale-out (services as separate processes, ${WORKER_COUNTS.join('/')} actor-worker processes, ${MISSIONS} missions × ${SUBTASKS} subtasks each round)`,
+    name: `scale-out (services as separate processes${target.cluster ? ' on a 3-primary Redis Cluster' : ''}, ${WORKER_COUNTS.join('/')} actor-worker processes, ${MISSIONS} missions × ${SUBTASKS} subtasks each round)`,
     file,
     figures,
     rows: [
