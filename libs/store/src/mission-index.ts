@@ -1,7 +1,7 @@
-import { MissionStatus } from '@aime/protocol';
+import { isTerminalMissionStatus, MissionStatus } from '@aime/protocol';
 import type { ChainableCommander } from 'ioredis';
-import { readAcross, type RedisClient } from './redis-connection.ts';
-import type { StoreKeys } from './keys.ts';
+import { readAcross, scanKeys, type AcrossCommand, type RedisClient } from './redis-connection.ts';
+import { escapeGlob, type StoreKeys } from './keys.ts';
 
 const STATUSES = MissionStatus.options;
 
@@ -107,11 +107,12 @@ export class MissionIndex {
    * Puts the missions created before the per-owner and per-status indexes existed into them,
    * once per store (a marker key remembers it). O(all missions), so it runs once, in the
    * background, when the planner starts; until then those old missions are only in the
-   * unfiltered listing. Returns how many were indexed (0 when already done).
+   * unfiltered listing. Every call then repairs missions missing from the indexes
+   * ({@link repairMissing}). Returns how many were indexed.
    */
   async backfill(batch = 500): Promise<number> {
     const marker = this.keys.indexVersion;
-    if ((await this.redis.get(marker)) === '1') return 0;
+    if ((await this.redis.get(marker)) === '1') return this.repairMissing();
     let done = 0;
     for (let start = 0; ; start += batch) {
       const flat = await this.redis.zrange(this.keys.missionIndex(), start, start + batch - 1, 'WITHSCORES');
@@ -131,7 +132,48 @@ export class MissionIndex {
       await tx.exec();
     }
     await this.redis.set(marker, '1');
-    return done;
+    return done + (await this.repairMissing());
+  }
+
+  /**
+   * Puts back into the indexes every mission whose record exists but whose listing entry does
+   * not: an index write lost to a crash between a mission's atomic step and the index step after
+   * it (on a Cluster they are different slots, so they cannot be one step). A finished one also
+   * goes back into the retention schedule, with the TTL its keys carry. SCAN of the records on
+   * every primary, O(all keys): it runs in the background when a planner starts, which is when a
+   * crashed process comes back. Listing readers repair entries that are there but stale. Returns
+   * how many missions were put back.
+   */
+  async repairMissing(): Promise<number> {
+    const k = this.keys;
+    // `P{<id>}:mission`: the suffix after the id, and the SCAN pattern of every record.
+    const suffix = k.record('').slice(k.prefix.length + 1);
+    const pattern = `${escapeGlob(k.prefix)}{*${escapeGlob(suffix)}`;
+    let repaired = 0;
+    await scanKeys(this.redis, pattern, async (found) => {
+      const ids = found.map((key) => ({ key, id: key.slice(k.prefix.length + 1, -suffix.length) })).filter(({ key, id }) => /^[^{}]+$/.test(id) && k.record(id) === key).map(({ id }) => id);
+      if (ids.length === 0) return;
+      const scores = await this.redis.zmscore(k.missionIndex(), ...ids);
+      const missing = ids.filter((_, i) => scores[i] === null);
+      if (missing.length === 0) return;
+      const replies = await readAcross(this.redis, missing.flatMap((id): AcrossCommand[] => [['hmget', k.record(id), 'base', 'status'], ['pttl', k.record(id)], ['hkeys', k.approvals(id)]]));
+      const tx = this.redis.multi();
+      const now = Date.now();
+      for (const [i, id] of missing.entries()) {
+        const [base, status] = (replies[3 * i]?.[1] ?? [null, null]) as [string | null, string | null];
+        if (!base || !status) continue;
+        const { owner, createdAt } = JSON.parse(base) as { owner?: string; createdAt: string };
+        for (const key of this.indexesOf(owner, status)) tx.zadd(key, Date.parse(createdAt), id);
+        const ttl = Number(replies[3 * i + 1]?.[1] ?? -1);
+        if (isTerminalMissionStatus(status as MissionStatus) && ttl > 0) {
+          const meta: FinishedMeta = { ...(owner !== undefined ? { owner } : {}), approvals: (replies[3 * i + 2]?.[1] ?? []) as string[] };
+          tx.zadd(k.finished, now + ttl, id).hset(k.finishedMeta, id, JSON.stringify(meta));
+        }
+        repaired++;
+      }
+      await tx.exec();
+    });
+    return repaired;
   }
 
   private async existing(ids: string[]): Promise<boolean[]> {

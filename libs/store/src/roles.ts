@@ -222,7 +222,8 @@ export interface RetentionAccess {
   sweepExpired(now?: number): Promise<string[]>;
   /**
    * Once per store: puts missions created before the per-owner and per-status indexes existed
-   * into them (O(all missions), run in the background at start). Returns how many were indexed.
+   * into them; on every call: puts back missions whose index write was lost to a crash (SCAN of
+   * the records, O(all keys), run in the background at start). Returns how many were indexed.
    */
   backfillIndexes(): Promise<number>;
   /** Deletes every key of the mission (and the keys it owns) now. */

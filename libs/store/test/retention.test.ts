@@ -162,4 +162,22 @@ describe('index backfill', () => {
     expect((await f.store.listMissionIds({ status: 'running' })).ids).toEqual([b]);
     expect(await f.store.backfillIndexes()).toBe(0);
   });
+
+  it('puts back missions whose index writes were lost to a crash, a finished one into the retention sweep too', async () => {
+    const a = (await f.store.createMission(missionInput({ owner: 'alice' }))).mission.id;
+    const b = (await f.store.createMission(missionInput({ owner: 'bob' }))).mission.id;
+    await f.store.setMissionStatus(b, 'succeeded');
+    // As a crash between each mission's atomic step and its index step leaves them: no index entry at all.
+    const k = new StoreKeys(f.prefix);
+    await f.redis.del(...(await scanKeys(f.redis, `${f.prefix}missions`)), k.finished, k.finishedMeta);
+    expect((await f.store.listMissions()).items).toEqual([]);
+
+    expect(await f.store.backfillIndexes()).toBe(2);
+    expect((await f.store.listMissions()).items.map((m) => m.id).sort()).toEqual([a, b].sort());
+    expect((await f.store.listMissions({ owner: 'alice', status: 'queued' })).items.map((m) => m.id)).toEqual([a]);
+    expect(await f.redis.zscore(k.finished, b)).not.toBeNull();
+    expect(await f.redis.zscore(k.finished, a)).toBeNull();
+    // Nothing is missing any more.
+    expect(await f.store.backfillIndexes()).toBe(0);
+  });
 });
