@@ -128,7 +128,11 @@ describe('the live dashboard', () => {
     await page.locator(FINISHED).waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('mission-status').getAttribute('data-status')).toBe('succeeded');
     await page.getByTestId('final-answer').waitFor();
-    expect(await page.getByTestId('final-answer').textContent()).not.toContain(FIRST_SHINKANSEN);
+    // The itinerary books another train; the answer's "Changes along the way" names the sold-out one.
+    const answer = (await page.getByTestId('final-answer').textContent()) ?? '';
+    const [itinerary = '', changes = ''] = answer.split('Changes along the way');
+    expect(itinerary).not.toContain(FIRST_SHINKANSEN);
+    expect(changes).toMatch(/replaced by/);
 
     const events = (await stack.api<{ items: Event[] }>(`/v1/missions/${id}/events?limit=1000`)).body.items;
     const world = events.find((e) => e.type === 'world.event');
@@ -163,6 +167,8 @@ describe('the live dashboard', () => {
     const page = await open();
     await openMission(page, id);
     await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor();
+    // Every event, usage rows included (hidden by default).
+    await page.getByTestId('show-usage').check();
     await page.locator('[data-testid="task-row"][data-status="running"]').first().waitFor({ timeout: 60_000 });
     const rowsShown = () => page.getByTestId('event-row').count();
 
@@ -199,6 +205,8 @@ describe('the live dashboard', () => {
     const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
     await page.goto(`${stack.url}/`);
+    // On a phone the missions list comes first and the form is folded under it.
+    await page.locator('.new-mission-fold summary').click();
     await page.getByTestId('goal-input').waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     for (const testId of ['goal-input', 'btn-submit']) {
@@ -246,6 +254,10 @@ describe('the live dashboard', () => {
 
     // The mission's controls are reachable too: cancel it with the keyboard.
     await tabTo('btn-cancel');
+    await page.keyboard.press('Enter');
+    // The confirmation takes the focus (its reason field); Tab on to its button.
+    await page.keyboard.type('keyboard test');
+    await tabTo('btn-confirm-cancel');
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="mission-status"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
     expectNoErrors();

@@ -81,6 +81,16 @@ describe('side-effect ledger', () => {
     const page = await open();
     await page.goto(`${stack.url}/#/missions/${id}`);
     await page.locator(`[data-testid="ledger"] [data-testid="ledger-row"][data-reference="${reference}"]`).waitFor({ timeout: 30_000 });
+    // The now line says who works on what; the timeline hides usage rows until asked, and says
+    // which task a selected event belongs to.
+    await page.getByTestId('now-line').waitFor();
+    expect(await page.getByTestId('now-line').textContent()).toMatch(/Planner/);
+    await page.locator('[data-testid="event-row"]').first().waitFor();
+    expect(await page.locator('[data-testid="event-row"][data-type="usage"]').count()).toBe(0);
+    await page.getByTestId('show-usage').check();
+    await page.getByTestId('filter-type').selectOption('usage');
+    await expect.poll(() => page.locator('[data-testid="event-row"][data-type="usage"]').count()).toBeGreaterThan(0);
+    await page.getByTestId('filter-type').selectOption('');
     await page.getByTestId('btn-cancel').click();
     const confirm = page.getByTestId('cancel-confirm');
     await confirm.locator(`[data-testid="ledger-row"][data-reference="${reference}"]`).waitFor();

@@ -3,6 +3,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Event } from '@aime/protocol';
 import { eventSummary, filterEvents, filterOptions } from '../lib/event-text.ts';
 import { formatClock } from '../lib/format.ts';
+import { answersToEvents, planHistory } from '@aime/core/views';
+import { TaskLink } from './task-link.tsx';
 
 const ROW_HEIGHT = 30;
 
@@ -36,10 +38,14 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
   const [taskId, setTaskId] = useState('');
   const [selected, setSelected] = useState<string>();
   const [follow, setFollow] = useState(true);
+  // Token accounting rows are most of a mission's events: hidden unless asked for (or filtered by type).
+  const [showUsage, setShowUsage] = useState(false);
   // Filtering thousands of events must not block typing or clicks during a burst.
   const deferred = useDeferredValue(events);
   const options = useMemo(() => filterOptions(deferred), [deferred]);
-  const shown = useMemo(() => filterEvents(deferred, { type, taskId }), [deferred, type, taskId]);
+  const shown = useMemo(() => filterEvents(deferred, { type, taskId }).filter((e) => showUsage || type === 'usage' || e.type !== 'usage'), [deferred, type, taskId, showUsage]);
+  // Each outside event with the planner's answer to it (the next plan version's thought).
+  const answers = useMemo(() => answersToEvents(planHistory(deferred)), [deferred]);
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: shown.length,
@@ -71,6 +77,9 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
         <label className="inline-label">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
         </label>
+        <label className="inline-label">
+          <input type="checkbox" checked={showUsage} onChange={(e) => setShowUsage(e.target.checked)} data-testid="show-usage" /> usage rows
+        </label>
       </div>
       <div className="timeline-scroll" ref={parentRef} tabIndex={0} aria-label="event list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -82,9 +91,21 @@ export const EventTimeline = memo(function EventTimeline({ events }: { events: r
         </div>
       </div>
       {selectedEvent ? (
-        <pre className="event-detail mono" aria-label={`event ${selectedEvent.id}`}>
-          {JSON.stringify(selectedEvent, null, 2)}
-        </pre>
+        <div className="event-detail-wrap">
+          {selectedEvent.taskId ? (
+            <p className="small">
+              task <TaskLink id={selectedEvent.taskId} />
+            </p>
+          ) : null}
+          {answers.get(selectedEvent.id) ? (
+            <p className="small planner-answer" data-testid="planner-answer">
+              <span className="label">Planner’s answer (v{answers.get(selectedEvent.id)?.version}):</span> {answers.get(selectedEvent.id)?.thought || 'no change to the plan'}
+            </p>
+          ) : null}
+          <pre className="event-detail mono" aria-label={`event ${selectedEvent.id}`}>
+            {JSON.stringify(selectedEvent, null, 2)}
+          </pre>
+        </div>
       ) : null}
     </section>
   );

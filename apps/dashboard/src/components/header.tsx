@@ -59,6 +59,9 @@ export function Header() {
   const conn = useConnection();
   return (
     <header className="app-header">
+      <a className="skip-link" href={window.location.hash || '#/'} onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
       <a className="brand" href="#/">
         <span className="logo" aria-hidden="true">◆</span> Aime Runtime
       </a>

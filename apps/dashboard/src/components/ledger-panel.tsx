@@ -4,6 +4,7 @@ import { effectAmount } from '@aime/core/views';
 import { api, describeError } from '../net/api-client.ts';
 import { formatClock } from '../lib/format.ts';
 import { formatMoney } from '../lib/money.ts';
+import { TaskLink } from './task-link.tsx';
 
 /** The side-effect ledger of a mission, read over REST (re-read when an `effect.recorded` event arrives). */
 export function useLedger(missionId: string) {
@@ -40,7 +41,7 @@ export function LedgerTable({ ledger, caption }: { ledger: LedgerResponse; capti
                   {e.taskId ? (
                     <span className="muted small">
                       {' '}
-                      · <a href={`#task-${e.taskId}`}>{e.taskId}</a>
+                      · <TaskLink id={e.taskId} />
                     </span>
                   ) : null}
                 </td>

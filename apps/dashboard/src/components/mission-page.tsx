@@ -21,6 +21,7 @@ import { ControlBar, InjectForm } from './controls.tsx';
 import { AttentionBar } from './attention-bar.tsx';
 import { LedgerPanel } from './ledger-panel.tsx';
 import { PlanChanges } from './plan-changes.tsx';
+import { NowLine } from './now-line.tsx';
 import { ProgressList } from './progress-list.tsx';
 import { ActorPanels } from './actor-panels.tsx';
 import { EventTimeline } from './event-timeline.tsx';
@@ -151,7 +152,7 @@ export function MissionPage({ id }: { id: string }) {
     );
   }
   return (
-    <main className="page mission-page">
+    <main className="page mission-page" id="main" tabIndex={-1}>
       <p className="crumbs">
         <a href="#/">← All missions</a>
       </p>
@@ -170,6 +171,7 @@ export function MissionPage({ id }: { id: string }) {
       {result && result.status !== 'succeeded' ? <FinalAnswer result={result} /> : null}
       <MissionHeader mission={mission} series={series} changes={changes} />
       <AttentionBar mission={mission} />
+      <NowLine mission={mission} actors={actors} events={events} />
       {mission.status === 'cancelled' ? <LedgerPanel mission={mission} /> : null}
       {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">

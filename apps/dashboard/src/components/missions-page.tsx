@@ -96,7 +96,7 @@ export function MissionsPage({ query }: { query: string }) {
   const params = useMemo(() => parseListParams(query), [query]);
   const phone = useMediaQuery('(max-width: 900px)');
   return (
-    <main className="page missions-page" id="main">
+    <main className="page missions-page" id="main" tabIndex={-1}>
       {phone ? (
         <>
           <MissionsList params={params} />

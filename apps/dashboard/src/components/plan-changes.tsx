@@ -3,14 +3,15 @@ import type { Event, Task } from '@aime/protocol';
 import { planHistory } from '@aime/core/views';
 import type { PlanChange } from '@aime/core/views';
 import { formatClock } from '../lib/format.ts';
+import { TaskLink as Link } from './task-link.tsx';
 
 const CAUSE_LABEL = { outside_event: 'outside event', report: 'report', operator: 'operator' } as const;
 
 function TaskLink({ id, titles }: { id: string; titles: ReadonlyMap<string, string> }) {
   return (
-    <a href={`#task-${id}`} className="task-link" title={titles.get(id) ?? id}>
+    <Link id={id} title={id}>
       {titles.get(id) ?? id}
-    </a>
+    </Link>
   );
 }
 

@@ -3,6 +3,7 @@ import type { Task } from '@aime/protocol';
 import { taskCounts } from '@aime/core/views';
 import { buildTaskTree } from '../lib/task-tree.ts';
 import { ProgressBar, RecoveringBadge, StatusBadge, TaskIcon } from './badges.tsx';
+import { TaskLink } from './task-link.tsx';
 
 function Reference({ r }: { r: string }) {
   if (/^https?:\/\//.test(r)) {
@@ -50,7 +51,7 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
       {task.reason ? <p className="task-reason small">{task.reason}</p> : null}
       {task.replacedBy ? (
         <p className="task-replaced small" data-testid="replaced-by" data-to={task.replacedBy}>
-          {task.stale ? <span className="badge status-blocked">stale result</span> : null} Replaced by <a href={`#task-${task.replacedBy}`}>{task.replacedBy}</a>
+          {task.stale ? <span className="badge status-blocked">stale result</span> : null} Replaced by <TaskLink id={task.replacedBy} />
           {task.stale ? ': what used this result was replaced, so its choice no longer holds' : ''}
         </p>
       ) : null}
