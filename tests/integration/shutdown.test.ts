@@ -6,9 +6,7 @@
  * checkpoint), the commander tells socket.io and SSE clients to reconnect, and every process
  * exits 0. A bad variable stops a start with one line naming it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { travelWorld } from '@aime/plugin-travel/sim';
@@ -16,53 +14,14 @@ import type { ClientToServerEvents, Event, Mission, ServerToClientEvents } from 
 import { startSimServer } from '@aime/sim';
 import { deleteKeys } from '@aime/testing';
 import { freePort } from '../helpers/redis-server.ts';
+import { killAll, launchMain, until, type MainProcess } from '../helpers/spawn-main.ts';
 import { REDIS_URL, REFERENCE_CONTEXT, REFERENCE_GOAL } from '../helpers/stack.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  await killAll();
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
-
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  return { child, out: () => out, err: () => err, exited };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await Promise.resolve(check()).catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Log lines (JSON) of a process that carry `msg`. */
-const logged = (p: Proc, msg: string): Array<Record<string, unknown>> =>
-  p
-    .out()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => typeof l.msg === 'string' && l.msg.includes(msg));
 
 describe('graceful shutdown of separate service processes', () => {
   it('drains each service on SIGTERM: an actor worker hands its job back, the commander tells clients to reconnect, the mission still succeeds', { timeout: 180_000 }, async () => {
@@ -84,12 +43,11 @@ describe('graceful shutdown of separate service processes', () => {
       AIME_SHUTDOWN_TIMEOUT_MS: '20000',
       LOG_LEVEL: 'info',
     };
-    const at = (p: string) => `${root}/${p}`;
-    let commander = launch(at('services/commander/src/main.ts'), env);
-    const factory = launch(at('services/actor-factory/src/main.ts'), env);
-    const actorA = launch(at('services/actors/src/main.ts'), env);
-    const actorB = launch(at('services/actors/src/main.ts'), env);
-    const workerIdOf = (p: Proc) => until('an actor worker running', () => logged(p, 'actor worker running')[0]?.workerId as string | undefined);
+    let commander = launchMain('services/commander/src/main.ts', env);
+    const factory = launchMain('services/actor-factory/src/main.ts', env);
+    const actorA = launchMain('services/actors/src/main.ts', env);
+    const actorB = launchMain('services/actors/src/main.ts', env);
+    const workerIdOf = (p: MainProcess) => until('an actor worker running', () => p.logged('actor worker running')[0]?.workerId as string | undefined);
     const [a, b] = await Promise.all([workerIdOf(actorA), workerIdOf(actorB)]);
     await until('the commander', async () => (await fetch(`${url}/healthz`)).ok || undefined);
     const api = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -124,8 +82,8 @@ describe('graceful shutdown of separate service processes', () => {
     await until('an actor mid-task on worker A', () => seen.find(midTask));
     actorA.child.kill('SIGTERM');
     expect(await actorA.exited).toBe(0);
-    expect(logged(actorA, 'drained')).toHaveLength(1);
-    const handedBack = logged(actorA, 'actor job handed back');
+    expect(actorA.logged('drained')).toHaveLength(1);
+    const handedBack = actorA.logged('actor job handed back');
     expect(handedBack.length).toBeGreaterThan(0);
     const moved = handedBack[0]!.actorId as string;
     // Not after its lock expired: at once, from its checkpoint, on the worker still running.
@@ -143,7 +101,7 @@ describe('graceful shutdown of separate service processes', () => {
     expect(disconnects[0]).toBe('transport close');
 
     // A new commander on the same port: the socket reconnects by itself and resumes after its last event.
-    commander = launch(at('services/commander/src/main.ts'), env);
+    commander = launchMain('services/commander/src/main.ts', env);
     const done = await until('the mission to finish', async () => {
       const m = await api<Mission>(`/v1/missions/${id}`);
       return ['succeeded', 'failed', 'cancelled'].includes(m.status) ? m : undefined;
@@ -160,7 +118,7 @@ describe('graceful shutdown of separate service processes', () => {
 
   it('refuses to start with a bad variable, in one line naming it', async () => {
     for (const entry of ['services/commander/src/main.ts', 'services/actor-factory/src/main.ts', 'services/actors/src/main.ts']) {
-      const p = launch(`${root}/${entry}`, { AIME_PORT: 'abc', AIME_ACTOR_LOCK_MS: '5' });
+      const p = launchMain(entry, { AIME_PORT: 'abc', AIME_ACTOR_LOCK_MS: '5' });
       expect(await p.exited).toBe(1);
       const lines = p.err().trim().split('\n');
       expect(lines).toHaveLength(1);

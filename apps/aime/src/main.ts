@@ -1,5 +1,6 @@
 import { dashboardUrlWithToken } from '@aime/commander';
 import { createLogger, EnvError, isConfigError, loadEnv, type LoadedEnv } from '@aime/service';
+import { startTelemetry } from '@aime/telemetry';
 import { StartupError } from './redis.ts';
 import { startAll } from './start.ts';
 
@@ -14,6 +15,9 @@ try {
 }
 const logger = createLogger({ level: env.values.LOG_LEVEL, service: 'aime' });
 if (env.unknown.length > 0) logger.warn({ variables: env.unknown }, 'unknown AIME_* variables are ignored (a typo? see docs/configuration.md)');
+const endpoint = env.values.OTEL_EXPORTER_OTLP_ENDPOINT;
+const telemetry = startTelemetry({ serviceName: env.values.OTEL_SERVICE_NAME ?? 'aime', ...(endpoint ? { endpoint } : {}) });
+if (telemetry.enabled) logger.info({ endpoint }, 'traces exported over OTLP/HTTP');
 try {
   const app = await startAll({ env, logger });
   const { planner, factory, actor, simulated } = app.models;
@@ -49,7 +53,9 @@ try {
         process.exit(1);
       }, timeoutMs).unref();
       const startedAt = Date.now();
-      void app.close().then(
+      // Spans still buffered are exported once the services have closed.
+      const drained = app.close().then(() => telemetry.shutdown());
+      drained.then(
         () => {
           logger.info({ ms: Date.now() - startedAt }, 'drained');
           process.exit(0);

@@ -1,6 +1,8 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
+import { context, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+import { ATTR, idAttributes, SPAN, tracer } from '@aime/telemetry';
 import { costOf, DEFAULT_PRICES, priceOf, type PriceTable } from './prices.ts';
 import type { ModelRole } from './roles.ts';
 
@@ -101,6 +103,9 @@ export class UsageRecorder extends BaseCallbackHandler {
   private readonly attribution: UsageAttribution;
   private readonly sink: UsageSink;
   private readonly prices: PriceTable;
+  /** The span of the work this recorder was made for (planner step, factory build, actor run): the parent of each call's span. */
+  private readonly parent: Context = context.active();
+  private readonly spans = new Map<string, Span>();
 
   /** @param prices @default DEFAULT_PRICES */
   constructor(attribution: UsageAttribution, sink: UsageSink, prices: PriceTable = DEFAULT_PRICES) {
@@ -111,21 +116,49 @@ export class UsageRecorder extends BaseCallbackHandler {
     this.awaitHandlers = true;
   }
 
+  /** One `chat <model>` span per call, with the GenAI semantic-convention attributes. */
+  override handleChatModelStart(_llm: unknown, _messages: unknown, runId: string): void {
+    const { role, model, missionId, taskId, actorId } = this.attribution;
+    const [system, name] = model.includes(':') ? [model.slice(0, model.indexOf(':')), model.slice(model.indexOf(':') + 1)] : [model, model];
+    const span = tracer().startSpan(
+      SPAN.chat(name),
+      { attributes: { [ATTR.genAiSystem]: system, [ATTR.genAiOperation]: 'chat', [ATTR.genAiRequestModel]: name, [ATTR.role]: role, ...idAttributes({ missionId, taskId, actorId }) } },
+      this.parent,
+    );
+    this.spans.set(runId, span);
+  }
+
+  private endSpan(runId: string | undefined, record: Pick<UsageRecord, 'promptTokens' | 'completionTokens' | 'costUsd' | 'error'>): void {
+    const span = runId ? this.spans.get(runId) : undefined;
+    if (!span) return;
+    this.spans.delete(runId!);
+    span.setAttributes({ [ATTR.genAiInputTokens]: record.promptTokens, [ATTR.genAiOutputTokens]: record.completionTokens, [ATTR.costUsd]: record.costUsd });
+    if (record.error) span.setStatus({ code: SpanStatusCode.ERROR, message: record.error });
+    span.end();
+  }
+
   /**
    * A call that failed for good (a 400 for an unsupported feature, a timeout, a 5xx after the
    * retries) is counted too, with no tokens: the mission shows every call it made.
    */
-  override async handleLLMError(err: Error): Promise<void> {
+  override async handleLLMError(err: Error, runId?: string): Promise<void> {
     // A call stopped on purpose (a cancelled mission) is not a failure of the model.
-    if (err.name === 'AbortError' || /^(Cancel|Abort)/.test(err.message)) return;
+    if (err.name === 'AbortError' || /^(Cancel|Abort)/.test(err.message)) {
+      this.endSpan(runId, { promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      return;
+    }
     const error = `${(err as { status?: number }).status ?? err.name}: ${err.message}`.replace(/\s+/g, ' ').slice(0, 200);
-    await this.sink({ ...this.attribution, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'price_table', error });
+    const record: UsageRecord = { ...this.attribution, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, reasoningTokens: 0, costUsd: 0, costSource: 'price_table', error };
+    this.endSpan(runId, record);
+    await this.sink(record);
   }
 
-  override async handleLLMEnd(output: LLMResult): Promise<void> {
+  override async handleLLMEnd(output: LLMResult, runId?: string): Promise<void> {
     const tokens = usageFromResult(output);
     const { providerCostUsd: _, ...counts } = tokens;
-    await this.sink({ ...this.attribution, ...counts, ...priceCall(this.attribution.model, tokens, this.prices) });
+    const record: UsageRecord = { ...this.attribution, ...counts, ...priceCall(this.attribution.model, tokens, this.prices) };
+    this.endSpan(runId, record);
+    await this.sink(record);
   }
 }
 

@@ -19,10 +19,20 @@ export const CAPABILITY_WAIT_REASON = 'waiting for a live worker';
 export const PlannerJob = z.object({ missionId: Id, reason: z.string().max(200).default('wake') });
 export type PlannerJob = z.infer<typeof PlannerJob>;
 
-export const FactoryJob = z.object({ missionId: Id, taskId: Id, attempt: z.number().int().positive() });
+/**
+ * W3C trace context of the span that enqueued a job (OpenTelemetry), so the work it starts in
+ * another process joins the mission's trace. Absent when tracing is off.
+ */
+export const TraceContext = z.object({
+  traceparent: z.string().regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/),
+  tracestate: z.string().max(512).optional(),
+});
+export type TraceContext = z.infer<typeof TraceContext>;
+
+export const FactoryJob = z.object({ missionId: Id, taskId: Id, attempt: z.number().int().positive(), trace: TraceContext.optional() });
 export type FactoryJob = z.infer<typeof FactoryJob>;
 
-export const ActorJob = z.object({ missionId: Id, taskId: Id, actorId: Id });
+export const ActorJob = z.object({ missionId: Id, taskId: Id, actorId: Id, trace: TraceContext.optional() });
 export type ActorJob = z.infer<typeof ActorJob>;
 
 /** An entry of a mission's planner inbox: what happened since the planner last looked. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startTelemetry } from '@aime/telemetry';
 import { createLogger } from './logger.ts';
 import { EnvError, loadEnv, type LoadedEnv } from './load-env.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './env-schema.ts';
@@ -82,7 +83,9 @@ export interface MainContext {
 /**
  * The edge of every service process: validates the environment once (a bad value exits 1
  * with one line naming the variable), creates the logger, warns of unknown `AIME_*`
- * variables, then {@link runService}s what `start` returns with the configured shutdown bound.
+ * variables, starts tracing (OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT`, when set), then
+ * {@link runService}s what `start` returns with the configured shutdown bound; spans still
+ * buffered are exported after the service closed.
  */
 export async function runMain(name: string, start: (ctx: MainContext) => Promise<Closable>, source: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
   let env: LoadedEnv;
@@ -95,5 +98,21 @@ export async function runMain(name: string, start: (ctx: MainContext) => Promise
   }
   const logger = createLogger({ level: env.values.LOG_LEVEL, service: name.replace(/\s+/g, '-') });
   if (env.unknown.length > 0) logger.warn({ variables: env.unknown }, 'unknown AIME_* variables are ignored (a typo? see docs/configuration.md)');
-  await runService(name, logger, () => start({ env, logger }), { shutdownTimeoutMs: env.values.AIME_SHUTDOWN_TIMEOUT_MS });
+  const endpoint = env.values.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const telemetry = startTelemetry({ serviceName: env.values.OTEL_SERVICE_NAME ?? `aime-${name}`, ...(endpoint ? { endpoint } : {}) });
+  if (telemetry.enabled) logger.info({ endpoint }, 'traces exported over OTLP/HTTP');
+  await runService(
+    name,
+    logger,
+    async () => {
+      const service = await start({ env, logger });
+      return {
+        close: async () => {
+          await service.close();
+          await telemetry.shutdown().catch((err: unknown) => logger.warn({ err }, 'exporting the last spans failed'));
+        },
+      };
+    },
+    { shutdownTimeoutMs: env.values.AIME_SHUTDOWN_TIMEOUT_MS },
+  );
 }

@@ -8,6 +8,7 @@ import { buildKnowledge } from './knowledge.ts';
 import { BUILTIN_TOOLS, OUTPUT_FORMAT, composeSystemPrompt, type ToolLine } from './prompt.ts';
 import { usageSink } from './usage-sink.ts';
 import { ACTOR_JOB_OPTIONS, actorIdOf, actorJobId } from '@aime/queues';
+import { traceCarrier } from '@aime/telemetry';
 
 /** The actor id of a task's attempt (the planner assigns the same at dispatch). */
 export { actorIdOf };
@@ -79,7 +80,8 @@ export async function buildSpec(deps: BuildSpecDeps, job: FactoryJob): Promise<B
     return { spawned: false, reason: `task is ${task.status} at attempt ${task.attempts}, not running attempt ${attempt}` };
   }
 
-  const actorJob: ActorJob = { missionId, taskId, actorId };
+  const trace = traceCarrier();
+  const actorJob: ActorJob = { missionId, taskId, actorId, ...(trace ? { trace } : {}) };
   const existing = await store.getActorSpec(missionId, actorId);
   if (existing) {
     // A retried factory job: the actor exists, only make sure its job is queued (same job id).

@@ -8,6 +8,7 @@ import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
 import { reportUnbuiltActor } from './failure.ts';
+import { ATTR, contextFromCarrier, idAttributes, inSpan, SPAN } from '@aime/telemetry';
 import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
@@ -89,7 +90,13 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const handle = async (job: Job): Promise<BuildSpecOutcome> => {
     const parsed = FactoryJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid factory job ${job.id}: ${parsed.error.message}`);
-    const outcome = await buildSpec({ store, models: opts.models, actorQueue, wake, logger, maxSteps }, parsed.data);
+    // Child of the planner step that dispatched the task (trace context in the job); the actor job it enqueues carries this span's.
+    const outcome = await inSpan(SPAN.factoryBuild, { parent: contextFromCarrier(parsed.data.trace, parsed.data.missionId), attributes: idAttributes(parsed.data) }, async (span) => {
+      const built = await buildSpec({ store, models: opts.models, actorQueue, wake, logger, maxSteps }, parsed.data);
+      span.setAttribute(ATTR.outcome, built.spawned ? 'spawned' : built.reason);
+      if (built.spawned) span.setAttribute(ATTR.actorId, built.spec.actorId);
+      return built;
+    });
     if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
     return outcome;
   };

@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
 import { bullQueueOptions, resolveRecovery, wakePlanner, wakePlannerLater, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
+import { ATTR, idAttributes, inSpan, missionContext, recordMissionSpan, SPAN, traceCarrier } from '@aime/telemetry';
 import type { MissionStore, RedisClient } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
@@ -48,7 +49,9 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     await wakePlanner(plannerQueue, missionId, reason);
   };
   const enqueueFactory = async (job: FactoryJob) => {
-    await factoryQueue.add('spawn', job, {
+    // The factory's span joins the trace as a child of the planner step enqueuing it (W3C context in the job).
+    const trace = job.trace ?? traceCarrier();
+    await factoryQueue.add('spawn', { ...job, ...(trace ? { trace } : {}) }, {
       jobId: jobKey(job.missionId, job.taskId, job.attempt),
       attempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
@@ -76,7 +79,9 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     async (job: Job) => {
       const { missionId } = PlannerJob.parse(job.data);
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await runPlannerStep(
+      // Every planner step is a child of the mission's root span (ids derived from the mission id).
+      const outcome = await inSpan(SPAN.plannerStep, { parent: missionContext(missionId), attributes: idAttributes({ missionId }) }, async (span) => {
+        const result = await runPlannerStep(
         {
           store,
           callModel: opts.callModel,
@@ -92,6 +97,13 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
         missionId,
         { finalAttempt },
       );
+        span.setAttribute(ATTR.outcome, result.kind);
+        return result;
+      });
+      if (outcome.kind === 'finished') {
+        const mission = await store.getMission(missionId).catch(() => null);
+        if (mission) recordMissionSpan(missionId, mission.createdAt, outcome.status, mission.goal);
+      }
       logger.debug({ missionId, outcome: outcome.kind }, 'planner step');
       return outcome.kind;
     },

@@ -1,0 +1,5 @@
+export { ATTR, SPAN, idAttributes } from './attributes.ts';
+export { contextFromCarrier, missionContext, missionSpanIds, traceCarrier, type TraceCarrier } from './context.ts';
+export { inSpan, recordMissionSpan, tracer } from './spans.ts';
+export { startTelemetry, type TelemetryHandle, type TelemetryOptions } from './start.ts';
+export { MissionIdGenerator } from './id-generator.ts';
