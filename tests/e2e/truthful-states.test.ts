@@ -69,11 +69,12 @@ describe('truthful states', () => {
       expect({ succeeded: m.progress?.succeeded, failed: m.progress?.failed, cancelled: m.progress?.cancelled, total: m.progress?.total }).toEqual({ succeeded: row.succeeded, failed: row.failed, cancelled: row.cancelled, total: row.total });
       await page.goto(`${stack.url}/`);
     }
-    const onPage = await pageProgress(page, cancelledId);
-    expect(onPage).toEqual(await (async () => {
+    // The mission page shows the same counts and words as the list row (issue 14's acceptance line), for both.
+    for (const id of [failedId, cancelledId]) {
+      const onPage = await pageProgress(page, id);
       await page.goto(`${stack.url}/`);
-      return rowProgress(page, cancelledId);
-    })());
+      expect(onPage).toEqual(await rowProgress(page, id));
+    }
     // The failure reason is in the failed mission's row.
     await expect.poll(() => page.locator(`[data-testid="mission-row"][data-mission-id="${failedId}"] [data-testid="mission-error"]`).textContent()).toMatch(/budget|token/i);
   });
