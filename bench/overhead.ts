@@ -23,6 +23,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     const overheads: number[] = [];
     const cycles: number[] = [];
     const modelShares: number[] = [];
+    /** Where a subtask's time goes, between the events it leaves (model time included where a phase calls the sim). */
+    const phases: Record<'factory' | 'actorStart' | 'actorWork' | 'toPlanner', number[]> = { factory: [], actorStart: [], actorWork: [], toPlanner: [] };
     for (let m = 0; m <= MEASURED_MISSIONS; m++) {
       timings.length = 0;
       const id = await stack.submit({ goal: `bench: ${TASKS} sequential tasks, 1 tool call each` });
@@ -39,6 +41,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         if (start === undefined || hands === undefined) throw new Error(`no dispatch or planner hand-over for ${tid}`);
         const model = timings.filter((t) => t.policy !== 'planner' && taskIdIn(t.req.messages.map((x) => x.content).join('\n')) === tid).reduce((a, t) => a + t.ms, 0);
         overheads.push(hands - start - model);
+        const at = (type: string) => Date.parse(events.find((e) => e.type === type && e.taskId === tid)?.ts ?? '');
+        const [spawned, firstStep, reported] = [at('actor.spawned'), at('actor.step'), at('actor.reported')];
+        phases.factory.push(spawned - start);
+        phases.actorStart.push(firstStep - spawned);
+        phases.actorWork.push(reported - firstStep);
+        phases.toPlanner.push(hands - reported);
         modelShares.push(model);
         const next = dispatched.get(`t${String(i + 1).padStart(2, '0')}`);
         if (next !== undefined) cycles.push(next - start);
@@ -51,6 +59,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       overheadMs: overhead,
       modelMsPerSubtask: summarize(modelShares),
       dispatchToNextDispatchMs: summarize(cycles),
+      phasesMs: {
+        'dispatched → actor.spawned (factory job, spec, one model call)': summarize(phases.factory),
+        'actor.spawned → first actor.step (actor job, first model call)': summarize(phases.actorStart),
+        'first actor.step → actor.reported (tool call, second model call, report)': summarize(phases.actorWork),
+        'actor.reported → planner model request (wake-up, lock, reads, prompt)': summarize(phases.toPlanner),
+      },
       baselineRoundTripMs: ctx.baseline.roundTripMs,
       ratioToBullmqRoundTrip: ratio,
       target: 'p50 ≤ 10 ms and ≤ 8× the BullMQ round trip',
@@ -66,6 +80,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         ['ratio (target ≤ 8×, p50 ≤ 10 ms)', `${ratio}×`],
         ['model time per subtask (sim side) p50', ms(summarize(modelShares).p50)],
         ['dispatch → next dispatch p50 (whole cycle)', ms(summarize(cycles).p50)],
+        ['phases p50: factory / actor start / actor work / to planner', [phases.factory, phases.actorStart, phases.actorWork, phases.toPlanner].map((x) => ms(summarize(x).p50)).join(' / ')],
       ],
     };
   } finally {
