@@ -114,6 +114,8 @@ export function resolveApproval(approval: Approval, decision: ApprovalDecision, 
     ...approval,
     status: decision.decision === 'approve' ? 'approved' : 'rejected',
     resolvedAt: decision.resolvedAt ?? now().toISOString(),
+    // Who decided (the API principal, or `planner`), kept on the record as well as on the marker.
+    decidedBy: decision.by.slice(0, 200),
     ...(decision.note === undefined ? {} : { note: decision.note }),
   };
 }

@@ -37,7 +37,7 @@ describe('approval decisions in the Redis store', () => {
     await f.redis.del(keys.events(id));
     await f.redis.rename(aside, keys.events(id));
     const claimed = await f.store.claimApprovalDecision(pending(id), { decision: 'approve', by: 'op', note: 'fine' });
-    expect(claimed?.approval).toMatchObject({ id: 'ap1', status: 'approved', note: 'fine', resolvedAt: expect.any(String) });
+    expect(claimed?.approval).toMatchObject({ id: 'ap1', status: 'approved', note: 'fine', decidedBy: 'op', resolvedAt: expect.any(String) });
     expect(await f.store.getApprovalDecision(id, 'ap1')).toEqual({ decision: 'approve', by: 'op', note: 'fine', resolvedAt: claimed?.approval.resolvedAt });
     expect(await f.store.getApproval('ap1')).toEqual(claimed?.approval);
     expect(resolvedEvents(await f.store.readEvents(id))).toEqual([claimed?.event]);
@@ -56,6 +56,9 @@ describe('approval decisions in the Redis store', () => {
     const won = winners[0]!;
     const marker = await f.store.getApprovalDecision(id, 'ap1');
     expect(marker?.by).toBe(`op${claims.indexOf(won)}`);
+    // The decided record and its event name the same decider as the marker.
+    expect(won.approval.decidedBy).toBe(marker?.by);
+    expect((await f.store.getApproval('ap1'))?.decidedBy).toBe(marker?.by);
     expect((await f.store.getApproval('ap1'))?.status).toBe(marker?.decision === 'approve' ? 'approved' : 'rejected');
     expect(resolvedEvents(await f.store.readEvents(id)).map((e) => e.id)).toEqual([won.event.id]);
   });

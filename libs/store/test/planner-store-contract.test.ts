@@ -240,6 +240,8 @@ describe.each(factories)('the planner store contract (%s)', (_name, open) => {
     expect(won).toHaveLength(1);
     const { approval: decided, event } = won[0]!;
     expect(event).toMatchObject({ type: 'approval.resolved', taskId: 't1', actorId: 't1.1', data: { approval: decided } });
+    // Who decided is on the record: the winner's `by`.
+    expect(decided).toMatchObject(decided.status === 'rejected' ? { decidedBy: 'op1', note: 'too dear' } : { decidedBy: 'op2' });
     expect(await s.getApproval('ap1')).toEqual(decided);
     expect(await s.getApprovalDecision(id, 'ap1')).toMatchObject({ decision: decided.status === 'approved' ? 'approve' : 'reject', resolvedAt: decided.resolvedAt });
     expect(await s.getApprovalDecision(id, 'ap2')).toBeNull();
