@@ -23,13 +23,8 @@ export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** Statuses that never change again. */
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['succeeded', 'skipped', 'cancelled'];
-
-/** Whether a task status is terminal (succeeded, skipped or cancelled). */
-export function isTerminalTaskStatus(s: TaskStatus): boolean {
-  return TERMINAL_TASK_STATUSES.includes(s);
-}
+// The status groups live in the protocol, with every other package's; re-exported for the core's callers.
+export { isTerminalTaskStatus, TERMINAL_TASK_STATUSES } from '@aime/protocol';
 
 /** Whether a dependency in this status lets its dependents start (succeeded or skipped). */
 export function satisfiesDependency(s: TaskStatus): boolean {

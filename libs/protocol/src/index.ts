@@ -1,4 +1,6 @@
 export * from './mission.ts';
+export * from './status.ts';
+export * from './format.ts';
 export * from './tools.ts';
 export * from './planner.ts';
 export * from './events.ts';

@@ -8,10 +8,6 @@ export const MissionStatus = z
   .enum(['queued', 'planning', 'running', 'paused', 'awaiting_approval', 'succeeded', 'failed', 'cancelled'])
   .describe('Where a mission is: it ends in succeeded, failed or cancelled, or waits visibly for a human (paused, awaiting_approval).');
 export type MissionStatus = z.infer<typeof MissionStatus>;
-export const TERMINAL_MISSION_STATUSES: readonly MissionStatus[] = ['succeeded', 'failed', 'cancelled'];
-export function isTerminalMissionStatus(s: MissionStatus): boolean {
-  return TERMINAL_MISSION_STATUSES.includes(s);
-}
 
 export const TaskStatus = z
   .enum(['pending', 'ready', 'running', 'blocked', 'succeeded', 'failed', 'cancelled', 'skipped'])
