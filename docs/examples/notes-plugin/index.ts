@@ -7,7 +7,8 @@ import { defineBundle, definePlugin, defineTool } from '@aime/plugin-sdk';
  * tools and hooks through the closure, with no module-level variables.
  */
 export default definePlugin((config, ctx) => {
-  const redis = new Redis(ctx.redisUrl);
+  // connectRedis follows the runtime onto a Redis Cluster (AIME_REDIS_CLUSTER=1); a context built by hand has only the URL.
+  const redis = ctx.connectRedis?.() ?? new Redis(ctx.redisUrl);
   const maxNotes = typeof config.maxNotes === 'number' ? config.maxNotes : 20;
 
   const addNote = defineTool({
