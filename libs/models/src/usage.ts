@@ -2,7 +2,7 @@ import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
 import type { LLMResult } from '@langchain/core/outputs';
 import { context, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
-import { ATTR, idAttributes, SPAN, tracer } from '@aime/telemetry';
+import { ATTR, idAttributes, runtimeMetrics, SPAN, tracer } from '@aime/telemetry';
 import { costOf, DEFAULT_PRICES, priceOf, type PriceTable } from './prices.ts';
 import type { ModelRole } from './roles.ts';
 
@@ -128,7 +128,15 @@ export class UsageRecorder extends BaseCallbackHandler {
     this.spans.set(runId, span);
   }
 
-  private endSpan(runId: string | undefined, record: Pick<UsageRecord, 'promptTokens' | 'completionTokens' | 'costUsd' | 'error'>): void {
+  private endSpan(runId: string | undefined, record: Pick<UsageRecord, 'promptTokens' | 'completionTokens' | 'costUsd' | 'error'>, count = true): void {
+    if (count) {
+      const m = runtimeMetrics();
+      const labels = { role: this.attribution.role, model: this.attribution.model };
+      m.modelCalls.inc({ ...labels, status: record.error ? 'error' : 'ok' });
+      m.modelTokens.inc({ ...labels, kind: 'input' }, record.promptTokens);
+      m.modelTokens.inc({ ...labels, kind: 'output' }, record.completionTokens);
+      m.modelCost.inc(labels, record.costUsd);
+    }
     const span = runId ? this.spans.get(runId) : undefined;
     if (!span) return;
     this.spans.delete(runId!);
@@ -144,7 +152,7 @@ export class UsageRecorder extends BaseCallbackHandler {
   override async handleLLMError(err: Error, runId?: string): Promise<void> {
     // A call stopped on purpose (a cancelled mission) is not a failure of the model.
     if (err.name === 'AbortError' || /^(Cancel|Abort)/.test(err.message)) {
-      this.endSpan(runId, { promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      this.endSpan(runId, { promptTokens: 0, completionTokens: 0, costUsd: 0 }, false);
       return;
     }
     const error = `${(err as { status?: number }).status ?? err.name}: ${err.message}`.replace(/\s+/g, ' ').slice(0, 200);

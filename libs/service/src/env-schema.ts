@@ -92,6 +92,8 @@ export const ENV_SHAPE = {
 
   // Telemetry
   OTEL_EXPORTER_OTLP_ENDPOINT: url({ ...g('telemetry'), protocols: ['http:', 'https:'], describe: 'OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are sent to `<endpoint>/v1/traces`. Unset: no trace leaves the process.' }),
+  AIME_METRICS_PORT: int({ ...g('telemetry'), min: 0, max: 65_535, describe: 'A worker process (actors, factory) serves Prometheus GET /metrics on this port. Unset: none (the commander serves its metrics on the API port, /metrics).' }),
+  AIME_METRICS_HOST: text({ ...g('telemetry'), default: '127.0.0.1', allowed: 'a host name or IP address', describe: 'Address of the AIME_METRICS_PORT server; 0.0.0.0 in a container.' }),
   OTEL_SERVICE_NAME: text({ ...g('telemetry'), allowed: 'text', describe: 'service.name of the spans. Default: aime-<service> (aime-commander, aime-actors…).' }),
 
   // Clients (the CLI, the eval harness)

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import { startTelemetry } from '@aime/telemetry';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { runtimeMetrics, startMetricsServer, startTelemetry } from '@aime/telemetry';
+import { errorMessage } from '@aime/protocol';
 import { createLogger } from './logger.ts';
 import { EnvError, loadEnv, type LoadedEnv } from './load-env.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './env-schema.ts';
@@ -39,7 +41,7 @@ export async function runService(name: string, logger: Logger, start: () => Prom
     service = await start();
   } catch (err) {
     if (isConfigError(err)) process.stderr.write(`${name}: ${(err as Error).message}\n`);
-    else log.error({ err: { message: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown }).code } }, `${name} failed to start`);
+    else log.error({ err: { message: errorMessage(err), code: (err as { code?: unknown }).code } }, `${name} failed to start`);
     process.exit(1);
   }
   const timeoutMs = opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
@@ -106,9 +108,18 @@ export async function runMain(name: string, start: (ctx: MainContext) => Promise
     logger,
     async () => {
       const service = await start({ env, logger });
+      // A worker has no API: its metrics get a port of their own when asked for.
+      let metrics: { url: string; close(): Promise<void> } | undefined;
+      if (env.values.AIME_METRICS_PORT !== undefined) {
+        const defaults = new Registry();
+        collectDefaultMetrics({ register: defaults });
+        metrics = await startMetricsServer(env.values.AIME_METRICS_PORT, env.values.AIME_METRICS_HOST, [defaults, runtimeMetrics().registry]);
+        logger.info({ url: metrics.url }, 'metrics served');
+      }
       return {
         close: async () => {
           await service.close();
+          await metrics?.close();
           await telemetry.shutdown().catch((err: unknown) => logger.warn({ err }, 'exporting the last spans failed'));
         },
       };

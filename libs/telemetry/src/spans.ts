@@ -37,3 +37,8 @@ export function recordMissionSpan(missionId: string, createdAt: string, status: 
   if (status !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: `mission ${status}` });
   span.end();
 }
+
+/** Marks a span as failed with a short reason (a tool that failed without throwing). */
+export function failSpan(span: Span, message: string): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: message.slice(0, 200) });
+}

@@ -8,7 +8,7 @@ import { buildSpec, type BuildSpecOutcome } from './build-spec.ts';
 import { startCapabilityWatch } from './capability-watch.ts';
 import { FactoryError } from './errors.ts';
 import { reportUnbuiltActor } from './failure.ts';
-import { ATTR, contextFromCarrier, idAttributes, inSpan, SPAN } from '@aime/telemetry';
+import { ATTR, contextFromCarrier, idAttributes, inSpan, jobWaitSeconds, runtimeMetrics, secondsSince, SPAN } from '@aime/telemetry';
 import { createLogger, type ServiceState } from '@aime/service';
 
 /** Lifecycle of a long-running service. */
@@ -90,13 +90,20 @@ export async function startActorFactory(opts: ActorFactoryOptions): Promise<Acto
   const handle = async (job: Job): Promise<BuildSpecOutcome> => {
     const parsed = FactoryJob.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid factory job ${job.id}: ${parsed.error.message}`);
+    const metrics = runtimeMetrics();
+    metrics.queueWait.observe({ queue: QUEUES.factory }, jobWaitSeconds(job));
+    const startedAt = Date.now();
     // Child of the planner step that dispatched the task (trace context in the job); the actor job it enqueues carries this span's.
     const outcome = await inSpan(SPAN.factoryBuild, { parent: contextFromCarrier(parsed.data.trace, parsed.data.missionId), attributes: idAttributes(parsed.data) }, async (span) => {
       const built = await buildSpec({ store, models: opts.models, actorQueue, wake, logger, maxSteps }, parsed.data);
       span.setAttribute(ATTR.outcome, built.spawned ? 'spawned' : built.reason);
       if (built.spawned) span.setAttribute(ATTR.actorId, built.spec.actorId);
       return built;
+    }).catch((err: unknown) => {
+      metrics.factoryBuild.observe({ outcome: 'error' }, secondsSince(startedAt));
+      throw err;
     });
+    metrics.factoryBuild.observe({ outcome: outcome.spawned ? 'spawned' : outcome.blocked ? 'blocked' : 'skipped' }, secondsSince(startedAt));
     if (!outcome.spawned) logger.debug({ ...parsed.data, reason: outcome.reason }, 'factory job skipped');
     return outcome;
   };

@@ -5,7 +5,7 @@ import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, 
 import { checkToolCall, inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
 import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type ActorStore, type PendingStep } from '@aime/store';
-import { ATTR, idAttributes, inSpan, SPAN } from '@aime/telemetry';
+import { ATTR, failSpan, idAttributes, inSpan, runtimeMetrics, secondsSince, SPAN } from '@aime/telemetry';
 import { approvalGate } from './approvals.ts';
 import { estimateCall, recordEffects } from './effects.ts';
 import { reportAfterRejections } from './rejection.ts';
@@ -249,7 +249,15 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
           if (!check.ok) observation = observationOf(check.result);
           else if (gate?.kind === 'rejected') observation = gate.observation;
           else {
-            const result = await inSpan(SPAN.tool(call.name), { attributes: { [ATTR.genAiToolName]: call.name, ...idAttributes(ids) } }, () => runTool(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args))));
+            const result = await inSpan(SPAN.tool(call.name), { attributes: { [ATTR.genAiToolName]: call.name, ...idAttributes(ids) } }, async (span) => {
+              const startedAt = Date.now();
+              const r = await runTool(tool, call.args, toolContext(ctxBase, step, i, callDigest(call.name, call.args)));
+              const metrics = runtimeMetrics();
+              metrics.toolCalls.inc({ tool: call.name, status: r.ok ? 'ok' : 'error' });
+              metrics.toolDuration.observe({ tool: call.name }, secondsSince(startedAt));
+              if (!r.ok) failSpan(span, r.error.code);
+              return r;
+            });
             if (watch.signal.aborted) return 'cancelled';
             observation = observationOf(result);
             // Bookings, payments...: what the result declares goes into the mission's side-effect ledger.

@@ -4,7 +4,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, isPluginFactory, pluginKeys, startMissionEndHooks, type BundleDefinition, type PluginDefinition, type PluginModule } from '@aime/plugin-sdk';
-import { ATTR, contextFromCarrier, idAttributes, inSpan, SPAN } from '@aime/telemetry';
+import { ATTR, contextFromCarrier, idAttributes, inSpan, jobWaitSeconds, runtimeMetrics, secondsSince, SPAN } from '@aime/telemetry';
 import { ActorJob, QUEUES } from '@aime/protocol';
 import { capabilityQueue, createMissionStore, createRedis, type CreateRedisOptions, type MissionStore, type RedisClient, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
@@ -228,12 +228,19 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     // Best effort: a lease not written only delays the `recovering` view, never the work.
     await beat(data).catch(() => undefined);
     try {
+      const metrics = runtimeMetrics();
+      metrics.queueWait.observe({ queue: job.queueName }, jobWaitSeconds(job));
+      const startedAt = Date.now();
       // One span per run of the actor, child of the factory build that spawned it (trace context in the job).
       const outcome = await inSpan(SPAN.actor, { parent: contextFromCarrier(data.trace, data.missionId), attributes: { ...idAttributes(data), 'aime.worker.id': workerId } }, async (span) => {
         const result = await runActor({ store, models: opts.models, planner, bundles, logger, pollMs, workerId, maxObservationChars, historyTokens, drain: drain.signal, ...(opts.hooks ? { hooks: opts.hooks } : {}) }, data);
         span.setAttribute(ATTR.outcome, result);
         return result;
+      }).catch((err: unknown) => {
+        metrics.actorRun.observe({ outcome: 'error' }, secondsSince(startedAt));
+        throw err;
       });
+      metrics.actorRun.observe({ outcome }, secondsSince(startedAt));
       if (outcome === 'handed_back') {
         // Back to the queue at once (no attempt used), for a worker that is not shutting down.
         await job.moveToWait(token);

@@ -12,6 +12,7 @@ import { createAuth, generateOperatorToken } from './api/auth.ts';
 import { createWebGuard } from './api/web-guard.ts';
 import { attachGateway, type GatewayHandle } from './gateway/index.ts';
 import { configureStreamLimits, type StreamLimits } from './gateway/stream-limits.ts';
+import { registerFleetMetrics } from './fleet-metrics.ts';
 import { langchainPlannerModel } from './planner/model.ts';
 import { startPlannerWorker } from './planner/worker.ts';
 import type { ReconcilerOptions } from './planner/reconciler.ts';
@@ -149,6 +150,9 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     const apiRedis = createRedis(target, { maxRetriesPerRequest: 2 });
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
+    // The runtime's instruments of this process and the fleet gauges (missions, queues, approvals, sockets) on the same /metrics.
+    let socketClients = (): number => 0;
+    const closeFleetMetrics = registerFleetMetrics(metrics, { store, connection, bullPrefix: `${prefix}bull`, socketClients: () => socketClients() });
     const app = await buildApi({
       store,
       redis: apiRedis,
@@ -169,6 +173,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
     });
     const gateway = attachGateway(app.server, { store, auth, web, logger });
     gatewayHandle = gateway;
+    socketClients = () => gateway.io.engine.clientsCount;
     const address = await app.listen({ host, port: opts.port ?? 7400 });
     url = address.replace('[::1]', '127.0.0.1');
     // The token itself is never logged: only the start banner prints it, once.
@@ -179,6 +184,7 @@ export async function startCommander(opts: CommanderOptions): Promise<CommanderH
       await gateway.close();
       await app.close();
       await apiRedis.quit().catch(() => apiRedis.disconnect());
+      await closeFleetMetrics();
     };
   }
   state = 'running';

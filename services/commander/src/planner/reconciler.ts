@@ -4,6 +4,7 @@ import type { ActorJob, Approval, FactoryJob, MissionStatus, Task, TaskGraph } f
 import { submitReport } from '@aime/queues';
 import type { MissionStore } from '@aime/store';
 import type { Logger } from 'pino';
+import { runtimeMetrics } from '@aime/telemetry';
 import { applyDecision, holdsUp, resumeQueue, syncApprovalStatus } from './approvals.ts';
 import { taskLiveness, type LiveWorkQueues, type PassSnapshot } from './live-work.ts';
 
@@ -96,6 +97,7 @@ export function createReconciler(deps: ReconcilerDeps, opts: ReconcilerOptions =
 
   const record = async (ctx: PassContext, r: Repair, data: Record<string, unknown>): Promise<void> => {
     ctx.repairs.push(r);
+    runtimeMetrics().reconcilerRepairs.inc({ kind: r.kind });
     deps.logger.warn({ ...r, ...data }, 'reconciled');
     await store.appendEvent(r.missionId, {
       type: 'warning',

@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { PlannerJob, QUEUES, type ActorJob, type FactoryJob } from '@aime/protocol';
 import { bullQueueOptions, resolveRecovery, wakePlanner, wakePlannerLater, workerRecoveryOptions, type RecoverySettings } from '@aime/queues';
-import { ATTR, idAttributes, inSpan, missionContext, recordMissionSpan, SPAN, traceCarrier } from '@aime/telemetry';
+import { ATTR, idAttributes, inSpan, jobWaitSeconds, missionContext, recordMissionSpan, runtimeMetrics, secondsSince, SPAN, traceCarrier } from '@aime/telemetry';
 import type { MissionStore, RedisClient } from '@aime/store';
 import type { Logger } from 'pino';
 import { RESUME_JOB_OPTIONS, resumeJobId, resumeQueue } from './approvals.ts';
@@ -79,6 +79,9 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
     async (job: Job) => {
       const { missionId } = PlannerJob.parse(job.data);
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const metrics = runtimeMetrics();
+      metrics.queueWait.observe({ queue: QUEUES.planner }, jobWaitSeconds(job));
+      const startedAt = Date.now();
       // Every planner step is a child of the mission's root span (ids derived from the mission id).
       const outcome = await inSpan(SPAN.plannerStep, { parent: missionContext(missionId), attributes: idAttributes({ missionId }) }, async (span) => {
         const result = await runPlannerStep(
@@ -99,7 +102,11 @@ export function startPlannerWorker(opts: PlannerWorkerOptions): PlannerWorkerHan
       );
         span.setAttribute(ATTR.outcome, result.kind);
         return result;
+      }).catch((err: unknown) => {
+        metrics.plannerStep.observe({ outcome: 'error' }, secondsSince(startedAt));
+        throw err;
       });
+      metrics.plannerStep.observe({ outcome: outcome.kind }, secondsSince(startedAt));
       if (outcome.kind === 'finished') {
         const mission = await store.getMission(missionId).catch(() => null);
         if (mission) recordMissionSpan(missionId, mission.createdAt, outcome.status, mission.goal);
