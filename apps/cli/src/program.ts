@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AimeError } from '@aime/client';
+import { errorMessage } from '@aime/protocol';
 import { registerMissionCommands, registerOperatorCommands } from './commands.ts';
 import type { Io } from './io.ts';
 import { localTokenPath } from './local-token.ts';
@@ -32,7 +33,7 @@ export function describeError(err: unknown, target: Target | undefined): { code:
     if (err.code === 'forbidden') return { code: err.code, message: `${err.message} (forbidden: an operator key is needed)` };
     return { code: err.code, message: `${err.message} (${err.code})` };
   }
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  return { code: 'internal', message: errorMessage(err) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   Approval,
   CreateMissionResponse,
+  errorMessage,
   ExternalEventResponse,
   isTerminalMissionStatus,
   ListApprovalInboxResponse,
@@ -119,7 +120,7 @@ export class AimeClient {
     try {
       return page.items.map(parseEvent);
     } catch (err) {
-      throw new AimeError(CLIENT_ERROR_CODES.badResponse, `an event of mission ${id} is not valid: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, 200);
+      throw new AimeError(CLIENT_ERROR_CODES.badResponse, `an event of mission ${id} is not valid: ${errorMessage(err).slice(0, 200)}`, 200);
     }
   }
 

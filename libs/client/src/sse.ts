@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { compareEventIds, parseEvent, type Event } from '@aime/protocol';
+import { compareEventIds, errorMessage, parseEvent, type Event } from '@aime/protocol';
 import { AimeError, CLIENT_ERROR_CODES, isAbort } from './errors.ts';
 import { errorFromResponse, headersFor, networkError, sleep, type Transport } from './http.ts';
 
@@ -34,7 +34,7 @@ function toEvent(message: EventSourceMessage): Event {
   try {
     return parseEvent(JSON.parse(message.data));
   } catch (err) {
-    throw new AimeError(CLIENT_ERROR_CODES.badResponse, `an event of the stream is not a valid Event: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, 200);
+    throw new AimeError(CLIENT_ERROR_CODES.badResponse, `an event of the stream is not a valid Event: ${errorMessage(err).slice(0, 200)}`, 200);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_TOOL_TIMEOUT_MS, definePlugin, PluginError, ToolError, type PluginDefinition, type ToolDefinition, type ToolLogger } from '@aime/plugin-sdk';
+import { errorMessage } from '@aime/protocol';
 import { describeServer, McpServerConfig } from './config.ts';
 import { toolOutput } from './content.ts';
 import { openTransport } from './transport.ts';
@@ -23,8 +24,6 @@ const MAX_DESCRIPTION_CHARS = 1_000;
 const CLIENT_INFO = { name: 'aime-runtime', version: '0.1.0' };
 
 const silent: ToolLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 interface Connection {
   client: Client;
@@ -64,7 +63,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
     } catch (err) {
       await client.close().catch(() => undefined);
       const stderr = opened.stderrTail();
-      throw new PluginError('mcp_start_failed', `${where} failed to start: ${messageOf(err)}${stderr ? `\nserver stderr:\n${stderr}` : ''}`);
+      throw new PluginError('mcp_start_failed', `${where} failed to start: ${errorMessage(err)}${stderr ? `\nserver stderr:\n${stderr}` : ''}`);
     }
     client.onclose = () => {
       if (!closed) {
@@ -81,7 +80,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
     tools = await listAllTools(current.client, startTimeoutMs);
   } catch (err) {
     await current.client.close().catch(() => undefined);
-    throw new PluginError('mcp_start_failed', `${where} connected but listing its tools failed: ${messageOf(err)}`);
+    throw new PluginError('mcp_start_failed', `${where} connected but listing its tools failed: ${errorMessage(err)}`);
   }
   if (tools.length === 0) {
     await current.client.close().catch(() => undefined);
@@ -111,7 +110,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
     try {
       conn = await live();
     } catch (err) {
-      throw new ToolError('mcp_unavailable', `${where} is not reachable: ${messageOf(err)}`, { retryable: true });
+      throw new ToolError('mcp_unavailable', `${where} is not reachable: ${errorMessage(err)}`, { retryable: true });
     }
     let result: unknown;
     try {
@@ -120,7 +119,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
     } catch (err) {
       if (signal.aborted) throw err;
       if (err instanceof McpError) throw new ToolError('mcp_error', `${name} (MCP server ${config.name}): ${err.message}`);
-      throw new ToolError('mcp_unavailable', `${name} (MCP server ${config.name}) could not be called: ${messageOf(err)}`, { retryable: true });
+      throw new ToolError('mcp_unavailable', `${name} (MCP server ${config.name}) could not be called: ${errorMessage(err)}`, { retryable: true });
     }
     return toolOutput(name, result);
   };

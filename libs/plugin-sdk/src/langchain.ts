@@ -1,5 +1,6 @@
 import { toJsonSchema, Validator } from '@langchain/core/utils/json_schema';
 import { z } from 'zod';
+import { errorMessage } from '@aime/protocol';
 import { defineBundle, defineTool } from './define.ts';
 import { PluginError, ToolError } from './errors.ts';
 import type { ApprovalPredicate, BundleDefinition, ToolDefinition, ToolSideEffects } from './types.ts';
@@ -151,7 +152,7 @@ export function fromLangChainTool(lcTool: LangChainToolLike, opts: LangChainTool
         return outputOf(out);
       } catch (err) {
         if (err instanceof ToolError) throw err;
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         throw new ToolError('langchain_tool_failed', `${name} failed: ${message}`, { cause: err });
       }
     },

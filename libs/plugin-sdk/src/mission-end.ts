@@ -1,3 +1,4 @@
+import { errorMessage } from '@aime/protocol';
 import { pluginKeys } from './plugin-keys.ts';
 import type { PluginDefinition, ToolLogger } from './types.ts';
 
@@ -44,7 +45,7 @@ export function startMissionEndHooks(opts: MissionEndHooksOptions): MissionEndHo
         if (!(await opts.claim(keys.missionKey(missionId, 'mission-end'), MISSION_END_CLAIM_MS))) continue;
         await plugin.onMissionEnd!({ missionId, keys });
       } catch (err) {
-        opts.logger.warn('onMissionEnd failed', { plugin: plugin.name, missionId, err: err instanceof Error ? err.message : String(err) });
+        opts.logger.warn('onMissionEnd failed', { plugin: plugin.name, missionId, err: errorMessage(err) });
       }
     }
   };
@@ -58,7 +59,7 @@ export function startMissionEndHooks(opts: MissionEndHooksOptions): MissionEndHo
         for (const id of next.missionIds) await runHooks(id);
       } catch (err) {
         if (ac.signal.aborted) break;
-        opts.logger.warn('waiting for ended missions failed; retrying', { err: err instanceof Error ? err.message : String(err) });
+        opts.logger.warn('waiting for ended missions failed; retrying', { err: errorMessage(err) });
         await sleep(opts.retryMs ?? 1_000);
       }
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@aime/protocol';
 import { PluginError, ToolError } from './errors.ts';
 import { formatIssues } from './format-issues.ts';
 import type { ToolContext, ToolDefinition, ToolResult } from './types.ts';
@@ -35,7 +36,7 @@ function thrownResult(tool: ToolDefinition, err: unknown): Failure {
   // A worker tool's deadline is kept by its thread pool, which reports it as a ToolError.
   if (err instanceof ToolError && err.code === 'timeout' && keepsOwnDeadline(tool.run)) return failure('timeout', err.message, { retryable: err.retryable });
   if (err instanceof ToolError) return failure('tool_failed', err.message, { retryable: err.retryable, toolCode: err.code });
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return failure('tool_failed', `${tool.name} failed: ${detail}`);
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@aime/protocol';
 import { fallbackPolicy } from './fallback-policy.ts';
 import { toolCallsSoFar, type WireAnswer } from './completion.ts';
 import type { SimAnswer, SimPolicy, SimRequest } from './policy.ts';
@@ -16,7 +17,7 @@ export function decide(req: SimRequest, policies: readonly SimPolicy[]): { polic
     name = policy.name;
     return { policy: policy.name, answer: policy.answer(req) };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     throw new Error(`sim policy '${name}' threw: ${message}`, { cause: err });
   }
 }

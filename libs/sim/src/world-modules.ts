@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage } from '@aime/protocol';
 import { SimOptionsError } from './errors.ts';
 import { registerWorld, type SimWorld } from './world.ts';
 
@@ -24,7 +25,7 @@ export async function loadWorldModules(specs: readonly string[], cwd = process.c
     try {
       mod = (await import(target)) as typeof mod;
     } catch (err) {
-      throw new SimOptionsError(`cannot load the sim world module '${spec}': ${err instanceof Error ? err.message : String(err)}`);
+      throw new SimOptionsError(`cannot load the sim world module '${spec}': ${errorMessage(err)}`);
     }
     const worlds = Array.isArray(mod.simWorlds) ? (mod.simWorlds as unknown[]) : mod.simWorld !== undefined ? [mod.simWorld] : [];
     if (worlds.length === 0 || !worlds.every(isWorld)) throw new SimOptionsError(`the module '${spec}' exports no sim world (expected simWorlds: SimWorld[] or simWorld: SimWorld)`);

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA_VERSION, InboxItem, MissionStatus, parseEvent, redact } from '@aime/protocol';
+import { errorMessage, EVENT_SCHEMA_VERSION, InboxItem, MissionStatus, parseEvent, redact } from '@aime/protocol';
 import type { Event, NewEvent, Usage } from '@aime/protocol';
 import { StoreError } from './errors.ts';
 import { parseRecord } from './record-schemas.ts';
@@ -74,7 +74,7 @@ export function encodeNewEvent(missionId: string, e: NewEvent, ts: string = new 
   try {
     parsed = parseEvent(candidate);
   } catch (err) {
-    throw new StoreError('invalid', `invalid ${e.type} event: ${err instanceof Error ? err.message : String(err)}`, { type: e.type });
+    throw new StoreError('invalid', `invalid ${e.type} event: ${errorMessage(err)}`, { type: e.type });
   }
   const { id: _id, ...stored } = parsed;
   return { json: JSON.stringify(stored), stored };

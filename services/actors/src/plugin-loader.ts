@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { definePlugin, isPluginFactory, type PluginDefinition, type PluginModule, type PluginSetupContext } from '@aime/plugin-sdk';
+import { errorMessage } from '@aime/protocol';
 import type { AimeConfig, McpServerEntry, ResolvedPluginEntry } from './config.ts';
 
 /** Why a plugin could not be loaded. */
@@ -42,8 +43,7 @@ export function pluginOrigin(plugin: PluginModule): PluginOrigin | undefined {
 }
 
 const isPathSpecifier = (s: string): boolean => s.startsWith('.') || s.startsWith('/') || s.startsWith('file:') || isAbsolute(s);
-const causeOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-const notFound = (err: unknown): boolean => ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((err as { code?: string }).code ?? '') || /Cannot find (module|package)|Failed to load url|Does the file exist/i.test(causeOf(err));
+const notFound = (err: unknown): boolean => ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes((err as { code?: string }).code ?? '') || /Cannot find (module|package)|Failed to load url|Does the file exist/i.test(errorMessage(err));
 
 /**
  * Imports a plugin module: a path relative to the config file's folder, or a package name,
@@ -58,14 +58,14 @@ async function importModule(entry: ResolvedPluginEntry): Promise<Record<string, 
       return (await import(url)) as Record<string, unknown>;
     } catch (err) {
       const failure = notFound(err) ? 'not_found' : 'import_failed';
-      const what = failure === 'not_found' ? `module not found (looked for ${resolve(entry.baseDir, spec)})` : `importing it threw: ${causeOf(err)}`;
+      const what = failure === 'not_found' ? `module not found (looked for ${resolve(entry.baseDir, spec)})` : `importing it threw: ${errorMessage(err)}`;
       throw new PluginLoadError(spec, failure, `plugin "${spec}" failed to load: ${what}`, { cause: err });
     }
   }
   try {
     return (await import(spec)) as Record<string, unknown>;
   } catch (first) {
-    if (!notFound(first)) throw new PluginLoadError(spec, 'import_failed', `plugin "${spec}" failed to load: importing it threw: ${causeOf(first)}`, { cause: first });
+    if (!notFound(first)) throw new PluginLoadError(spec, 'import_failed', `plugin "${spec}" failed to load: importing it threw: ${errorMessage(first)}`, { cause: first });
     let path: string;
     try {
       path = createRequire(join(entry.baseDir, 'aime.config.json')).resolve(spec);
@@ -75,7 +75,7 @@ async function importModule(entry: ResolvedPluginEntry): Promise<Record<string, 
     try {
       return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (err) {
-      throw new PluginLoadError(spec, 'import_failed', `plugin "${spec}" failed to load: importing ${path} threw: ${causeOf(err)}`, { cause: err });
+      throw new PluginLoadError(spec, 'import_failed', `plugin "${spec}" failed to load: importing ${path} threw: ${errorMessage(err)}`, { cause: err });
     }
   }
 }
@@ -115,7 +115,7 @@ async function loadOne(entry: ResolvedPluginEntry): Promise<PluginModule> {
   try {
     plugin = definePlugin(candidate as PluginModule);
   } catch (err) {
-    throw new PluginLoadError(spec, 'invalid_plugin', `plugin "${spec}" failed to load: its export is not a valid plugin definition: ${causeOf(err)}`, { cause: err });
+    throw new PluginLoadError(spec, 'invalid_plugin', `plugin "${spec}" failed to load: its export is not a valid plugin definition: ${errorMessage(err)}`, { cause: err });
   }
   return withOrigin(plugin, { specifier: spec, config: entry.config, baseDir: entry.baseDir });
 }
@@ -130,14 +130,14 @@ async function loadMcp(server: McpServerEntry, logger: Logger | undefined): Prom
   try {
     load = ((await import(mcpModule)) as { loadMcpPlugin?: LoadMcpPlugin }).loadMcpPlugin;
   } catch (err) {
-    throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: @aime/mcp is not available: ${causeOf(err)}`, { cause: err });
+    throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: @aime/mcp is not available: ${errorMessage(err)}`, { cause: err });
   }
   if (typeof load !== 'function') throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: @aime/mcp exports no loadMcpPlugin`);
   try {
     const plugin = await load(server, logger ? { logger } : {});
     return withOrigin(plugin, { specifier: spec, config: {} }) as PluginDefinition;
   } catch (err) {
-    throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: ${causeOf(err)}`, { cause: err });
+    throw new PluginLoadError(spec, 'mcp_failed', `MCP server "${server.name}" failed to load: ${errorMessage(err)}`, { cause: err });
   }
 }
 

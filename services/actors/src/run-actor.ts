@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { HumanMessage, type AIMessage } from '@langchain/core/messages';
 import { AdaptiveChatModel, createUsageCallback, modelInfo, unsupportedFeature, usageFromMessage, type ModelsConfig } from '@aime/models';
 import { checkToolCall, inputJsonSchema, runTool, type BundleDefinition, type ToolDefinition } from '@aime/plugin-sdk';
-import { isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
+import { errorMessage, isTerminalMissionStatus, redactText, type ActorJob, type ActorSpec, type Report, type TokenUsage } from '@aime/protocol';
 import { usageSink, type ActorStore, type PendingStep } from '@aime/store';
 import { ATTR, failSpan, idAttributes, inSpan, runtimeMetrics, secondsSince, SPAN } from '@aime/telemetry';
 import { approvalGate } from './approvals.ts';
@@ -178,7 +178,7 @@ export async function runActor(deps: RunActorDeps, job: ActorJob): Promise<Actor
         } catch (err) {
           if (watch.signal.aborted) return 'cancelled';
           // Provider errors may echo a key fragment or an Authorization header: scrubbed before the message travels.
-          throw new ActorError('model_failed', `the actor model failed at step ${step}: ${redactText(err instanceof Error ? err.message : String(err))}`, { cause: err });
+          throw new ActorError('model_failed', `the actor model failed at step ${step}: ${redactText(errorMessage(err))}`, { cause: err });
         }
         if (watch.signal.aborted) return 'cancelled';
         const stored = storeAi(msg, step, callIds(entries));

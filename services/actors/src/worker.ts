@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ModelsConfig } from '@aime/models';
 import { bundleInfo, isPluginFactory, pluginKeys, startMissionEndHooks, type BundleDefinition, type PluginDefinition, type PluginModule } from '@aime/plugin-sdk';
 import { ATTR, contextFromCarrier, idAttributes, inSpan, jobWaitSeconds, runtimeMetrics, secondsSince, SPAN } from '@aime/telemetry';
-import { ActorJob, QUEUES } from '@aime/protocol';
+import { ActorJob, errorMessage, QUEUES } from '@aime/protocol';
 import { capabilityQueue, createMissionStore, createRedis, type CreateRedisOptions, type MissionStore, type RedisClient, type WorkerAdvert } from '@aime/store';
 import { loadConfig, type AimeConfig } from './config.ts';
 import { applyApprovalPolicy, unknownConfigKeys, unmatchedPatterns, type ApprovalPolicy } from './approval-policy.ts';
@@ -170,7 +170,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
     } catch (err) {
       await teardown();
       if (!opts.plugins) for (const rest of modules.slice(modules.indexOf(m) + 1)) if (!isPluginFactory(rest)) await Promise.resolve(rest.teardown?.()).catch(() => undefined);
-      const cause = err instanceof Error ? err.message : String(err);
+      const cause = errorMessage(err);
       const origin = pluginOrigin(m);
       if (origin) throw new PluginLoadError(origin.specifier, 'setup_failed', `plugin "${origin.specifier}" (${name}) failed to set up: ${cause}`, { cause: err });
       throw new ActorError('plugin_setup_failed', `plugin "${name}" failed to set up: ${cause}`, { cause: err });
@@ -250,7 +250,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
       return outcome;
     } catch (err) {
       if (err instanceof WaitingError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       const final = err instanceof ActorError && err.code === 'spec_not_found' ? true : job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn({ ...data, attempt: job.attemptsMade + 1, final, err: message }, 'actor attempt failed');
       if (final) {
@@ -260,7 +260,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
           summary: `The actor failed: ${message}`.slice(0, 8000),
           references: [],
           artifacts: [],
-        }).catch((e: unknown) => logger.error({ ...data, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report'));
+        }).catch((e: unknown) => logger.error({ ...data, err: errorMessage(e) }, 'could not hand in the failure report'));
         if (err instanceof ActorError && err.code === 'spec_not_found') throw new UnrecoverableError(message);
       }
       throw err;
@@ -273,7 +273,7 @@ export async function startActorWorker(opts: ActorWorkerOptions): Promise<ActorW
   // BullMQ's name for this worker is recorded on each job it takes (`processedBy`), for operators.
   const worker = new Worker(queue, handle, { ...bullQueueOptions(workerConn, bullPrefix, queue), concurrency, name: workerId, ...workerRecoveryOptions(recovery) });
   worker.on('error', (err) => logger.error({ err }, 'actor worker error'));
-  worker.on('failed', (job, err) => void reportFailedJob({ store, planner, logger }, job, err).catch((e: unknown) => logger.error({ jobId: job?.id, err: e instanceof Error ? e.message : String(e) }, 'could not hand in the failure report')));
+  worker.on('failed', (job, err) => void reportFailedJob({ store, planner, logger }, job, err).catch((e: unknown) => logger.error({ jobId: job?.id, err: errorMessage(e) }, 'could not hand in the failure report')));
   await worker.waitUntilReady();
   await advertise();
   const heartbeat = setInterval(() => void advertise(), heartbeatMs);

@@ -1,3 +1,4 @@
+import { errorMessage } from '@aime/protocol';
 /** The result of reading a JSON-object text field. */
 export type JsonObjectResult =
   | { ok: true; value: Record<string, unknown> | undefined }
@@ -14,7 +15,7 @@ export function parseJsonObject(text: string): JsonObjectResult {
   try {
     value = JSON.parse(trimmed);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = errorMessage(err);
     return { ok: false, error: `Not valid JSON: ${detail}` };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -1,6 +1,7 @@
 import {
   Approval,
   CreateMissionResponse,
+  errorMessage,
   ErrorResponse,
   ExternalEventResponse,
   LedgerResponse,
@@ -33,7 +34,7 @@ export function describeError(err: unknown): string {
     if (err.status === 403) return 'Your API key may not do this (an operator key is needed).';
     return err.message;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The part of a zod schema used here, so the dashboard needs no direct zod dependency. */
@@ -53,7 +54,7 @@ async function request<T>(schema: Schema<T>, method: string, path: string, body?
     if (body !== undefined) init.body = JSON.stringify(body);
     res = await fetch(path, init);
   } catch (err) {
-    throw new ApiError(0, 'network_error', `Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ApiError(0, 'network_error', `Cannot reach the server: ${errorMessage(err)}`);
   }
   const text = await res.text();
   let json: unknown;
