@@ -92,7 +92,14 @@ describe('approvals', () => {
     await card.getByTestId('btn-reject').click();
     const resolved = page.locator('[data-testid="resolved-approval"][data-status="rejected"]').first();
     await resolved.waitFor({ timeout: 15_000 });
-    expect(await resolved.textContent()).toMatch(/rejected.*book_train.*by .+ at \d{2}:\d{2}:\d{2}.*too early in the day/s);
+    expect(await resolved.textContent()).toMatch(/rejected.*book_train.*by local operator at \d{2}:\d{2}:\d{2}.*too early in the day/s);
+    // Who: the API principal the store recorded from the decision (the generated operator token's is `local`).
+    const decided = (await stack.api<{ items: Approval[] }>(`/v1/missions/${id}/approvals`)).body.items.find((a) => a.id === approval.id);
+    expect(decided).toMatchObject({ status: 'rejected', decidedBy: 'local', note: 'too early in the day', resolvedAt: expect.any(String) });
+    expect(await resolved.getByTestId('decided-by').getAttribute('data-principal')).toBe('local');
+    // When: the decision's own time. What: the full arguments of the call.
+    expect(await resolved.locator('time').getAttribute('datetime')).toBe(decided?.resolvedAt);
+    expect(JSON.parse((await resolved.getByTestId('resolved-args').textContent()) ?? 'null')).toEqual(approval.args);
     await expect
       .poll(async () => (await stack.api<Mission>(`/v1/missions/${id}`)).body.tasks.find((t) => t.id === approval.taskId)?.report, { timeout: 60_000 })
       .toMatchObject({ status: 'blocked', summary: expect.stringContaining('too early in the day') });

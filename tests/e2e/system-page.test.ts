@@ -43,7 +43,7 @@ describe('the system page', () => {
     try {
       await page.goto(`${stack.url}/#/system`);
       await page.waitForSelector('[data-testid="system-worker"]');
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="system-worker"]').length === 2);
+      await expect.poll(() => page.locator('[data-testid="system-worker"]').count(), { timeout: 30_000 }).toBe(2);
       const workers = await page.$$eval('[data-testid="system-worker"]', (rows) => rows.map((r) => ({ id: r.getAttribute('data-worker-id'), slots: r.getAttribute('data-concurrency'), text: r.textContent ?? '' })));
       expect(workers.map((w) => w.id)).toContain('actors-second');
       for (const w of workers) {
@@ -57,9 +57,9 @@ describe('the system page', () => {
 
       // Four trips at once: far more actors than the two slots.
       const ids = await Promise.all([1, 2, 3, 4].map(() => stack.submit({ goal: REFERENCE_GOAL, context: REFERENCE_CONTEXT })));
-      await page.waitForFunction((name) => Number(document.querySelector(`[data-testid="queue-row"][data-queue="${name}"]`)?.getAttribute('data-waiting') ?? 0) >= 2, actorQueue.name, { timeout: 60_000 });
+      await expect.poll(async () => Number((await page.locator(`[data-testid="queue-row"][data-queue="${actorQueue.name}"]`).getAttribute('data-waiting')) ?? 0), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
       // Both workers are busy on their one slot while the backlog waits.
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="system-worker"]')].every((r) => r.getAttribute('data-busy') === '1'), undefined, { timeout: 30_000 });
+      await expect.poll(() => page.$$eval('[data-testid="system-worker"]', (rows) => rows.every((r) => r.getAttribute('data-busy') === '1')), { timeout: 30_000 }).toBe(true);
       await page.screenshot({ path: `${ARTIFACTS_DIR}/system-page.png`, fullPage: true });
       for (const id of ids) await stack.api(`/v1/missions/${id}/cancel`, { method: 'POST' });
       expect(errors).toEqual([]);

@@ -104,14 +104,32 @@ export function ApprovalCard({ approval: a, task, missionGoal }: { approval: App
   );
 }
 
-/** A decided approval: who, when, what, and the note. */
+/** Who decided, as an operator reads it: the generated token's principal is the local operator. */
+function deciderName(decidedBy: string | undefined): string {
+  if (decidedBy === undefined) return 'an operator (not recorded)';
+  if (decidedBy === 'local') return 'local operator';
+  if (decidedBy === 'planner') return 'the planner';
+  return decidedBy;
+}
+
+/** A decided approval: who, when, what (the full arguments), and the note. */
 export function ResolvedApproval({ approval: a }: { approval: Approval }) {
   return (
     <li className="resolved-approval small" data-testid="resolved-approval" data-status={a.status}>
-      <span className={`badge status-${a.status === 'approved' ? 'succeeded' : 'failed'}`}>{a.status}</span> <strong className="mono">{a.tool}</strong>{' '}
-      <span className="mono muted">{JSON.stringify(a.args)}</span> · by <strong>{a.decidedBy ?? 'an operator'}</strong>
-      {a.resolvedAt ? ` at ${formatClock(a.resolvedAt)}` : ''}
+      <span className={`badge status-${a.status === 'approved' ? 'succeeded' : 'failed'}`}>{a.status}</span> <strong className="mono">{a.tool}</strong> · by{' '}
+      <strong data-testid="decided-by" data-principal={a.decidedBy ?? ''} title={a.decidedBy ? `API principal ${a.decidedBy}` : undefined}>
+        {deciderName(a.decidedBy)}
+      </strong>
+      {a.resolvedAt ? (
+        <>
+          {' '}
+          at <time dateTime={a.resolvedAt}>{formatClock(a.resolvedAt)}</time>
+        </>
+      ) : null}
       {a.note ? <> · “{a.note}”</> : null}
+      <code className="mono muted resolved-args" data-testid="resolved-args">
+        {JSON.stringify(a.args)}
+      </code>
     </li>
   );
 }
