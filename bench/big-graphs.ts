@@ -13,7 +13,7 @@ import { estimateTokens, type SimRequest } from '@aime/sim';
 import { createMissionStore } from '@aime/store';
 import { deleteKeys } from '@aime/testing';
 import { writeResult } from './lib/results.ts';
-import { round, summarize, type Summary } from './lib/stats.ts';
+import { ms, round, summarize, times, type Summary } from './lib/stats.ts';
 import { benchWorld } from './world/index.ts';
 import type { BenchContext, BenchResult } from './types.ts';
 
@@ -102,6 +102,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         `${s.promptTokens.p50} / ${s.maxPromptTokens}; step CPU p50 / p99 ${round(s.stepCpuMs.p50, 1)} / ${round(s.stepCpuMs.p99, 1)} ms (${s.status})`,
       ]),
       ['prompt tokens 500 ÷ 100, p50 / max (target ≤ 2)', `${ratio} / ${maxRatio}`],
+      ['raw BullMQ round trip p50 (same run); ratio', `${ms(ctx.baseline.roundTripMs.p50)}; a 500-task step's wall p50 is ${times(at(500).stepWallMs.p50, ctx.baseline.roundTripMs.p50)}`],
     ],
   };
 }

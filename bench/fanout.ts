@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeResult } from './lib/results.ts';
 import { startBenchStack, type BenchStack } from './lib/stack.ts';
-import { ms, summarize } from './lib/stats.ts';
+import { ms, summarize, times } from './lib/stats.ts';
 import type { BenchContext, BenchResult } from './types.ts';
 
 const SOCKETS = Number(process.env.BENCH_FANOUT_SOCKETS ?? 200);
@@ -152,6 +152,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       rows: [
         ['delivery p50 / p99 (target p99 ≤ 100 ms)', `${ms(all.p50)} / ${ms(all.p99)} (max ${ms(all.max)})`],
         ['socket.io p99 / SSE p99', `${ms(socketLat.p99)} / ${ms(sseLat.p99)}`],
+        ['raw BullMQ round trip p99 (same run); ratio', `${ms(ctx.baseline.roundTripMs.p99)}; delivery p99 is ${times(all.p99, ctx.baseline.roundTripMs.p99)}`],
         ['gaps / duplicates / out of order (target 0)', `${gaps} / ${duplicates} / ${outOfOrder} over ${clients.length} clients × ${total} events`],
         ['Redis connections of the process: 10 clients → all', `${connectionsAt10} → ${connectionsAtAll}`],
         ['append rate achieved', `${figures.appendRatePerSecond} events/s`],

@@ -20,7 +20,7 @@ import { startSimServer } from '@aime/sim';
 import { deleteKeys } from '@aime/testing';
 import { REFERENCE_CONTEXT, REFERENCE_GOAL, withHelpers } from '../tests/helpers/stack.ts';
 import { writeResult } from './lib/results.ts';
-import { ms, summarize } from './lib/stats.ts';
+import { ms, summarize, times } from './lib/stats.ts';
 import type { BenchContext, BenchResult } from './types.ts';
 
 const KILLS = Number(process.env.BENCH_RECOVERY_KILLS ?? 3);
@@ -97,6 +97,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       figures,
       rows: [
         ['kill → task runs again on another worker: p50 / max', `${ms(rec.p50)} / ${ms(rec.max)} (n=${rec.n})`],
+        ['raw BullMQ round trip p50 (same run); ratio', `${ms(ctx.baseline.roundTripMs.p50)}; recovery p50 is ${times(rec.p50, ctx.baseline.roundTripMs.p50)} (bound by the job lock, not by queue speed)`],
         ['settings (lock, stalled check)', `${DEFAULT_RECOVERY.lockMs} ms, every ${DEFAULT_RECOVERY.stalledIntervalMs} ms`],
         ['missions succeeded, train booked once', `${figures.missionsSucceededBookingTrainOnce} / ${KILLS}`],
       ],

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { writeResult } from './lib/results.ts';
 import { startBenchStack } from './lib/stack.ts';
-import { ms, round, summarize } from './lib/stats.ts';
+import { ms, round, summarize, times } from './lib/stats.ts';
 import type { BenchContext, BenchResult } from './types.ts';
 
 const COUNT = Number(process.env.BENCH_STORED_MISSIONS ?? 100_000);
@@ -103,6 +103,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       figures,
       rows: [
         ['GET /v1/missions?limit=20 p50 / p99 (target p99 ≤ 20 ms)', `${ms(listing.p50)} / ${ms(listing.p99)}`],
+        ['raw BullMQ round trip p99 (same run); ratio', `${ms(ctx.baseline.roundTripMs.p99)}; list p99 is ${times(listing.p99, ctx.baseline.roundTripMs.p99)}`],
         ['…?status=succeeded&limit=20 p50 / p99', `${ms(figures.listSucceededPageMs.p50)} / ${ms(figures.listSucceededPageMs.p99)}`],
         ['process RSS growth (target ≤ 50 MB)', `${figures.rssGrowthMb} MB (${figures.rssBeforeMb} → ${figures.rssAfterMb} MB; heap ${figures.heapGrowthMb} MB)`],
         ['Redis bytes per finished mission', `${figures.redisBytesPerMission} B (${figures.redisKeysPerMission} keys each)`],

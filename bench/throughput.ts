@@ -5,7 +5,7 @@
  */
 import { writeResult } from './lib/results.ts';
 import { startBenchStack } from './lib/stack.ts';
-import { round, summarize } from './lib/stats.ts';
+import { round, summarize, times } from './lib/stats.ts';
 import type { BenchContext, BenchResult } from './types.ts';
 
 const MISSIONS = Number(process.env.BENCH_THROUGHPUT_MISSIONS ?? 100);
@@ -71,7 +71,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       rows: [
         ['missions succeeded', `${succeeded} / ${MISSIONS}`],
         ['subtasks per second (target ≥ 300)', String(figures.subtasksPerSecond)],
-        ['raw BullMQ jobs/s at concurrency 50 (same run)', String(ctx.baseline.jobsPerSecAt50)],
+        ['raw BullMQ jobs/s at concurrency 50 (same run); ratio', `${ctx.baseline.jobsPerSecAt50}; ${times(ctx.baseline.jobsPerSecAt50, figures.subtasksPerSecond)} the subtasks/s`],
         ['wall time', `${figures.wallSeconds} s`],
         ['process CPU per subtask', `${round(figures.cpuSecondsPerSubtask * 1000, 1)} ms`],
         ['mission latency p50 / p99', `${round(figures.missionLatencyMs.p50 / 1000, 1)} / ${round(figures.missionLatencyMs.p99 / 1000, 1)} s`],

@@ -22,4 +22,7 @@ export function summarize(samples: readonly number[]): Summary {
   return { n: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.reduce((a, b) => Math.max(a, b), -Infinity)), mean: round(mean) };
 }
 
+/** `value` as a multiple of the same-run baseline, e.g. `×12.3`. */
+export const times = (value: number, baseline: number): string => `×${round(value / baseline, value / baseline < 10 ? 2 : 1)}`;
+
 export const ms = (x: number): string => `${round(x, x < 10 ? 2 : 1)} ms`;
