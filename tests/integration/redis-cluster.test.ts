@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
-import type { Approval, Event, Mission } from '@aime/protocol';
-import { createRedis, type RedisClient } from '@aime/store';
+import { DEFAULT_BUDGET, type Approval, type Event, type Mission } from '@aime/protocol';
+import { ActiveMissions, createMissionStore, createRedis, deleteKeysMatching, type MissionStore, type RedisClient } from '@aime/store';
 import { clusterUnavailable, LocalRedisCluster } from '../helpers/redis-cluster.ts';
 import { FIRST_SHINKANSEN, REFERENCE_CONTEXT, REFERENCE_GOAL, startStack, type TestStack } from '../helpers/stack.ts';
 
@@ -110,4 +111,68 @@ describe.skipIf(missing !== null)('the whole stack on a 3-primary Redis Cluster 
     const perNode = await cluster.keysPerNode();
     expect(Object.values(perNode).filter((n) => n > 0).length, JSON.stringify(perNode)).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('keeps every store operation across missions within slots: listing pages, counts, retention, delete, repair, registry, caps, tails', async () => {
+    const prefix = `test-${randomUUID()}:`;
+    const store: MissionStore = createMissionStore({ redis: { url: cluster.url, cluster: true }, prefix, retentionMs: 400 });
+    const input = (owner: string) => ({ goal: 'plan a trip', model: { planner: 'sim', factory: 'sim', actor: 'sim', simulated: true }, budget: DEFAULT_BUDGET, owner });
+    try {
+      // Enough missions that their records sit on every primary: a page reads across slots.
+      const ids: string[] = [];
+      for (let i = 0; i < 24; i++) ids.push((await store.createMission(input(i % 2 ? 'alice' : 'bob'))).mission.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listMissions({ limit: 5, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((m) => m.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen.sort()).toEqual([...ids].sort());
+      expect((await store.listMissions({ owner: 'alice', limit: 50 })).items).toHaveLength(12);
+      expect(await store.countMissions?.({ owner: 'bob' })).toMatchObject({ total: 12, byStatus: { queued: 12 } });
+
+      // A tail across connections: an event appended after the read began arrives.
+      const tail = store.tailEvents(ids[0]!, { blockMs: 5_000 });
+      await new Promise((r) => setTimeout(r, 100));
+      await store.appendEvent(ids[0]!, { type: 'world.event', data: { source: 'api', message: 'hello' } });
+      expect((await tail).map((e) => e.type)).toEqual(['world.event']);
+      expect((await store.tailFeed({ after: '0-0', blockMs: 1_000, limit: 100 })).length).toBeGreaterThanOrEqual(24);
+
+      // Finished missions expire whole and the sweep removes them from every index.
+      const [done, gone, lost] = ids as [string, string, string];
+      await store.setMissionStatus(done, 'succeeded');
+      await until(async () => (await store.getMission(done)) === null, 10_000);
+      expect(await store.sweepExpired()).toEqual([done]);
+      // Deleting a mission finds its keys on whichever primary holds its slot.
+      await store.deleteMission(gone);
+      expect(await store.getMission(gone)).toBeNull();
+      // An index write lost to a crash comes back with the start-up repair (the first call also does the one-off backfill).
+      await store.backfillIndexes();
+      await admin.zrem(`${prefix}{index}:missions`, lost);
+      expect((await store.listMissions({ limit: 100 })).items.map((m) => m.id)).not.toContain(lost);
+      expect(await store.backfillIndexes()).toBe(1);
+      expect((await store.listMissions({ limit: 100 })).items.map((m) => m.id)).toContain(lost);
+      expect((await store.listMissionIds({ status: 'queued', limit: 100 })).ids).toHaveLength(22);
+
+      // The registry and the per-caller caps, each under its own tag.
+      await store.advertiseWorker({ workerId: 'w-1', queue: 'aime-actors', bundles: [{ name: 'travel', description: 'trips', tools: [] }], startedAt: new Date().toISOString() }, 10_000);
+      expect((await store.listWorkers()).map((w) => w.workerId)).toEqual(['w-1']);
+      expect((await store.listKnownBundles()).map((b) => b.name)).toEqual(['travel']);
+      const active = new ActiveMissions(admin, prefix);
+      expect(await active.reserve('carol', ids[3]!, 1)).toEqual({ ok: true, active: 1 });
+      expect((await active.reserve('carol', ids[4]!, 1)).ok).toBe(false);
+    } finally {
+      await store.close();
+      await deleteKeysMatching(admin, `${prefix}*`);
+    }
+  }, 60_000);
 });
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+}
