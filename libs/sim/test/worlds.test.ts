@@ -116,3 +116,25 @@ describe('demo worlds are added from outside the sim', () => {
     await expect(loadWorldModules(['@aime/no-such-world'])).rejects.toThrow(/cannot load the sim world module '@aime\/no-such-world'/);
   });
 });
+
+describe('answer timings', () => {
+  it('reports each answered request with its policy and time, and no faulted one', async () => {
+    const seen: Array<{ policy: string; ms: number; receivedAt: number; goal: string }> = [];
+    const sim = await startSimServer({ worlds: [tinyWorld], onAnswer: (t) => seen.push({ policy: t.policy, ms: t.ms, receivedAt: t.receivedAt, goal: t.req.messages[1]?.content.split('\n')[1] ?? '' }) });
+    try {
+      const before = Date.now();
+      await plan(sim.url, 'tiny: a');
+      const req = plannerRequest('tiny: b');
+      await expect(
+        client(sim.url).chat.completions.create({ model: 'sim', messages: req.messages as never, response_format: req.response_format as never }, { headers: { 'x-sim-fault': 'server_error' } }),
+      ).rejects.toMatchObject({ status: 500 });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ policy: 'planner', goal: 'tiny: a' });
+      expect(seen[0]!.receivedAt).toBeGreaterThanOrEqual(before);
+      expect(seen[0]!.ms).toBeGreaterThanOrEqual(0);
+    } finally {
+      await sim.close();
+    }
+  });
+});
