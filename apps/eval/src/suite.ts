@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { Budget } from '@aime/protocol';
+import { Budget, formatIssues } from '@aime/protocol';
 import { UsageError } from './errors.ts';
 
 /** What `check.jsonPath` compares the value at `path` with; exactly one comparison. */
@@ -72,11 +72,6 @@ export function resolveSuitePath(fileOrName: string, cwd = process.cwd()): strin
   throw new UsageError(`suite '${fileOrName}' is neither a file nor a shipped suite name (shipped: travel)`);
 }
 
-/** The zod issues of one line as `field: message` strings. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(line)'}: ${i.message}`).join('; ');
-}
-
 /**
  * Parses a suite's JSONL text. Blank lines and lines starting with `//` are skipped.
  * @throws UsageError listing every bad line by number (`suite.jsonl:3: check.status: …`)
@@ -98,7 +93,7 @@ export function parseSuite(text: string, path: string): Suite {
     }
     const parsed = SuiteLine.safeParse(json);
     if (!parsed.success) {
-      problems.push(`${where}: ${describeIssues(parsed.error)}`);
+      problems.push(`${where}: ${formatIssues(parsed.error.issues, { style: 'inline', root: '(line)' })}`);
       return;
     }
     if (seen.has(parsed.data.id)) {

@@ -1,5 +1,5 @@
 import { applyOperations } from './reducer.ts';
-import { PlannerOperation, type ArtifactRef, type TaskGraph } from '@aime/protocol';
+import { formatIssues, PlannerOperation, type ArtifactRef, type TaskGraph } from '@aime/protocol';
 
 /** What one planner answer contributes, read operation by operation. */
 export interface ReadAnswer {
@@ -120,7 +120,7 @@ export function readPlannerAnswer(graph: TaskGraph, value: unknown, now: string)
     }
     const parsed = PlannerOperation.safeParse(normalised);
     if (!parsed.success) {
-      out.errors.push(`${where}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(op)'}: ${x.message}`).join('; ')}`);
+      out.errors.push(`${where}: ${formatIssues(parsed.error.issues, { style: 'inline', root: '(op)' })}`);
       return;
     }
     const op = parsed.data;

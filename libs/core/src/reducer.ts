@@ -42,7 +42,7 @@
  *   `changed` (present before and after, any field different, including derived statuses),
  *   `dispatched` (dispatched in this batch and still running at its end), all in graph order.
  */
-import { PlannerOperation, SystemOperation } from '@aime/protocol';
+import { formatIssues, PlannerOperation, SystemOperation } from '@aime/protocol';
 import type { ArtifactRef, GraphOperation, Task, TaskGraph } from '@aime/protocol';
 import { GraphError } from './errors.ts';
 import { indexGraph } from './graph-index.ts';
@@ -94,7 +94,7 @@ function parseOperation(raw: unknown, index: number, label: string): GraphOperat
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  const issues = formatIssues(parsed.error.issues, { style: 'inline', root: '(root)' });
   const id = typeof (raw as { id?: unknown }).id === 'string' ? { taskId: (raw as { id: string }).id } : {};
   return new GraphError('invalid_operation', `op ${index} (${label}): ${issues}`, { opIndex: index, ...id });
 }

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_TOOL_TIMEOUT_MS, definePlugin, PluginError, ToolError, type PluginDefinition, type ToolDefinition, type ToolLogger } from '@aime/plugin-sdk';
-import { errorMessage } from '@aime/protocol';
+import { errorMessage, formatIssues } from '@aime/protocol';
 import { describeServer, McpServerConfig } from './config.ts';
 import { toolOutput } from './content.ts';
 import { openTransport } from './transport.ts';
@@ -44,7 +44,7 @@ export async function loadMcpPlugin(server: McpServerConfig, opts: LoadMcpPlugin
   const parsed = McpServerConfig.safeParse(server);
   const label = typeof (server as { name?: unknown } | null)?.name === 'string' ? (server as { name: string }).name : '(unnamed)';
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+    const issues = formatIssues(parsed.error.issues, { style: 'inline', root: '(config)' });
     throw new PluginError('invalid_mcp_server', `MCP server "${label}": invalid config: ${issues}`);
   }
   const config = parsed.data;

@@ -1,5 +1,6 @@
 import type { Approval } from '@aime/protocol';
 import { z } from 'zod';
+import { formatIssues } from '@aime/protocol';
 import { StoreError } from './errors.ts';
 
 /*
@@ -97,14 +98,14 @@ export function parseRecord<S extends z.ZodType>(schema: S, json: string | null 
     throw new StoreError('corrupt', `the stored ${what} is not JSON`, details);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new StoreError('corrupt', `the stored ${what} is malformed: ${z.prettifyError(parsed.error)}`, details);
+  if (!parsed.success) throw new StoreError('corrupt', `the stored ${what} is malformed: ${formatIssues(parsed.error.issues, { style: 'inline' })}`, details);
   return parsed.data;
 }
 
 /** Validates a record before it is written (`invalid` on a caller's bug) and returns its JSON. */
 export function encodeRecord<S extends z.ZodType>(schema: S, value: z.input<S>, what: string): string {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new StoreError('invalid', `${what} is invalid: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new StoreError('invalid', `${what} is invalid: ${formatIssues(parsed.error.issues, { style: 'inline' })}`);
   return JSON.stringify(parsed.data);
 }
 

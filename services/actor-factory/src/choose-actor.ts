@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StructuredModel, type ChatTurn, type ModelsConfig, type UsageRecorder } from '@aime/models';
 import type { ActorSpec, Bundle, Task } from '@aime/protocol';
 import type { Logger } from 'pino';
+import { formatIssues } from '@aime/protocol';
 import { keywordSpec } from './keyword-bundles.ts';
 import { ACTOR_SPEC_RESPONSE_NAME, FACTORY_SYSTEM_PROMPT, factoryUserPrompt } from './prompt.ts';
 
@@ -88,7 +89,7 @@ export async function chooseActor(input: ChooseActorInput): Promise<ActorChoice>
         if (dropped.length) input.logger.warn({ dropped, available }, 'factory model chose bundles no worker ever served; dropped them');
         return { persona: answer.persona, bundles, source: 'model' };
       }
-      problem = res.extracted.ok ? (parsed?.error.issues ?? []).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : res.extracted.error;
+      problem = res.extracted.ok ? formatIssues(parsed?.error.issues ?? [], { style: 'inline', root: '(root)' }) : res.extracted.error;
     } catch (err) {
       // Transport failures were already retried inside the model: fall back to keywords.
       if (input.signal?.aborted) throw err;

@@ -1,8 +1,8 @@
 import type { ModelsFileSection } from '@aime/models';
 import { AimeConfigFile, CONFIG_FILE_NAMES, ConfigError, findConfigFile, McpServerEntry, PluginEntry, readConfigFile } from '@aime/service';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { formatIssues } from '@aime/protocol';
 import type { ApprovalPolicy } from './approval-policy.ts';
-import type { z } from 'zod';
 
 // The file's schema lives with the rest of the configuration in @aime/service.
 export { AimeConfigFile, McpServerEntry, PluginEntry };
@@ -44,10 +44,6 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
 /**
  * Finds and reads the configuration: the file named by `AIME_CONFIG` (relative to `cwd`), else
  * the first of `aime.config.json|ts|js` in `cwd`, else none. `AIME_PLUGINS` (a comma list of
@@ -63,7 +59,7 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<AimeConf
   let file: AimeConfigFile = {};
   if (source) {
     const parsed = AimeConfigFile.safeParse(await readConfigFile(source));
-    if (!parsed.success) throw new ConfigError(source, `the config file ${source} is invalid: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new ConfigError(source, `the config file ${source} is invalid: ${formatIssues(parsed.error.issues, { style: 'inline', root: '(root)' })}`);
     file = parsed.data;
   }
   const fileDir = source ? dirname(source) : cwd;

@@ -83,7 +83,7 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).code).toBe('invalid_config');
     expect((err as ConfigError).message).toContain(join(dir, 'aime.config.json'));
-    expect((err as ConfigError).message).toMatch(/plugins\.0/);
+    expect((err as ConfigError).message).toMatch(/plugins\[0\]/);
     expect((err as ConfigError).message).toMatch(/plugin/);
   });
 

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import { Id, MISSIONS_ROOM, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '@aime/protocol';
+import { formatIssues, Id, MISSIONS_ROOM, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
 import { authenticate, bearerToken, canAccess, type AuthConfig } from '../api/auth.ts';
 import { createWebGuard, type WebSecurityOptions } from '../api/web-guard.ts';
@@ -108,7 +108,7 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
     socket.on('subscribe', async (req, ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
       const parsed = SubscribeRequest.safeParse(req);
-      if (!parsed.success) return reply(fail('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')));
+      if (!parsed.success) return reply(fail('validation_failed', formatIssues(parsed.error.issues, { style: 'inline', root: 'request' })));
       const { missionId, after } = parsed.data;
       let sub: Subscription | undefined;
       try {
