@@ -155,7 +155,7 @@ describe.skipIf(missing !== null)('the whole stack on a 3-primary Redis Cluster 
       expect((await store.listMissionIds({ status: 'queued', limit: 100 })).ids).toHaveLength(22);
 
       // The registry and the per-caller caps, each under its own tag.
-      await store.advertiseWorker({ workerId: 'w-1', queue: 'aime-actors', bundles: [{ name: 'travel', description: 'trips', tools: [] }], startedAt: new Date().toISOString() }, 10_000);
+      await store.advertiseWorker({ workerId: 'w-1', queue: 'aime-actors', bundles: [{ name: 'travel', description: 'trips', tools: [], workers: 1 }], startedAt: new Date().toISOString() }, 10_000);
       expect((await store.listWorkers()).map((w) => w.workerId)).toEqual(['w-1']);
       expect((await store.listKnownBundles()).map((b) => b.name)).toEqual(['travel']);
       const active = new ActiveMissions(admin, prefix);
