@@ -6,6 +6,7 @@
  * one raw BullMQ job's round trip measured in the same run.
  */
 import type { SimAnswerTiming } from '@aime/sim';
+import { countCommands } from './lib/redis-monitor.ts';
 import { writeResult } from './lib/results.ts';
 import { startBenchStack } from './lib/stack.ts';
 import { ms, round, summarize } from './lib/stats.ts';
@@ -52,6 +53,15 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         if (next !== undefined) cycles.push(next - start);
       }
     }
+    // Redis commands per subtask, counted in a mission of its own (MONITOR slows Redis: not while timing).
+    const monitor = await countCommands(ctx.redisUrl, stack.prefix);
+    const counted = await stack.submit({ goal: `bench: ${TASKS} sequential tasks, 1 tool call each` });
+    await stack.waitForStatus(counted, ['succeeded', 'failed', 'cancelled'], 120_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await monitor.stop();
+    const perSubtask = (n: number) => round(n / TASKS, 1);
+    const redisCommandsPerSubtask = perSubtask(monitor.total);
+    const byCommand = Object.fromEntries(Object.entries(monitor.byCommand).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, perSubtask(n)]));
     const overhead = summarize(overheads);
     const ratio = round(overhead.p50 / ctx.baseline.roundTripMs.p50, 1);
     const figures = {
@@ -67,6 +77,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       },
       baselineRoundTripMs: ctx.baseline.roundTripMs,
       ratioToBullmqRoundTrip: ratio,
+      redisCommandsPerSubtask,
+      redisCommandsInScriptsPerSubtask: perSubtask(monitor.inScripts),
+      redisCommandsOnBullmqKeysPerSubtask: perSubtask(monitor.bullmq),
+      redisCommandsPerSubtaskByCommand: byCommand,
       target: 'p50 ≤ 10 ms and ≤ 8× the BullMQ round trip',
     };
     const file = writeResult('overhead', { machine: ctx.machine, ...figures });
@@ -79,6 +93,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         ['raw BullMQ round trip p50 (same run)', ms(ctx.baseline.roundTripMs.p50)],
         ['ratio (target ≤ 8×, p50 ≤ 10 ms)', `${ratio}×`],
         ['model time per subtask (sim side) p50', ms(summarize(modelShares).p50)],
+        ['Redis commands sent per subtask (whole mission ÷ subtasks)', `${redisCommandsPerSubtask} (${perSubtask(monitor.bullmq)} on BullMQ keys; +${perSubtask(monitor.inScripts)} inside scripts): ${Object.entries(byCommand).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ')}`],
         ['dispatch → next dispatch p50 (whole cycle)', ms(summarize(cycles).p50)],
         ['phases p50: factory / actor start / actor work / to planner', [phases.factory, phases.actorStart, phases.actorWork, phases.toPlanner].map((x) => ms(summarize(x).p50)).join(' / ')],
       ],
