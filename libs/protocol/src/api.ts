@@ -160,3 +160,39 @@ export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
 export const Role = z.enum(['caller', 'operator']);
 export type Role = z.infer<typeof Role>;
+
+/** One tool call of an actor step, as the transcript keeps it. */
+export const TranscriptCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  args: z.unknown().describe('The arguments (secrets redacted).'),
+  /** The raw text when the model's arguments were not valid JSON. */
+  invalidArgs: z.string().optional(),
+});
+export type TranscriptCall = z.infer<typeof TranscriptCall>;
+
+/** One ReAct step of an actor: its thought, the calls it made and what each call answered. */
+export const TranscriptStep = z
+  .object({
+    step: z.number().int().nonnegative(),
+    thought: z.string(),
+    calls: z.array(TranscriptCall),
+    results: z.array(
+      z.object({
+        toolCallId: z.string(),
+        name: z.string(),
+        /** What the tool answered (secrets redacted; cut past `TRANSCRIPT_OBSERVATION_CHARS`). */
+        observation: z.string(),
+        truncated: z.boolean().optional(),
+      }),
+    ),
+  })
+  .describe("One step of an actor's ReAct loop.");
+export type TranscriptStep = z.infer<typeof TranscriptStep>;
+
+/** Characters of one observation a transcript answer carries at most. */
+export const TRANSCRIPT_OBSERVATION_CHARS = 8000;
+
+/** `GET /v1/missions/:id/actors/:actorId/transcript`: an actor's steps, oldest first. */
+export const TranscriptResponse = z.object({ actorId: z.string(), items: z.array(TranscriptStep) });
+export type TranscriptResponse = z.infer<typeof TranscriptResponse>;

@@ -12,6 +12,7 @@ import { registerLimits } from './register-limits.ts';
 import { createWebGuard } from './web-guard.ts';
 import { registerWebSecurity } from './web-security.ts';
 import type { RouteContext } from './route-context.ts';
+import { registerActorRoutes } from './routes-actors.ts';
 import { registerApprovalRoutes } from './routes-approvals.ts';
 import { registerLedgerRoutes } from './routes-ledger.ts';
 import { registerControlRoutes } from './routes-control.ts';
@@ -135,6 +136,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerControlRoutes(z1, ctx);
     registerApprovalRoutes(z1, ctx);
     registerLedgerRoutes(z1, ctx);
+    registerActorRoutes(z1, ctx);
     registerToolRoutes(z1, ctx);
   }, { prefix: '/v1' });
 
