@@ -1,4 +1,4 @@
-import { isKnownEvent, type Event, type MissionStatus, type TaskStatus } from '@aime/protocol';
+import { isFinishedTaskStatus, isKnownEvent, type Event, type MissionStatus, type TaskStatus } from '@aime/protocol';
 
 /** One task as `aime watch` shows it. */
 export interface WatchTask {
@@ -160,8 +160,6 @@ export function applyEvent(s: WatchState, e: Event): WatchState {
   return s;
 }
 
-const DONE: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
-
 /** The tasks shown, in the order the planner added them (removed ones left out). */
 export function visibleTasks(s: WatchState): WatchTask[] {
   return [...s.tasks.values()].filter((t) => !t.removed);
@@ -172,5 +170,5 @@ export function progressOf(s: WatchState): { done: number; total: number } {
   const tasks = visibleTasks(s);
   const parents = new Set(tasks.map((t) => t.parentId).filter((p): p is string => p !== undefined));
   const leaves = tasks.filter((t) => !parents.has(t.id));
-  return { done: leaves.filter((t) => DONE.includes(t.status)).length, total: leaves.length };
+  return { done: leaves.filter((t) => isFinishedTaskStatus(t.status)).length, total: leaves.length };
 }

@@ -1,4 +1,5 @@
 import type { Approval, Mission } from '@aime/protocol';
+import { isTerminalMissionStatus } from '@aime/protocol';
 import { runChecks, type WorldReader } from './checks.ts';
 import type { ApiClient } from './client.ts';
 import type { SuiteLine } from './suite.ts';
@@ -40,7 +41,6 @@ export interface RunGoalDeps {
   pollMs?: number;
 }
 
-const ENDED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -101,7 +101,7 @@ export async function runGoal(line: SuiteLine, deps: RunGoalDeps): Promise<GoalR
     let mission = await deps.client.mission(missionId);
     let forced: string | undefined;
     let status: GoalResult['status'] = mission.status;
-    while (!ENDED.has(mission.status)) {
+    while (!isTerminalMissionStatus(mission.status)) {
       if (Date.now() - started > deps.timeoutMs) {
         await deps.client.cancel(missionId).catch(() => undefined);
         forced = `still ${mission.status} after ${Math.round(deps.timeoutMs / 1000)} s (mission cancelled)`;

@@ -1,3 +1,4 @@
+import { isTerminalTaskStatus } from '@aime/protocol';
 import type { Task, TaskGraph, TaskStatus } from '@aime/protocol';
 import { indexGraph, isLeaf, subtreeOf } from './graph-index.ts';
 import type { GraphIndex } from './graph-index.ts';
@@ -22,8 +23,6 @@ const MARKS: Record<TaskStatus, string> = {
   cancelled: '[-]',
 };
 
-/** Statuses whose tasks may be compacted away; everything else is always listed. */
-const FINISHED: readonly TaskStatus[] = ['succeeded', 'skipped', 'cancelled'];
 const URGENCY: readonly TaskStatus[] = ['running', 'failed', 'blocked', 'ready', 'pending'];
 
 /** How much to compact; each level of {@link renderProgressMarkdown} tightens one knob. */
@@ -74,7 +73,7 @@ function isFinishedSubtree(ix: GraphIndex, t: Task): boolean {
   if (!memo) finishedSubtreeMemo.set(ix, (memo = new Map()));
   let v = memo.get(t.id);
   if (v === undefined) {
-    v = !isLeaf(ix, t.id) && subtreeOf(ix, t.id).every((d) => FINISHED.includes(d.status));
+    v = !isLeaf(ix, t.id) && subtreeOf(ix, t.id).every((d) => isTerminalTaskStatus(d.status));
     memo.set(t.id, v);
   }
   return v;
@@ -126,7 +125,7 @@ function render(graph: TaskGraph, ix: GraphIndex, plan: Plan, summaryChars: numb
       return;
     }
     lines.push(pad + headline(t, plan));
-    const finished = FINISHED.includes(t.status);
+    const finished = isTerminalTaskStatus(t.status);
     let extra: string[] = [];
     if (finished ? !plan.bare.has(t.id) : plan.unfinishedDetails) extra = details(t, summaryChars);
     else if (t.status === 'running') extra = details(t, summaryChars).filter((l) => l.startsWith('progress: '));
@@ -148,7 +147,7 @@ function finishedUnits(ix: GraphIndex, tasks: readonly Task[]): Array<{ id: stri
     for (const d of subtreeOf(ix, t.id)) if (d.id !== t.id) inside.add(d.id);
   }
   for (const t of tasks) {
-    if (inside.has(t.id) || !FINISHED.includes(t.status)) continue;
+    if (inside.has(t.id) || !isTerminalTaskStatus(t.status)) continue;
     if (isLeaf(ix, t.id)) out.push({ id: t.id, leaf: true, size: 1 });
     else if (isFinishedSubtree(ix, t)) out.push({ id: t.id, leaf: false, size: subtreeOf(ix, t.id).length });
   }
@@ -171,7 +170,7 @@ function smallestFitting(n: number, fits: (k: number) => boolean): number | unde
 /** Last resort: only unfinished tasks, most urgent first, as many as fit. */
 function renderUrgentOnly(graph: TaskGraph, ix: GraphIndex, maxChars: number): string {
   const plan: Plan = { collapse: false, bare: new Set(), omitted: new Set(), omittedCount: 0, unfinishedDetails: false, titleMax: 40 };
-  const unfinished = graph.tasks.filter((t) => isLeaf(ix, t.id) && !FINISHED.includes(t.status));
+  const unfinished = graph.tasks.filter((t) => isLeaf(ix, t.id) && !isTerminalTaskStatus(t.status));
   unfinished.sort((a, b) => URGENCY.indexOf(a.status) - URGENCY.indexOf(b.status) || (ix.position.get(a.id) ?? 0) - (ix.position.get(b.id) ?? 0));
   const finishedCount = graph.tasks.length - unfinished.length;
   const lines = [header(graph, ix), '', '(compacted: only unfinished subtasks are listed, most urgent first)'];

@@ -1,4 +1,4 @@
-import { isTerminalMissionStatus } from '@aime/protocol';
+import { isActiveMissionStatus } from '@aime/protocol';
 import type { MissionStatus } from '@aime/protocol';
 
 /** A `mission.status` change: when, and what the mission became. */
@@ -18,7 +18,7 @@ export function missionElapsedMs(
   changes: readonly StatusChange[] = [],
 ): number {
   const start = Date.parse(m.createdAt);
-  const stopped = isTerminalMissionStatus(m.status) || m.status === 'paused';
+  const stopped = !isActiveMissionStatus(m.status);
   const end = stopped ? Date.parse(m.updatedAt) : now;
   let pausedMs = 0;
   let pausedAt: number | undefined;

@@ -1,6 +1,5 @@
-import type { ProgressCounts, Task, TaskStatus } from '@aime/protocol';
-
-const FINISHED: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['succeeded', 'failed', 'cancelled', 'skipped']);
+import { isFinishedTaskStatus } from '@aime/protocol';
+import type { ProgressCounts, Task } from '@aime/protocol';
 
 /** Every field of `ProgressCounts` set. */
 export type TaskCounts = Required<ProgressCounts>;
@@ -22,7 +21,7 @@ export function taskCounts(tasks: readonly Pick<Task, 'id' | 'parentId' | 'statu
   const c: TaskCounts = { done: 0, total: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0, running: 0 };
   for (const t of leafTasks(tasks)) {
     c.total += 1;
-    if (FINISHED.has(t.status)) c.done += 1;
+    if (isFinishedTaskStatus(t.status)) c.done += 1;
     if (t.status === 'succeeded') c.succeeded += 1;
     else if (t.status === 'failed') c.failed += 1;
     else if (t.status === 'cancelled') c.cancelled += 1;

@@ -1,16 +1,14 @@
-import { CancelRequest, Mission, redactText, type MissionStatus } from '@aime/protocol';
+import { ACTIVE_MISSION_STATUSES, CancelRequest, Mission, OPEN_MISSION_STATUSES, redactText, type MissionStatus } from '@aime/protocol';
 import { loadMission, principalOfRequest } from './context.ts';
 import { conflict, notFound } from './errors.ts';
 import { bearer, errorResponses, missionView, type RouteContext, type ZodApp } from './route-context.ts';
 import { MissionParams } from './routes-missions.ts';
 
-const ACTIVE: MissionStatus[] = ['queued', 'planning', 'running', 'awaiting_approval'];
-
 /** The operator controls: which statuses each may leave from, and what the planner is told. */
 const CONTROLS = {
-  pause: { to: 'paused', from: ACTIVE, done: 'paused', inbox: null },
+  pause: { to: 'paused', from: ACTIVE_MISSION_STATUSES, done: 'paused', inbox: null },
   resume: { to: 'running', from: ['paused'], done: 'resumed', inbox: 'resume' },
-  cancel: { to: 'cancelled', from: [...ACTIVE, 'paused'], done: 'cancelled', inbox: 'cancel' },
+  cancel: { to: 'cancelled', from: OPEN_MISSION_STATUSES, done: 'cancelled', inbox: 'cancel' },
 } as const satisfies Record<string, { to: MissionStatus; from: readonly MissionStatus[]; done: string; inbox: 'resume' | 'cancel' | null }>;
 
 /** `POST /v1/missions/:id/pause`, `/resume`, `/cancel`. */

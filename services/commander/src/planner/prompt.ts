@@ -1,5 +1,5 @@
 import { expandedTasks, HIDDEN_BUCKET_PREFIX, plannerTaskView, type HiddenGroup } from '@aime/core';
-import { redact, redactText, type Event, type ResolvedBudget, type Task, type TaskGraph, type Usage } from '@aime/protocol';
+import { isTerminalTaskStatus, redact, redactText, type Event, type ResolvedBudget, type Task, type TaskGraph, type Usage } from '@aime/protocol';
 
 /** Something that happened since the planner's last step, as the planner model is told of it. */
 export type PlannerNews =
@@ -49,14 +49,13 @@ export function plannerSystemPrompt(): string {
 }
 
 /** Statuses of tasks that are done with: their descriptions matter less than their results. */
-const FINISHED: ReadonlySet<Task['status']> = new Set(['succeeded', 'skipped', 'cancelled']);
 /** Characters of a finished task's description in the task table. */
 export const FINISHED_DESCRIPTION_CHARS = 160;
 
 /** A finished task's description, cut: it is there to recognise the task, not to do it again. */
 function tableDescription(t: Task): string {
   const d = t.description.replace(/\s+/g, ' ');
-  return FINISHED.has(t.status) && d.length > FINISHED_DESCRIPTION_CHARS ? `${d.slice(0, FINISHED_DESCRIPTION_CHARS - 1)}…` : d;
+  return isTerminalTaskStatus(t.status) && d.length > FINISHED_DESCRIPTION_CHARS ? `${d.slice(0, FINISHED_DESCRIPTION_CHARS - 1)}…` : d;
 }
 
 function taskLine(t: Task): string {

@@ -3,12 +3,14 @@ import { answerWithDisruptions } from '@aime/core/views';
 import type { ChatTurn } from '@aime/models';
 import {
   CAPABILITY_WAIT_REASON,
+  isActiveMissionStatus,
+  isOpenTaskStatus,
+  OPEN_MISSION_STATUSES,
   redactText,
   type ActorJob,
   type ArtifactRef,
   type FactoryJob,
   type GraphOperation,
-  type MissionStatus,
   type NewEvent,
   type PlannerOutput,
   type Task,
@@ -63,7 +65,6 @@ export type StepOutcome =
 export const MAX_BAD_STEPS = 3;
 /** How much of the planner's last text goes into the failure message. */
 const LAST_TEXT_CHARS = 500;
-const OPEN: Task['status'][] = ['pending', 'ready', 'running', 'blocked'];
 
 /**
  * Whether the task waits for a live worker (blocked by the Actor Factory). Like a running
@@ -135,7 +136,7 @@ export async function runPlannerStep(deps: PlannerDeps, missionId: string, opts:
 /** With nothing running and nothing dispatched, the planner must look again (stall detection bounds it). */
 async function idleAgain(deps: PlannerDeps, missionId: string): Promise<boolean> {
   const [mission, graph] = await Promise.all([deps.store.getMission(missionId), deps.store.readGraph(missionId)]);
-  if (!mission || ['paused', 'succeeded', 'failed', 'cancelled'].includes(mission.status)) return false;
+  if (!mission || !isActiveMissionStatus(mission.status)) return false;
   return !graph.tasks.some(inProgress);
 }
 
@@ -304,7 +305,7 @@ async function closeMission(
   const { store } = deps;
   const reason = status === 'cancelled' ? 'mission cancelled' : `mission ${status}`;
   const ops: GraphOperation[] = graph.tasks
-    .filter((t) => OPEN.includes(t.status) && !graph.tasks.some((c) => c.parentId === t.id))
+    .filter((t) => isOpenTaskStatus(t.status) && !graph.tasks.some((c) => c.parentId === t.id))
     .map((t) => ({ op: 'cancel', id: t.id, reason }));
   let closed = graph;
   if (ops.length) {
@@ -317,9 +318,8 @@ async function closeMission(
   if (events.length) await store.writeGraph(mission.id, graph.version, closed, events);
   await expirePendingApprovals(store, mission.id, status);
   if (status !== 'cancelled') {
-    const from: MissionStatus[] = ['queued', 'planning', 'running', 'paused', 'awaiting_approval'];
     const changed = await store.setMissionStatus(mission.id, status, {
-      from,
+      from: [...OPEN_MISSION_STATUSES],
       ...(status === 'succeeded' ? { result: { answer: extra.answer ?? '', artifacts: extra.artifacts ?? [] } } : {}),
       ...(extra.error ? { error: extra.error, reason: extra.error.message } : {}),
       ...(status === 'failed' && extra.answer ? { result: { answer: extra.answer, artifacts: extra.artifacts ?? [] } } : {}),
