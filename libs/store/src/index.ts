@@ -7,7 +7,7 @@ export { RedisMissionStore, DEFAULT_BLOCK_MS, FEED_MAXLEN } from './redis-missio
 export type { RedisMissionStoreOptions } from './redis-mission-store.ts';
 export { createMissionStore } from './create-mission-store.ts';
 export type { CreateMissionStoreOptions } from './create-mission-store.ts';
-export { missionFromRecord, summarize, leafProgress } from './summary.ts';
+export { missionFromRecord, summarize } from './summary.ts';
 export { mergeBundles } from './worker-registry.ts';
 export { capabilityKey, capabilityQueue, routeActorJob } from './capability.ts';
 export type { ActorRoute } from './capability.ts';

@@ -1,7 +1,7 @@
 import { DEFAULT_BUDGET, EMPTY_USAGE } from '@aime/protocol';
 import type { Task, TaskStatus } from '@aime/protocol';
 import { describe, expect, it } from 'vitest';
-import { leafProgress, missionFromRecord, summarize } from '../src/index.ts';
+import { missionFromRecord, summarize } from '../src/index.ts';
 import type { MissionRecord } from '../src/index.ts';
 
 const record: MissionRecord = {
@@ -23,7 +23,6 @@ function t(id: string, status: TaskStatus, parentId?: string): Task {
 describe('summaries', () => {
   it('counts only leaf tasks, and finished in any way as done', () => {
     const tasks = [t('p', 'running'), t('a', 'succeeded', 'p'), t('b', 'failed', 'p'), t('c', 'skipped', 'p'), t('d', 'cancelled'), t('e', 'running'), t('f', 'blocked')];
-    expect(leafProgress(tasks)).toEqual({ done: 4, total: 6 });
     // Each outcome apart, so a list row can show a failed task as failed, not as done.
     expect(summarize(record, { version: 3, tasks }).progress).toEqual({ done: 4, total: 6, succeeded: 1, failed: 1, skipped: 1, cancelled: 1, running: 1 });
     expect(summarize(record, { version: 0, tasks: [] })).toEqual({
@@ -45,6 +44,12 @@ describe('summaries', () => {
     expect(m.result).toEqual({ answer: 'ok', artifacts: [] });
     expect('owner' in m).toBe(false);
     expect('error' in m).toBe(false);
+  });
+
+  it('gives the list row and the mission page the same progress for the same mission', () => {
+    const tasks = [t('p', 'running'), t('a', 'succeeded', 'p'), t('b', 'failed', 'p'), t('c', 'running')];
+    const graph = { version: 2, tasks };
+    expect(missionFromRecord(record, graph, '').progress).toEqual(summarize(record, graph).progress);
   });
 
   it('overlays stored progress only when it is newer than the graph’s', () => {

@@ -11,6 +11,8 @@ export { missionElapsedMs } from './elapsed.ts';
 export type { StatusChange } from './elapsed.ts';
 export { summarizeMission } from './summary.ts';
 export type { SummarySource } from './summary.ts';
+export { missionView, withLatestProgress } from './mission-view.ts';
+export type { MissionSource } from './mission-view.ts';
 export { declaredEffects, effectAmount, sideEffectLedger } from './ledger.ts';
 export { answerWithDisruptions, replacements, withReplacements } from './replacements.ts';
 export type { Replacement } from './replacements.ts';
