@@ -74,4 +74,22 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The protocol, the client and the dashboard run in browsers: no Node-only imports.' }] }],
     },
   },
+  // One source for error messages and zod-issue text: @aime/protocol's errorMessage and formatIssues.
+  {
+    files: ['{libs,services,apps,plugins}/*/src/**/*.{ts,tsx}'],
+    ignores: ['libs/protocol/src/format.ts', 'apps/dashboard/src/components/system-page.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ConditionalExpression[test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message'][alternate.callee.name='String']",
+          message: "Use errorMessage(err) from @aime/protocol instead of 'err instanceof Error ? err.message : String(err)'.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='map'][callee.object.property.name='issues']",
+          message: 'Format zod issues with formatIssues from @aime/protocol (list or inline style).',
+        },
+      ],
+    },
+  },
 );
