@@ -1,10 +1,10 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { isTerminalMissionStatus } from '@aime/protocol';
 import type { Event, Mission } from '@aime/protocol';
 import { api, ApiError, describeError } from '../net/api-client.ts';
 import { useMissionEvents } from '../hooks/use-mission-events.ts';
-import { useNow } from '../hooks/use-external.ts';
+import { useMediaQuery, useNow } from '../hooks/use-external.ts';
 import { coalesce } from '../lib/batcher.ts';
 import { needsApprovalsRefresh, needsLedgerRefresh, needsSnapshotRefresh } from '../lib/controls.ts';
 import { deriveActors, reuseUnchanged } from '../lib/actors.ts';
@@ -27,6 +27,8 @@ import { ActorPanels } from './actor-panels.tsx';
 import { EventTimeline } from './event-timeline.tsx';
 import { UsageChart } from './usage-chart.tsx';
 import { FinalAnswer } from './final-answer.tsx';
+import { TaskOutline } from './task-outline.tsx';
+import { TaskDrawer } from './task-drawer.tsx';
 
 const SNAPSHOT_REFRESH_MS = 300;
 /** How often a mission with running tasks is re-read for tasks whose worker is gone. */
@@ -34,6 +36,9 @@ const RUNNING_REFRESH_MS = 3_000;
 
 // React Flow and dagre are most of the bundle: load them with the first mission view, not the list.
 const TaskGraph = lazy(() => import('./task-graph.tsx').then((m) => ({ default: m.TaskGraph })));
+
+/** Up to this width the graph is shown as a list: its labels would be too small to read. */
+const PHONE_QUERY = '(max-width: 600px)';
 
 function MissionHeader({ mission, series, changes }: { mission: Mission; series: readonly UsagePoint[]; changes: readonly StatusChange[] }) {
   // The clock stops while the mission is paused and once it ends.
@@ -130,6 +135,9 @@ export function MissionPage({ id }: { id: string }) {
   const changes = useMemo(() => statusChanges(events), [events]);
   const mission = snapshot.data;
   const result = useMemo(() => finalResult(mission, events), [mission, events]);
+  const phone = useMediaQuery(PHONE_QUERY);
+  const [openTask, setOpenTask] = useState<string | undefined>();
+  const closeTask = useCallback(() => setOpenTask(undefined), []);
 
   if (snapshot.isPending) {
     return (
@@ -175,16 +183,20 @@ export function MissionPage({ id }: { id: string }) {
       {mission.status === 'cancelled' ? <LedgerPanel mission={mission} /> : null}
       {result?.status === 'succeeded' ? <FinalAnswer result={result} /> : null}
       <div className="mission-grid">
-        <ProgressList tasks={mission.tasks} />
-        <Suspense
-          fallback={
-            <section className="card">
-              <p className="muted">Loading the task graph…</p>
-            </section>
-          }
-        >
-          <TaskGraph tasks={mission.tasks} />
-        </Suspense>
+        <ProgressList tasks={mission.tasks} onOpen={setOpenTask} />
+        {phone ? (
+          <TaskOutline tasks={mission.tasks} onOpen={setOpenTask} />
+        ) : (
+          <Suspense
+            fallback={
+              <section className="card">
+                <p className="muted">Loading the task graph…</p>
+              </section>
+            }
+          >
+            <TaskGraph tasks={mission.tasks} onOpen={setOpenTask} />
+          </Suspense>
+        )}
         <ActorPanels actors={actors} />
         <EventTimeline events={events} />
         <UsageChart series={series} />
@@ -192,6 +204,7 @@ export function MissionPage({ id }: { id: string }) {
         {mission.status !== 'cancelled' ? <LedgerPanel mission={mission} /> : null}
         <InjectForm mission={mission} />
       </div>
+      {openTask !== undefined ? <TaskDrawer mission={mission} taskId={openTask} events={events} actors={actors} onOpen={setOpenTask} onClose={closeTask} /> : null}
     </main>
   );
 }

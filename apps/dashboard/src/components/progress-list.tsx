@@ -16,7 +16,7 @@ function Reference({ r }: { r: string }) {
   return <span className="mono">{r}</span>;
 }
 
-const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: number }) {
+const TaskRow = memo(function TaskRow({ task, depth, onOpen }: { task: Task; depth: number; onOpen(taskId: string): void }) {
   const state = task.state ?? (task.recovering ? 'recovering' : task.status);
   return (
     <li
@@ -30,7 +30,9 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
     >
       <div className="task-head">
         <TaskIcon status={state} />
-        <span className="task-title">{task.title}</span>
+        <button type="button" className="task-title linklike" data-testid="task-open" aria-haspopup="dialog" title="Open the task" onClick={() => onOpen(task.id)}>
+          {task.title}
+        </button>
         {state === 'recovering' && task.recovering ? <RecoveringBadge since={task.recovering.since} /> : <StatusBadge status={state} testId="task-state" />}
         {task.attempts > 1 ? <span className="muted small">attempt {task.attempts}</span> : null}
         <span className="mono muted small task-id">{task.id}</span>
@@ -76,8 +78,8 @@ const TaskRow = memo(function TaskRow({ task, depth }: { task: Task; depth: numb
   );
 });
 
-/** AIME's hierarchical progress list: each task with its criteria, progress and report. */
-export const ProgressList = memo(function ProgressList({ tasks }: { tasks: readonly Task[] }) {
+/** AIME's hierarchical progress list: each task with its criteria, progress and report; a task's title opens it. */
+export const ProgressList = memo(function ProgressList({ tasks, onOpen }: { tasks: readonly Task[]; onOpen(taskId: string): void }) {
   const rows = useMemo(() => buildTaskTree(tasks), [tasks]);
   const p = useMemo(() => taskCounts(tasks), [tasks]);
   return (
@@ -89,7 +91,7 @@ export const ProgressList = memo(function ProgressList({ tasks }: { tasks: reado
       {rows.length === 0 ? <p className="muted">The planner has not written a plan yet.</p> : null}
       <ul className="task-list">
         {rows.map((r) => (
-          <TaskRow key={r.task.id} task={r.task} depth={r.depth} />
+          <TaskRow key={r.task.id} task={r.task} depth={r.depth} onOpen={onOpen} />
         ))}
       </ul>
     </section>

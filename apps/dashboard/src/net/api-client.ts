@@ -5,6 +5,7 @@ import {
   ErrorResponse,
   ExternalEventResponse,
   LedgerResponse,
+  TranscriptResponse,
   ListApprovalInboxResponse,
   ListApprovalsResponse,
   ListMissionsResponse,
@@ -96,6 +97,9 @@ export const api = {
   },
   control(id: string, action: 'pause' | 'resume' | 'cancel', reason?: string) {
     return request(Mission, 'POST', `/v1/missions/${enc(id)}/${action}`, reason ? { reason } : undefined);
+  },
+  transcript(id: string, actorId: string) {
+    return request(TranscriptResponse, 'GET', `/v1/missions/${enc(id)}/actors/${enc(actorId)}/transcript`);
   },
   ledger(id: string) {
     return request(LedgerResponse, 'GET', `/v1/missions/${enc(id)}/ledger`);
