@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Budget, MissionStatus, MissionSummary } from './mission.ts';
 import { Event } from './events.ts';
 import { Approval, ApprovalInboxItem, Bundle, LedgerEntry } from './tools.ts';
+import { MissionSortKey, SortDirection } from './mission-query.ts';
 
 /** A model spec as `AIME_MODEL` takes it: `sim`, `sim:<name>`, `openai:<model>` or a bare model name. */
 const ModelSpecText = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model spec has no spaces, e.g. openai:gpt-4.1');
@@ -86,10 +87,35 @@ export const ListMissionsQuery = z.object({
   status: MissionStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
+  /** The order: `created` (default) is the listing index's; the others sort a bounded scan. */
+  sort: MissionSortKey.default('created'),
+  dir: SortDirection.default('desc'),
+  /** Text search over goal, id and failure reason (case-insensitive). */
+  q: z.string().trim().max(200).optional(),
 });
 export type ListMissionsQuery = z.infer<typeof ListMissionsQuery>;
 
-export const ListMissionsResponse = z.object({ items: z.array(MissionSummary), nextCursor: z.string().optional() });
+export const ListMissionsResponse = z.object({
+  items: z.array(MissionSummary),
+  nextCursor: z.string().optional(),
+  /** A search or sort that read only the `MISSION_SCAN_LIMIT` most recent missions of the filter. */
+  truncated: z.boolean().optional(),
+});
+
+/** `GET /v1/missions/totals`: the missions matching a filter and what they used together. */
+export const MissionTotalsQuery = z.object({ status: MissionStatus.optional(), q: z.string().trim().max(200).optional() });
+export type MissionTotalsQuery = z.infer<typeof MissionTotalsQuery>;
+export const MissionTotalsResponse = z.object({
+  missions: z.number().int().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+  /** False when a mission counted used a model with no price (its calls count as $0). */
+  costKnown: z.boolean(),
+  /** Only the `MISSION_SCAN_LIMIT` most recent missions of the filter were added up. */
+  truncated: z.boolean(),
+});
+export type MissionTotalsResponse = z.infer<typeof MissionTotalsResponse>;
 
 /** `GET /v1/missions/counts`: how many missions there are, in all and per status (the list's tabs). */
 export const MissionCountsResponse = z.object({ total: z.number().int().nonnegative(), byStatus: z.record(z.string(), z.number().int().nonnegative()) });

@@ -6,6 +6,7 @@ export * from './planner.ts';
 export * from './events.ts';
 export * from './jobs.ts';
 export * from './api.ts';
+export * from './mission-query.ts';
 export * from './socket.ts';
 export * from './redact.ts';
 export * from './system.ts';

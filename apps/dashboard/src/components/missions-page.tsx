@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isTerminalMissionStatus } from '@aime/protocol';
 import type { MissionStatus } from '@aime/protocol';
-import { useMissionCounts, useMissionList } from '../hooks/use-mission-list.ts';
+import { useMissionCounts, useMissionList, useMissionTotals } from '../hooks/use-mission-list.ts';
 import { useMediaQuery, useNow } from '../hooks/use-external.ts';
 import { describeError } from '../net/api-client.ts';
 import { formatCost, formatTokens } from '../lib/format.ts';
-import { listHash, matchesSearch, parseListParams } from '../lib/list-params.ts';
+import { listHash, parseListParams } from '../lib/list-params.ts';
 import type { ListParams, SortKey } from '../lib/list-params.ts';
 import { stateLabel } from './badges.tsx';
 import { MissionsTable } from './missions-table.tsx';
@@ -19,18 +19,15 @@ function go(params: ListParams): void {
 }
 
 function MissionsList({ params }: { params: ListParams }) {
-  const { items, query } = useMissionList(params.status);
+  // Sorted and searched by the server, over every mission of the filter, not only the loaded pages.
+  const { items: shown, query, truncated } = useMissionList(params);
   const counts = useMissionCounts();
+  const totals = useMissionTotals(params);
   const [draft, setDraft] = useState(params.q);
   // The URL is the truth: back/forward or a shared link puts its search in the field.
   useEffect(() => setDraft(params.q), [params.q]);
-  const shown = useMemo(() => items.filter((m) => matchesSearch(m, params.q)), [items, params.q]);
   const anyLive = shown.some((m) => !isTerminalMissionStatus(m.status));
   const now = useNow(1000, anyLive);
-  const totals = useMemo(
-    () => ({ tokens: shown.reduce((n, m) => n + m.usage.promptTokens + m.usage.completionTokens, 0), cost: shown.reduce((n, m) => n + m.usage.costUsd, 0) }),
-    [shown],
-  );
   const onSort = (key: SortKey) => go({ ...params, sort: key, dir: params.sort === key && params.dir === 'desc' ? 'asc' : 'desc' });
   const total = counts.data?.total;
   return (
@@ -78,8 +75,16 @@ function MissionsList({ params }: { params: ListParams }) {
       ) : null}
       {shown.length ? <MissionsTable items={shown} now={now} params={params} onSort={onSort} /> : null}
       <div className="list-foot">
-        <p className="small" data-testid="list-totals">
-          {shown.length} shown{params.q ? ' (matching)' : ''} of {params.status ? (counts.data?.byStatus[params.status] ?? '…') : (total ?? '…')} · {formatTokens(totals.tokens)} tokens · {formatCost(totals.cost)}
+        <p className="small" data-testid="list-totals" data-missions={totals.data?.missions} data-cost={totals.data?.costUsd}>
+          {shown.length} shown of {totals.data ? `${totals.data.missions}${params.q ? ' matching' : ''}` : '…'}
+          {totals.data ? (
+            <>
+              {' '}
+              · {formatTokens(totals.data.promptTokens + totals.data.completionTokens)} tokens · {formatCost(totals.data.costUsd)}
+              {totals.data.costKnown ? '' : ' (some calls had no price)'}
+            </>
+          ) : null}
+          {totals.data?.truncated || truncated ? <span className="muted"> · of the 5,000 most recent</span> : null}
         </p>
         {query.hasNextPage ? (
           <button type="button" className="btn small" data-testid="load-more" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>

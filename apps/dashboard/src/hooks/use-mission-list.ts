@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { MissionSummary } from '@aime/protocol';
 import type { MissionStatus } from '@aime/protocol';
+import { apiSortKey, matchesSearch } from '../lib/list-params.ts';
+import type { ListParams } from '../lib/list-params.ts';
 import { api } from '../net/api-client.ts';
 import { getSocket } from '../net/socket.ts';
 import { createBatcher } from '../lib/batcher.ts';
@@ -11,13 +13,15 @@ import { mergeSummaries, upsertSummaries } from '../lib/summary-merge.ts';
 export const PAGE_SIZE = 50;
 
 /**
- * The missions list: REST pages (newest first, `nextCursor` for the next one) with live
- * `mission` socket updates merged over them.
+ * The missions list: REST pages in the server's order for the list's sort and search (`nextCursor`
+ * for the next one), with live `mission` socket updates merged over them (those matching the search).
  */
-export function useMissionList(status: MissionStatus | undefined) {
+export function useMissionList(params: ListParams) {
+  const status: MissionStatus | undefined = params.status;
+  const sort = apiSortKey(params.sort);
   const query = useInfiniteQuery({
-    queryKey: ['missions', status ?? 'all'],
-    queryFn: ({ pageParam }) => api.listMissions({ ...(status ? { status } : {}), limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }),
+    queryKey: ['missions', status ?? 'all', sort, params.dir, params.q],
+    queryFn: ({ pageParam }) => api.listMissions({ ...(status ? { status } : {}), limit: PAGE_SIZE, sort, dir: params.dir, ...(params.q ? { q: params.q } : {}), ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -43,8 +47,18 @@ export function useMissionList(status: MissionStatus | undefined) {
   }, [refetch]);
 
   const rest = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const items = useMemo(() => mergeSummaries(rest, live, status), [rest, live, status]);
-  return { items, query };
+  const items = useMemo(() => mergeSummaries(rest, live, status).filter((m) => matchesSearch(m, params.q)), [rest, live, status, params.q]);
+  const truncated = query.data?.pages.some((p) => p.truncated === true) ?? false;
+  return { items, query, truncated };
+}
+
+/** Tokens and cost of every mission matching the list's status and search, from the server, re-read every few seconds. */
+export function useMissionTotals(params: ListParams) {
+  return useQuery({
+    queryKey: ['mission-totals', params.status ?? 'all', params.q],
+    queryFn: () => api.missionTotals({ ...(params.status ? { status: params.status } : {}), ...(params.q ? { q: params.q } : {}) }),
+    refetchInterval: 5_000,
+  });
 }
 
 /** How many missions there are, in all and per status (the tabs), re-read every few seconds. */

@@ -1,4 +1,5 @@
-import { MissionStatus } from '@aime/protocol';
+import { matchesMissionSearch, MissionStatus } from '@aime/protocol';
+import type { MissionSortKey } from '@aime/protocol';
 
 /** Columns the missions table sorts by. */
 export const SORT_KEYS = ['createdAt', 'duration', 'tokens', 'cost', 'status'] as const;
@@ -34,9 +35,12 @@ export function listHash(params: ListParams): string {
   return q ? `#/?${q}` : '#/';
 }
 
-/** Whether a mission matches the text search: goal, id or failure reason, case-insensitively. */
+/** Whether a mission matches the text search: goal, id or failure reason, case-insensitively (the server's own test). */
 export function matchesSearch(m: { id: string; goal: string; error?: { message: string } | undefined }, q: string): boolean {
-  const needle = q.trim().toLowerCase();
-  if (!needle) return true;
-  return m.goal.toLowerCase().includes(needle) || m.id.toLowerCase().includes(needle) || (m.error?.message.toLowerCase().includes(needle) ?? false);
+  return matchesMissionSearch(m, q);
+}
+
+/** The API's name of a table column's sort. */
+export function apiSortKey(key: SortKey): MissionSortKey {
+  return key === 'createdAt' ? 'created' : key;
 }

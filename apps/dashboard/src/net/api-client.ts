@@ -11,8 +11,9 @@ import {
   ListMissionsResponse,
   Mission,
   MissionCountsResponse,
+  MissionTotalsResponse,
 } from '@aime/protocol';
-import type { ApprovalDecisionRequest, CreateMissionRequest, ExternalEventRequest, MissionStatus } from '@aime/protocol';
+import type { ApprovalDecisionRequest, CreateMissionRequest, ExternalEventRequest, MissionSortKey, MissionStatus, SortDirection } from '@aime/protocol';
 import { getApiKey } from './api-key.ts';
 
 /** A failed API call, with the server's stable error `code` (or `network_error`/`bad_response`). */
@@ -79,15 +80,24 @@ const enc = encodeURIComponent;
 
 /** The REST calls of API.md used by the dashboard. */
 export const api = {
-  listMissions(q: { status?: MissionStatus; limit?: number; cursor?: string }) {
+  listMissions(q: { status?: MissionStatus; limit?: number; cursor?: string; sort?: MissionSortKey; dir?: SortDirection; q?: string }) {
     const p = new URLSearchParams();
     if (q.status) p.set('status', q.status);
     p.set('limit', String(q.limit ?? 50));
     if (q.cursor) p.set('cursor', q.cursor);
+    if (q.sort && q.sort !== 'created') p.set('sort', q.sort);
+    if (q.dir && q.dir !== 'desc') p.set('dir', q.dir);
+    if (q.q) p.set('q', q.q);
     return request(ListMissionsResponse, 'GET', `/v1/missions?${p.toString()}`);
   },
   missionCounts() {
     return request(MissionCountsResponse, 'GET', '/v1/missions/counts');
+  },
+  missionTotals(q: { status?: MissionStatus; q?: string }) {
+    const p = new URLSearchParams();
+    if (q.status) p.set('status', q.status);
+    if (q.q) p.set('q', q.q);
+    return request(MissionTotalsResponse, 'GET', `/v1/missions/totals?${p.toString()}`);
   },
   getMission(id: string) {
     return request(Mission, 'GET', `/v1/missions/${enc(id)}`);

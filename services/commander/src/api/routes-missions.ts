@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { MODEL_ROLES, parseModelSpec } from '@aime/models';
-import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission, MissionCountsResponse, type ModelInfo } from '@aime/protocol';
+import { CreateMissionRequest, CreateMissionResponse, Id, ListMissionsQuery, ListMissionsResponse, Mission, MissionCountsResponse, MissionTotalsQuery, MissionTotalsResponse, type ModelInfo } from '@aime/protocol';
+import type { MissionRecord } from '@aime/store';
 import { ApiError } from './errors.ts';
 import { resolveBudget } from '@aime/core';
 import { loadMission, principalOfRequest } from './context.ts';
 import { bearer, errorResponses, missionView, type RouteContext, type ZodApp } from './route-context.ts';
+import { missionTotals, needsScan, offsetCursor, queryMissions, readOffsetCursor, scanMissions } from './mission-query.ts';
 
 const tags = ['missions'];
 
@@ -67,15 +69,55 @@ export function registerMissionRoutes(app: ZodApp, ctx: RouteContext): void {
     },
   );
 
+  const summaries = (records: MissionRecord[]) => Promise.all(records.map(async (record) => store.summarize(record, await store.readGraph(record.id))));
+
   app.get(
     '/missions',
-    { schema: { tags, security: bearer, summary: 'List missions, newest first', querystring: ListMissionsQuery, response: { 200: ListMissionsResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'List missions: newest first, or sorted and searched over the most recent 5,000 of the filter',
+        querystring: ListMissionsQuery,
+        response: { 200: ListMissionsResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const who = principalOfRequest(request);
       const { status, limit, cursor } = request.query;
-      const page = await store.listMissions({ status, limit, cursor, owner: who.role === 'caller' ? who.principal : undefined });
-      const items = await Promise.all(page.items.map(async (record) => store.summarize(record, await store.readGraph(record.id))));
-      return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+      const owner = who.role === 'caller' ? who.principal : undefined;
+      if (!needsScan(request.query)) {
+        const page = await store.listMissions({ status, limit, cursor, owner });
+        const items = await summaries(page.items);
+        return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+      }
+      // Another order or a search: a bounded scan of the filtered index, sorted here; the page
+      // is an offset into that order (records are read without their graphs, only the page's are).
+      const offset = readOffsetCursor(cursor);
+      const { records, truncated } = await scanMissions(store, { owner, status });
+      const ordered = queryMissions(records, request.query, Date.now());
+      const items = await summaries(ordered.slice(offset, offset + limit));
+      const next = offset + limit < ordered.length ? { nextCursor: offsetCursor(offset + limit) } : {};
+      return { items, ...next, ...(truncated ? { truncated } : {}) };
+    },
+  );
+
+  app.get(
+    '/missions/totals',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'How many missions match a filter and search, and their tokens and cost together (the most recent 5,000 at most)',
+        querystring: MissionTotalsQuery,
+        response: { 200: MissionTotalsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const who = principalOfRequest(request);
+      const { status, q } = request.query;
+      const { records, truncated } = await scanMissions(store, { owner: who.role === 'caller' ? who.principal : undefined, status });
+      return missionTotals(queryMissions(records, { sort: 'created', dir: 'desc', q }, Date.now()), truncated);
     },
   );
 
