@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PluginError } from './errors.ts';
+import { zodInputJsonSchema } from './info.ts';
 import { lateKeys } from './plugin-keys.ts';
 import type { BundleDefinition, PluginDefinition, PluginFactory, PluginInstance, PluginModule, PluginSetupContext, ToolDefinition, WorkerToolDefinition } from './types.ts';
 import { workerRun } from './worker-tool.ts';
@@ -31,7 +32,7 @@ function checkTool(def: ToolDefinition<z.ZodType, unknown>): void {
   }
   let schema: Record<string, unknown>;
   try {
-    schema = z.toJSONSchema(def.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    schema = zodInputJsonSchema(def.input);
   } catch (err) {
     fail('invalid_tool', `${where}: input cannot be turned into JSON Schema (${(err as Error).message})`);
   }

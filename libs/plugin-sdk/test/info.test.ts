@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import { Bundle, ToolInfo } from '@aime/protocol';
-import { bundleInfo, defineBundle, defineTool, toolInfo } from '@aime/plugin-sdk';
+import { bundleInfo, defineBundle, defineTool, inputJsonSchema, toolInfo } from '@aime/plugin-sdk';
 
 const book = defineTool({
   name: 'book_train',
@@ -26,6 +26,18 @@ describe('toolInfo', () => {
     });
     expect(info.inputSchema).not.toHaveProperty('$schema');
     expect(info).toMatchObject({ name: 'book_train', sideEffects: 'external', requiresApproval: true });
+  });
+
+  it('converts a zod input once: the same schema for each tool defined with it, and a caller changing its copy changes no other', () => {
+    const again = defineTool({ ...book, name: 'book_train_again', run: () => ({ ok: true }) });
+    const first = inputJsonSchema(book);
+    first.type = 'changed';
+    first.extra = true;
+    const second = inputJsonSchema(again);
+    expect(second).toEqual(toolInfo(book).inputSchema);
+    expect(second).toMatchObject({ type: 'object', required: ['trainId'] });
+    expect(second).not.toHaveProperty('extra');
+    expect(second.properties).toBe(first.properties);
   });
 
   it('defaults requiresApproval to false', () => {
