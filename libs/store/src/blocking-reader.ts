@@ -66,7 +66,7 @@ export class BlockingReader {
   private create(): RedisClient {
     // A blocked command must not be retried on a reconnect after we disconnect it on purpose.
     // On a Cluster the duplicate is a Cluster too: XREAD goes to the node serving the stream's slot.
-    const conn = duplicateRedis(this.main, { maxRetriesPerRequest: 0, enableOfflineQueue: true });
+    const conn = duplicateRedis(this.main, { maxRetriesPerRequest: 0, enableOfflineQueue: true, enableAutoPipelining: false });
     // Errors reach callers as rejected commands; without a listener ioredis would also print them.
     conn.on('error', () => undefined);
     return conn;

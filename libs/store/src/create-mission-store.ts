@@ -32,7 +32,9 @@ export function createMissionStore(opts: CreateMissionStoreOptions = {}): Missio
   }
   // Reconnects for as long as Redis is away (a restart, a failover); a command waits through about
   // 30 s of reconnecting (maxRetriesPerRequest 20) before it fails, so a quick restart loses none.
-  const redis = createRedis(opts.redis ?? DEFAULT_REDIS_URL);
+  // Auto-pipelining: the many small commands of a step (reads, appends, scripts) issued in one
+  // tick share one socket write instead of one write each.
+  const redis = createRedis(opts.redis ?? DEFAULT_REDIS_URL, { autoPipelining: true });
   try {
     return new RedisMissionStore(redis, { ownsConnection: true, ...settings });
   } catch (err) {

@@ -24,6 +24,11 @@ export interface CreateRedisOptions {
   onError?: (err: Error) => void;
   /** `connectionName` shown by CLIENT LIST. */
   connectionName?: string;
+  /**
+   * ioredis `enableAutoPipelining`: the commands issued in one event-loop tick go out in one
+   * socket write. The store's connections use it; BullMQ's keep their own settings. @default false
+   */
+  autoPipelining?: boolean;
 }
 
 /** The default Redis when nothing is configured. */
@@ -62,6 +67,7 @@ export function createRedis(target: RedisTarget | string, opts: CreateRedisOptio
     reconnectOnError,
     ...(opts.lazyConnect ? { lazyConnect: true } : {}),
     ...(opts.connectionName ? { connectionName: opts.connectionName } : {}),
+    ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}),
   };
   let client: RedisClient;
   if (t.cluster) {
@@ -74,6 +80,7 @@ export function createRedis(target: RedisTarget | string, opts: CreateRedisOptio
       retryDelayOnClusterDown: 300,
       retryDelayOnTryAgain: 200,
       slotsRefreshTimeout: 2_000,
+      ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}),
       ...(opts.lazyConnect ? { lazyConnect: true } : {}),
     };
     client = new Cluster(nodes, options);
