@@ -96,10 +96,10 @@ describe('the missions table', () => {
     const dearest = [...costs].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     await expect.poll(() => rows(page).first().getAttribute('data-mission-id'), { timeout: 20_000 }).toBe(dearest[0]);
     await expect.poll(() => rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-mission-id')))).toEqual(dearest.slice(0, 50));
+    await saveScreenshot(page, 'missions-sorted-by-cost-1280x800');
     await page.getByTestId('load-more').click();
     await expect.poll(() => rows(page).count()).toBe(100);
     expect(await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-mission-id')))).toEqual(dearest.slice(0, 100));
-    await saveScreenshot(page, 'missions-sorted-by-cost-1280x800');
   });
 
   it('finds a mission of page 3 by search without loading the pages before it', async () => {

@@ -55,6 +55,15 @@ describe('plan history', () => {
     await expect.poll(() => page.getByTestId('final-answer').textContent()).toMatch(/Changes along the way/);
     await change.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'plan-history-1280x800');
+    // The replacement opens from its graph node, with the actor's steps (docs/operators.md shows it).
+    await page.getByTestId('graph-card').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'task-graph-travel-1280x800');
+    await page.locator(`[data-testid="graph-node"][data-task-id="${replaced?.replacedBy}"]`).click();
+    const drawer = page.locator(`[data-testid="task-drawer"][data-task-id="${replaced?.replacedBy}"]`);
+    await drawer.getByTestId('drawer-step').first().waitFor();
+    await saveScreenshot(page, 'task-drawer-1280x800');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
 
     const phone = await openPage(browser, PHONE, stack);
     try {
@@ -64,6 +73,9 @@ describe('plan history', () => {
       await l.scrollIntoViewIfNeeded();
       expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       await saveScreenshot(phone.page, 'plan-history-390x844');
+      await phone.page.locator(`[data-testid="outline-row"][data-task-id="${replaced?.replacedBy}"]`).click();
+      await phone.page.locator(`[data-testid="task-drawer"][data-task-id="${replaced?.replacedBy}"] [data-testid="drawer-step"]`).first().waitFor();
+      await saveScreenshot(phone.page, 'task-drawer-390x844');
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.close();
@@ -106,6 +118,8 @@ describe('side-effect ledger', () => {
     expect(ledger.items.map((i) => i.reference)).toContain(reference);
     const statusEvents = (await stack.events(id)).filter((e) => e.type === 'mission.status').map((e) => e.data as { to: string; reason?: string });
     expect(statusEvents.find((s) => s.to === 'cancelled')?.reason).toContain('the client called the trip off');
+    // The page leads with the cancel and its reason.
+    await expect.poll(() => page.getByTestId('final-cancel-reason').textContent(), { timeout: 15_000 }).toMatch(/^Cancelled by operator: the client called the trip off\.$/);
     await page.getByTestId('ledger').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'ledger-after-cancel-1280x800');
 

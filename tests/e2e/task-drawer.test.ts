@@ -135,7 +135,7 @@ describe('task drawer and readable graphs', () => {
     await drawer.getByTestId('drawer-step').first().waitFor();
     expect(await drawer.getByTestId('drawer-step').first().textContent()).toContain('bench_noop');
     expect(await drawer.locator('[data-testid="drawer-event"][data-type="actor.reported"]').count()).toBe(1);
-    await saveScreenshot(page, 'task-drawer-1280x800');
+    await saveScreenshot(page, 'task-drawer-bench-1280x800');
 
     // Its group lists its subtasks together; Escape closes, and focus returns to the graph.
     await drawer.getByRole('button', { name: /Bench group 1/ }).click();
@@ -176,6 +176,6 @@ describe('task drawer and readable graphs', () => {
     await drawer.waitFor();
     expect((await drawer.boundingBox())!.width).toBeLessThanOrEqual(PHONE.width);
     await drawer.getByTestId('drawer-step').first().waitFor();
-    await saveScreenshot(page, 'task-drawer-390x844');
+    await saveScreenshot(page, 'task-drawer-bench-390x844');
   });
 });

@@ -25,6 +25,9 @@ export const FinalAnswer = memo(function FinalAnswer({ result }: { result: Final
         {result.error ? <span className="mono small muted" data-testid="final-error-code">{result.error.code}</span> : null}
       </div>
       {result.error && !errorIsAnswer ? <p className="banner error final-error">{result.error.message}</p> : null}
+      {result.status === 'cancelled' && !result.answer && !result.error ? (
+        <p data-testid="final-cancel-reason">{result.reason ? `${result.reason[0]?.toUpperCase() ?? ''}${result.reason.slice(1)}.` : 'Cancelled before it finished.'}</p>
+      ) : null}
       {/* Answers are Markdown (an itinerary has headings and lists): no raw HTML, images only as links. */}
       {result.answer ? (
         <div className="answer markdown">

@@ -6,6 +6,17 @@ export interface FinalResult {
   answer?: string;
   artifacts: ArtifactRef[];
   error?: ErrorInfo;
+  /** Why it was cancelled, as the `mission.status` event says (`cancelled by operator: <reason>`). */
+  reason?: string;
+}
+
+/** The reason of the latest change to `cancelled`, if any. */
+function cancelReason(events: readonly Event[]): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e && isKnownEvent(e) && e.type === 'mission.status' && e.data.to === 'cancelled') return e.data.reason;
+  }
+  return undefined;
 }
 
 /**
@@ -13,6 +24,15 @@ export interface FinalResult {
  * `mission.finished` event (which arrives before the snapshot is refetched).
  */
 export function finalResult(mission: Mission | undefined, events: readonly Event[]): FinalResult | undefined {
+  const out = baseResult(mission, events);
+  if (out?.status === 'cancelled' && !out.answer) {
+    const reason = cancelReason(events);
+    if (reason) out.reason = reason;
+  }
+  return out;
+}
+
+function baseResult(mission: Mission | undefined, events: readonly Event[]): FinalResult | undefined {
   let finished: Extract<Event, { type: 'mission.finished' }> | undefined;
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
