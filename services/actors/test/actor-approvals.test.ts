@@ -59,7 +59,9 @@ describe('actor approvals', { timeout: 30_000 }, () => {
 
     const approvals = await env.store.listApprovals(missionId);
     expect(approvals).toEqual([
-      { id: approvalIdOf(missionId, 't2.1', 0, 1, callDigest('book_train', { trainId: TRAIN, passengers: 2 })), missionId, taskId: 't2', actorId: 't2.1', tool: 'book_train', args: { trainId: TRAIN, passengers: 2 }, status: 'pending', requestedAt: expect.any(String) },
+      { id: approvalIdOf(missionId, 't2.1', 0, 1, callDigest('book_train', { trainId: TRAIN, passengers: 2 })), missionId, taskId: 't2', actorId: 't2.1', tool: 'book_train', args: { trainId: TRAIN, passengers: 2 }, status: 'pending', requestedAt: expect.any(String),
+        // What the operator decides with: the tool's side-effect class, its price estimate and the actor's reasoning.
+        sideEffects: 'external', estimate: { amount: expect.any(Number), currency: 'JPY', note: expect.stringContaining('Nozomi') }, thought: expect.stringContaining(TRAIN) },
     ]);
     expect((await eventsOf(env.store, missionId, 'approval.requested')).map((e) => e.data.approval.id)).toEqual([approvals[0]!.id]);
     expect((await env.store.getMission(missionId))?.status).toBe('awaiting_approval');

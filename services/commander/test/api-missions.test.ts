@@ -58,7 +58,7 @@ describe('GET /v1/missions', () => {
     const c = await createMission(h, KEYS.operator, { goal: 'third' });
     const page1 = (await (await h.call('/v1/missions?limit=2', { key: KEYS.operator })).json()) as { items: MissionSummary[]; nextCursor?: string };
     expect(page1.items.map((m) => m.id)).toEqual([c, b]);
-    expect(page1.items[0]?.progress).toEqual({ done: 0, total: 0 });
+    expect(page1.items[0]?.progress).toEqual({ done: 0, total: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0, running: 0 });
     expect(page1.nextCursor).toBeTypeOf('string');
     const page2 = (await (await h.call(`/v1/missions?limit=2&cursor=${encodeURIComponent(page1.nextCursor ?? '')}`, { key: KEYS.operator })).json()) as {
       items: MissionSummary[];
