@@ -96,7 +96,8 @@ describe('side-effect ledger', () => {
     // The now line says who works on what; the timeline hides usage rows until asked, and says
     // which task a selected event belongs to.
     await page.getByTestId('now-line').waitFor();
-    expect(await page.getByTestId('now-line').textContent()).toMatch(/Planner/);
+    // The events arrive after the snapshot: until then the line waits for the planner's first step.
+    await expect.poll(() => page.getByTestId('now-line').textContent(), { timeout: 15_000 }).toMatch(/Planner/);
     await page.locator('[data-testid="event-row"]').first().waitFor();
     expect(await page.locator('[data-testid="event-row"][data-type="usage"]').count()).toBe(0);
     await page.getByTestId('show-usage').check();
