@@ -271,4 +271,40 @@ describe('aime up', { timeout: 180_000 }, () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('npm start leaves its token for the CLI too, and removes it when it stops', async () => {
+    const prefix = `test-${randomUUID()}:`;
+    const home = mkdtempSync(join(tmpdir(), 'aime-start-'));
+    const main = join(import.meta.dirname, '../../apps/aime/src/main.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: home, REDIS_URL, AIME_PREFIX: prefix, AIME_PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /CLI +npx aime submit .*\n/.test(out) ? /Aime Runtime is running: (\S+)/.exec(out) : null;
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
+      });
+      const file = join(home, 'aime', 'local.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url).toBe(url);
+      // No AIME_URL, no AIME_API_KEY: `npx aime` finds the server started by `npm start`.
+      const tools = await runAime(['tools', '--json'], { XDG_CONFIG_HOME: home });
+      expect(tools.code).toBe(0);
+      expect((JSON.parse(tools.stdout) as { bundles: unknown[] }).bundles.length).toBeGreaterThan(0);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await deletePrefix(prefix);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

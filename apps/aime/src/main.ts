@@ -1,6 +1,7 @@
 import { dashboardUrlWithToken } from '@aime/commander';
 import { createLogger, EnvError, isConfigError, loadEnv, type LoadedEnv } from '@aime/service';
 import { startTelemetry } from '@aime/telemetry';
+import { localTokenPath, removeLocalServer, writeLocalServer } from './local-token.ts';
 import { StartupError } from './redis.ts';
 import { startAll } from './start.ts';
 
@@ -25,9 +26,16 @@ try {
   // The token is printed here once, on stdout, never through the logger; the URL carries it in
   // the fragment, which browsers never send to a server. The dashboard keeps it for the tab.
   const token = app.commander.operatorToken;
+  // The aime CLI on this machine reads the address and token from a user-only file, removed on shutdown.
+  const tokenFile = localTokenPath(process.env);
+  if (token) writeLocalServer({ url: app.url, token, pid: process.pid }, tokenFile);
   const auth = token
-    ? [`  dashboard  ${dashboardUrlWithToken(app.url, token)}`, `             (carries the operator token after #token=: keep it private; API clients send it as "Authorization: Bearer <token>")`]
-    : [`  dashboard  ${app.url}/`];
+    ? [
+        `  dashboard  ${dashboardUrlWithToken(app.url, token)}`,
+        `             (carries the operator token after #token=: keep it private; API clients send it as "Authorization: Bearer <token>")`,
+        `  CLI        npx aime submit "<goal>" --watch   (aime commands on this machine use the token in ${tokenFile})`,
+      ]
+    : [`  dashboard  ${app.url}/`, `  CLI        npx aime submit "<goal>" --watch`];
   process.stdout.write(
     [
       '',
@@ -52,6 +60,7 @@ try {
         logger.error({ timeoutMs }, 'did not drain in time; exiting');
         process.exit(1);
       }, timeoutMs).unref();
+      if (token) removeLocalServer(token, tokenFile);
       const startedAt = Date.now();
       // Spans still buffered are exported once the services have closed.
       const drained = app.close().then(() => telemetry.shutdown());

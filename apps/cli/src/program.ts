@@ -3,7 +3,7 @@ import { AimeError } from '@aime/client';
 import { errorMessage } from '@aime/protocol';
 import { registerMissionCommands, registerOperatorCommands } from './commands.ts';
 import type { Io } from './io.ts';
-import { localTokenPath } from './local-token.ts';
+import { localTokenPath } from '@aime/aime/local-token';
 import type { Target } from './target.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 

@@ -1,5 +1,5 @@
 import { AimeClient } from '@aime/client';
-import { readLocalServer, sameServer, localTokenPath } from './local-token.ts';
+import { readLocalServer, sameServer, localTokenPath } from '@aime/aime/local-token';
 import { UsageError } from './usage-error.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:7400';

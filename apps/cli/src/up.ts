@@ -1,7 +1,7 @@
 import { startAll, StartupError } from '@aime/aime';
 import { dashboardUrlWithToken, defaultDashboardDir } from '@aime/commander';
 import { createLogger, EnvError, isConfigError, loadEnv } from '@aime/service';
-import { localTokenPath, removeLocalServer, writeLocalServer } from './local-token.ts';
+import { localTokenPath, removeLocalServer, writeLocalServer } from '@aime/aime/local-token';
 import { printJson, type Io } from './io.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 

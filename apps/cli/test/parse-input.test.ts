@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBudget, parseDuration, parseJsonObject } from '../src/parse-input.ts';
-import { sameServer } from '../src/local-token.ts';
+import { sameServer } from '@aime/aime/local-token';
 import { resolveTarget } from '../src/target.ts';
 
 describe('command-line input', () => {

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-/** What `aime up` leaves for the CLI on this machine: its address and the operator token it generated. */
+/** What `npm start` or `aime up` leaves for the CLI on this machine: its address and the operator token it generated. */
 export interface LocalServer {
   url: string;
   token: string;
