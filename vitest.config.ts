@@ -13,7 +13,7 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Plugins outside the workspaces (docs/examples/hello-plugin): `npx vitest run docs/examples/hello-plugin`.
+          // The docs' example plugins (docs/examples/*/), outside the workspaces: `npx vitest run docs/examples`.
           name: 'examples',
           include: ['docs/examples/**/*.test.{ts,tsx}'],
         },

@@ -3,12 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BuiltinConfig } from '@aime/plugin-builtin';
 import { McpServerConfig } from '@aime/mcp';
-// The example's own tests: importing registers them here, so the plugin the guide shows is the plugin that is tested.
-import '../../../docs/examples/hello-plugin/hello.test.ts';
-import '../../../docs/examples/hello-plugin/primes.test.ts';
+import vitestConfig from '../../../vitest.config.ts';
 
 const DOC = fileURLToPath(new URL('../../../docs/plugins.md', import.meta.url));
-const EXAMPLE_DIR = fileURLToPath(new URL('../../../docs/examples/hello-plugin/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../../docs/examples/', import.meta.url));
+
+/** The folders under docs/examples/ with the names of their files. */
+async function exampleFolders(): Promise<Array<{ dir: string; files: string[] }>> {
+  const entries = await readdir(EXAMPLES, { withFileTypes: true });
+  return Promise.all(entries.filter((e) => e.isDirectory()).map(async (e) => ({ dir: `${EXAMPLES}${e.name}/`, files: await readdir(`${EXAMPLES}${e.name}`) })));
+}
 
 /** The fenced blocks of a Markdown text with their info string. */
 function blocks(markdown: string): Array<{ lang: string; code: string }> {
@@ -16,13 +20,22 @@ function blocks(markdown: string): Array<{ lang: string; code: string }> {
 }
 
 describe('docs/plugins.md', () => {
+  it('has examples whose tests run in the examples project of `npm test`', async () => {
+    const folders = await exampleFolders();
+    expect(folders.length).toBeGreaterThan(2);
+    for (const f of folders) expect(f.files.some((name) => name.endsWith('.test.ts')), `no test in ${f.dir}`).toBe(true);
+    const examples = vitestConfig.test?.projects?.find((p) => typeof p === 'object' && 'test' in p && p.test?.name === 'examples');
+    expect(examples).toMatchObject({ test: { include: expect.arrayContaining(['docs/examples/**/*.test.{ts,tsx}']) } });
+  });
+
   it('shows only TypeScript that is in the tested example files, verbatim', async () => {
     const doc = await readFile(DOC, 'utf8');
-    const sources = await Promise.all((await readdir(EXAMPLE_DIR)).filter((f) => f.endsWith('.ts')).map((f) => readFile(`${EXAMPLE_DIR}${f}`, 'utf8')));
+    const folders = await exampleFolders();
+    const sources = await Promise.all(folders.flatMap((f) => f.files.filter((name) => name.endsWith('.ts')).map((name) => readFile(`${f.dir}${name}`, 'utf8'))));
     const ts = blocks(doc).filter((b) => b.lang === 'ts');
     expect(ts.length).toBeGreaterThan(2);
     for (const b of ts) {
-      expect(sources.some((s) => s.includes(b.code.trimEnd())), `not in docs/examples/hello-plugin:\n${b.code}`).toBe(true);
+      expect(sources.some((s) => s.includes(b.code.trimEnd())), `not in a .ts file of docs/examples/*/:\n${b.code}`).toBe(true);
     }
   });
 
