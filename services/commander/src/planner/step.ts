@@ -142,7 +142,16 @@ async function idleAgain(deps: PlannerDeps, missionId: string): Promise<boolean>
 
 async function stepLocked(deps: PlannerDeps, missionId: string, lease: () => LockLease, opts: { finalAttempt?: boolean }): Promise<StepOutcome> {
   const { store, logger } = deps;
-  const mission = await store.getMission(missionId);
+  // Every read the step needs before the model call, issued together: the store's connection
+  // auto-pipelines them into one write and one round trip instead of five in a row. Under the
+  // lock no other planner step changes them; an inbox item pushed meanwhile waits for the next step.
+  const [mission, start, items, state, intents] = await Promise.all([
+    store.getMission(missionId),
+    store.readGraph(missionId),
+    store.peekInbox(missionId),
+    store.getPlannerState(missionId),
+    store.readIntents(missionId),
+  ]);
   if (!mission) return { kind: 'skipped', reason: 'mission not found' };
   if (mission.status === 'succeeded' || mission.status === 'failed') {
     await store.drainInbox(missionId);
@@ -150,15 +159,12 @@ async function stepLocked(deps: PlannerDeps, missionId: string, lease: () => Loc
   }
   if (mission.status === 'cancelled') return finalizeCancelled(deps, mission);
   // Dispatches a crashed step committed but never enqueued go out first (job ids make it idempotent).
-  await flushIntents(deps, missionId);
+  await flushIntents(deps, missionId, intents);
   if (mission.status === 'paused') return { kind: 'skipped', reason: 'mission paused' };
 
-  // 1. Read the inbox without consuming it, and fold it into the graph in memory: every write
-  //    of this step happens in one commit below, so a crash anywhere repeats the step whole.
-  const start = await store.readGraph(missionId);
-  const items = await store.peekInbox(missionId);
+  // 1. The inbox, read above without consuming it, is folded into the graph in memory: every
+  //    write of this step happens in one commit below, so a crash anywhere repeats the step whole.
   const digest = await digestInbox(store, missionId, start, items);
-  const state = await store.getPlannerState(missionId);
   const pending = [...(state.news as PlannerNews[]), ...digest.news];
   if (digest.stale.length) logger.info({ missionId, stale: digest.stale }, 'ignored stale reports');
   const folded = applyEach(start, digest.ops);
@@ -265,27 +271,30 @@ async function stepLocked(deps: PlannerDeps, missionId: string, lease: () => Loc
     intents: decision.dispatches.map((d): FactoryJob => ({ missionId, taskId: d.taskId, attempt: d.attempt })),
   });
   const next = { ...decision.graph, version };
-  if (decision.dispatches.length || next.tasks.some((t) => t.status === 'running')) {
-    await store.setMissionStatus(missionId, 'running', { from: ['planning', 'queued'] });
-  }
-  await flushIntents(deps, missionId);
-  const stalled = await checkStall(deps, missionId, next, step);
+  // The status, the intents just committed and the stall history, written and read together.
+  const [, committedIntents, history] = await Promise.all([
+    decision.dispatches.length || next.tasks.some((t) => t.status === 'running') ? store.setMissionStatus(missionId, 'running', { from: ['planning', 'queued'] }) : undefined,
+    store.readIntents(missionId),
+    store.getStallHistory(missionId),
+  ]);
+  await flushIntents(deps, missionId, committedIntents);
+  const stalled = await checkStall(deps, missionId, next, step, history);
   if (stalled) return failMission(deps, (await store.getMission(missionId)) ?? mission, next, stalled);
   return { kind: 'planned', dispatched: decision.dispatches.map((d) => d.taskId), version };
 }
 
 /** Enqueues the factory jobs committed as intents, then drops them (a crash in between re-enqueues: same job ids). */
-async function flushIntents(deps: PlannerDeps, missionId: string): Promise<void> {
-  const intents = await deps.store.readIntents(missionId);
+async function flushIntents(deps: PlannerDeps, missionId: string, read?: FactoryJob[]): Promise<void> {
+  const intents = read ?? (await deps.store.readIntents(missionId));
   if (!intents.length) return;
-  for (const job of intents) await deps.enqueueFactory(job);
+  // Enqueued together (each job id is fixed, so a retry after a partial failure adds no duplicate).
+  await Promise.all(intents.map((job) => deps.enqueueFactory(job)));
   await deps.store.clearIntents(missionId, intents.length);
 }
 
 export { actorIdOf };
 
-async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph, step: number): Promise<MissionFailure | null> {
-  const history = await deps.store.getStallHistory(missionId);
+async function checkStall(deps: PlannerDeps, missionId: string, graph: TaskGraph, step: number, history: Awaited<ReturnType<PlannerStore['getStallHistory']>>): Promise<MissionFailure | null> {
   history.push({ step, graphVersion: graph.version, statusFingerprint: statusFingerprint(graph) });
   const recent = history.slice(-20);
   await deps.store.putStallHistory(missionId, recent);
