@@ -52,12 +52,15 @@ export function useMissionList(params: ListParams) {
   return { items, query, truncated };
 }
 
-/** Tokens and cost of every mission matching the list's status and search, from the server, re-read every few seconds. */
+/** How often the totals are re-read: each read scans up to 5,000 missions on the server. */
+const TOTALS_REFRESH_MS = 15_000;
+
+/** Tokens and cost of every mission matching the list's status and search, from the server, re-read now and then. */
 export function useMissionTotals(params: ListParams) {
   return useQuery({
     queryKey: ['mission-totals', params.status ?? 'all', params.q],
     queryFn: () => api.missionTotals({ ...(params.status ? { status: params.status } : {}), ...(params.q ? { q: params.q } : {}) }),
-    refetchInterval: 5_000,
+    refetchInterval: TOTALS_REFRESH_MS,
   });
 }
 
