@@ -188,14 +188,19 @@ export const ProgressCounts = z.object({
 });
 export type ProgressCounts = z.infer<typeof ProgressCounts>;
 
+/** The fields a mission and its list summary both start with. */
+const missionHeadFields = {
+  id: Id.describe('The mission id (`m_…`).'),
+  goal: z.string().describe('The goal as submitted.'),
+  status: MissionStatus,
+  createdAt: z.string().describe('When it was submitted (ISO 8601).'),
+  updatedAt: z.string().describe('When anything of it last changed (ISO 8601).'),
+  model: ModelInfo,
+};
+
 export const Mission = z
   .object({
-    id: Id.describe('The mission id (`m_…`).'),
-    goal: z.string().describe('The goal as submitted.'),
-    status: MissionStatus,
-    createdAt: z.string().describe('When it was submitted (ISO 8601).'),
-    updatedAt: z.string().describe('When anything of it last changed (ISO 8601).'),
-    model: ModelInfo,
+    ...missionHeadFields,
     budget: ResolvedBudget,
     usage: Usage,
     /** Whether every model call of the mission could be priced (same as `usage.costKnown`). */
@@ -214,12 +219,7 @@ export type Mission = z.infer<typeof Mission>;
 
 export const MissionSummary = z
   .object({
-    id: Id.describe('The mission id (`m_…`).'),
-    goal: z.string().describe('The goal as submitted.'),
-    status: MissionStatus,
-    createdAt: z.string().describe('When it was submitted (ISO 8601).'),
-    updatedAt: z.string().describe('When anything of it last changed (ISO 8601).'),
-    model: ModelInfo,
+    ...missionHeadFields,
     usage: Usage,
     progress: ProgressCounts,
     /** Why a failed mission failed. */
