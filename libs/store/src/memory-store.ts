@@ -1,13 +1,13 @@
-import { Approval, FactoryJob, InboxItem, isTerminalMissionStatus, MissionStatus, parseEvent, TaskGraph } from '@aime/protocol';
-import type { ArtifactRef, Event, NewEvent, Usage } from '@aime/protocol';
+import { Approval, FactoryJob, InboxItem, isTerminalMissionStatus, parseEvent, TaskGraph } from '@aime/protocol';
+import type { ArtifactRef, Event, MissionStatus, NewEvent, Usage } from '@aime/protocol';
 import { byRequestTime } from './approval-records.ts';
 import { assertStreamId, encodeNewEvent } from './codec.ts';
 import { StoreError } from './errors.ts';
 import { StoreKeys } from './keys.ts';
-import { createdEventData, newMissionRecord } from './mission-lifecycle.ts';
+import { createdEventData, newMissionRecord, statusChangePossible, statusEvent } from './mission-lifecycle.ts';
 import { ApprovalDecision, encodeRecord, PlannerStateRecord, resolveApproval, StallHistory, type StallEntry } from './record-schemas.ts';
 import type { ApprovalAccess, MissionAccess, PlannerStore } from './roles.ts';
-import type { CreateMissionInput, LockLease, MissionRecord, PlannerCommit, PlannerState, UsageDelta } from './types.ts';
+import type { CreateMissionInput, LockLease, MissionRecord, PlannerCommit, PlannerState, SetStatusOptions, UsageDelta } from './types.ts';
 import { assertId, assertPositiveInt, assertUsageDelta, assertVersion, invalid } from './validate.ts';
 
 /** What the in-memory store offers besides the planner's role: enough to set up a planner test. */
@@ -95,18 +95,13 @@ export class MemoryMissionStore implements MemoryPlannerStore {
     return m ? copy(m.record) : null;
   }
 
-  async setMissionStatus(
-    id: string,
-    to: MissionStatus,
-    opts: { from?: MissionStatus[]; reason?: string; result?: MissionRecord['result']; error?: MissionRecord['error'] } = {},
-  ): Promise<{ mission: MissionRecord; event: Event } | null> {
-    if (!MissionStatus.safeParse(to).success) throw invalid(`unknown mission status ${JSON.stringify(to)}`);
-    if (opts.from && opts.from.length === 0) return null;
+  async setMissionStatus(id: string, to: MissionStatus, opts: SetStatusOptions = {}): Promise<{ mission: MissionRecord; event: Event } | null> {
+    if (!statusChangePossible(to, opts)) return null;
     const m = this.missions.get(id);
     if (!m) return null;
     const from = m.record.status;
     if (opts.from && !opts.from.includes(from)) return null;
-    const { stored } = encodeNewEvent(id, { type: 'mission.status', data: { from, to, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) } });
+    const { stored } = encodeNewEvent(id, statusEvent(from, to, opts.reason));
     m.record.status = to;
     m.record.updatedAt = stored.ts;
     if (opts.result) m.record.result = copy(opts.result);

@@ -1,5 +1,5 @@
 import { EMPTY_USAGE, isTerminalMissionStatus, MissionStatus, ModelInfo, parseEvent, ResolvedBudget } from '@aime/protocol';
-import type { Event, Usage } from '@aime/protocol';
+import type { Event, NewEvent, Usage } from '@aime/protocol';
 import { decodeRecord, decodeUsage, encodeNewEvent, encodeRecordBase, flatToObject } from './codec.ts';
 import { StoreError } from './errors.ts';
 import { newMissionId } from './ids.ts';
@@ -8,7 +8,7 @@ import type { MissionIndex } from './mission-index.ts';
 import type { ScriptContext } from './named-records.ts';
 import { deleteKeysMatching, readAcross, type AcrossCommand } from './redis-connection.ts';
 import * as lua from './scripts.ts';
-import type { CreateMissionInput, MissionRecord, UsageDelta } from './types.ts';
+import type { CreateMissionInput, MissionRecord, SetStatusOptions, UsageDelta } from './types.ts';
 import { assertId, assertUsageDelta, invalid } from './validate.ts';
 
 const FROM_MARK = '@@aime-status-from@@';
@@ -44,6 +44,20 @@ export function createdEventData(mission: MissionRecord) {
 }
 
 /**
+ * Checks a status change's target (`invalid` when it is no mission status) and says whether the
+ * change can happen at all: an empty `from` list allows no current status.
+ */
+export function statusChangePossible(to: MissionStatus, opts: SetStatusOptions): boolean {
+  if (!MissionStatus.safeParse(to).success) throw invalid(`unknown mission status ${JSON.stringify(to)}`);
+  return !(opts.from && opts.from.length === 0);
+}
+
+/** The `mission.status` event of a change `from` → `to`, with the reason when one was given. */
+export function statusEvent(from: MissionStatus, to: MissionStatus, reason: string | undefined): NewEvent {
+  return { type: 'mission.status', data: { from, to, ...(reason !== undefined ? { reason } : {}) } };
+}
+
+/**
  * A mission's life in Redis: created (record, usage, `mission.created`, the first inbox item),
  * its status changed (with the event, and on a final status the retention TTL on every key it
  * owns), usage added, loaded, deleted. The listing indexes are global (another Cluster slot),
@@ -70,14 +84,9 @@ export class MissionLifecycle {
     return { mission, event };
   }
 
-  async setStatus(
-    id: string,
-    to: MissionStatus,
-    opts: { from?: MissionStatus[]; reason?: string; result?: MissionRecord['result']; error?: MissionRecord['error'] } = {},
-  ): Promise<{ mission: MissionRecord; event: Event } | null> {
-    if (!MissionStatus.safeParse(to).success) throw invalid(`unknown mission status ${JSON.stringify(to)}`);
-    if (opts.from && opts.from.length === 0) return null;
-    const { stored } = encodeNewEvent(id, { type: 'mission.status', data: { from: 'queued', to, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) } });
+  async setStatus(id: string, to: MissionStatus, opts: SetStatusOptions = {}): Promise<{ mission: MissionRecord; event: Event } | null> {
+    if (!statusChangePossible(to, opts)) return null;
+    const { stored } = encodeNewEvent(id, statusEvent('queued', to, opts.reason));
     // `from` is only known inside the script: it splices the stored status into this template.
     const template = JSON.stringify({ ...stored, data: { ...(stored.data as object), from: FROM_MARK } });
     const at = template.indexOf(JSON.stringify(FROM_MARK));

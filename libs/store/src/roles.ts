@@ -6,7 +6,6 @@ import type {
   Event,
   FactoryJob,
   InboxItem,
-  Mission,
   MissionStatus,
   MissionSummary,
   NewEvent,
@@ -25,6 +24,7 @@ import type {
   MissionRecord,
   PlannerCommit,
   PlannerState,
+  SetStatusOptions,
   UsageDelta,
   WorkerAdvert,
 } from './types.ts';
@@ -50,11 +50,7 @@ export interface MissionAccess {
   /** Missions per status (and in all), for one owner or everyone, from the listing indexes. Optional: the in-memory store has no indexes. */
   countMissions?(opts?: { owner?: string }): Promise<{ total: number; byStatus: Record<string, number> }>;
   /** Changes the status and appends `mission.status` atomically; returns null when `from` guard fails. */
-  setMissionStatus(
-    id: string,
-    to: MissionStatus,
-    opts?: { from?: MissionStatus[]; reason?: string; result?: Mission['result']; error?: Mission['error'] },
-  ): Promise<{ mission: MissionRecord; event: Event } | null>;
+  setMissionStatus(id: string, to: MissionStatus, opts?: SetStatusOptions): Promise<{ mission: MissionRecord; event: Event } | null>;
   /** Atomically adds to the mission's usage counters; `not_found` when the mission does not exist. */
   addUsage(id: string, delta: UsageDelta): Promise<Usage>;
   summarize(record: MissionRecord, graph: TaskGraph): MissionSummary;

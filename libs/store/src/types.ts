@@ -18,6 +18,14 @@ export interface MissionRecord {
   error?: Mission['error'];
 }
 
+/** How a status change is made: `from` lists the current statuses it may change (an empty list: none). */
+export interface SetStatusOptions {
+  from?: MissionStatus[];
+  reason?: string;
+  result?: MissionRecord['result'];
+  error?: MissionRecord['error'];
+}
+
 export interface CreateMissionInput {
   id?: string;
   goal: string;
