@@ -1,6 +1,6 @@
 import type { Mission, ResolvedBudget, Task, TaskProgress } from '@aime/protocol';
 import { taskCounts } from './progress.ts';
-import type { SummarySource } from './summary.ts';
+import { missionHead, type SummarySource } from './summary.ts';
 
 /** The fields of a stored mission the API's `Mission` is made of (the store's record has them all). */
 export interface MissionSource extends SummarySource {
@@ -30,12 +30,7 @@ export function withLatestProgress(tasks: readonly Task[], progress?: Record<str
 export function missionView(record: MissionSource, tasks: readonly Task[], progressMarkdown: string, progress?: Record<string, TaskProgress>): Mission {
   const shown = withLatestProgress(tasks, progress);
   const mission: Mission = {
-    id: record.id,
-    goal: record.goal,
-    status: record.status,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    model: record.model,
+    ...missionHead(record),
     budget: record.budget,
     usage: record.usage,
     costKnown: record.usage.costKnown,

@@ -14,15 +14,15 @@ export interface SummarySource {
   error?: ErrorInfo;
 }
 
+/** The fields a mission's list row and its page both start with, in that order. */
+export function missionHead(record: SummarySource): Pick<MissionSummary, 'id' | 'goal' | 'status' | 'createdAt' | 'updatedAt' | 'model'> {
+  return { id: record.id, goal: record.goal, status: record.status, createdAt: record.createdAt, updatedAt: record.updatedAt, model: record.model };
+}
+
 /** The list view of a mission (`MissionSummary`), with the progress counts of `taskCounts`. */
 export function summarizeMission(record: SummarySource, tasks: readonly Task[]): MissionSummary {
   const summary: MissionSummary = {
-    id: record.id,
-    goal: record.goal,
-    status: record.status,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    model: record.model,
+    ...missionHead(record),
     usage: record.usage,
     progress: taskCounts(tasks),
   };
