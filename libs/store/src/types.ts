@@ -1,21 +1,13 @@
-import type { Bundle, FactoryJob, Mission, MissionStatus, ModelInfo, NewEvent, ResolvedBudget, TaskGraph, Usage } from '@aime/protocol';
+import type { MissionSource } from '@aime/core/views';
+import type { Bundle, FactoryJob, MissionStatus, ModelInfo, NewEvent, ResolvedBudget, TaskGraph } from '@aime/protocol';
 
-/** The stored mission record: everything of `Mission` but the graph-derived fields. */
-export interface MissionRecord {
-  id: string;
-  goal: string;
-  status: MissionStatus;
-  createdAt: string;
-  updatedAt: string;
-  model: ModelInfo;
-  budget: ResolvedBudget;
-  usage: Usage;
-  context?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
+/**
+ * The stored mission record: everything of `Mission` but the graph-derived fields, i.e. what
+ * @aime/core's views make the API `Mission` and `MissionSummary` of, plus the owner.
+ */
+export interface MissionRecord extends MissionSource {
   /** Who submitted it (API key principal); callers see only their own missions. */
   owner?: string;
-  result?: Mission['result'];
-  error?: Mission['error'];
 }
 
 /** How a status change is made: `from` lists the current statuses it may change (an empty list: none). */
