@@ -38,6 +38,24 @@ describe('missionView', () => {
     expect(summarizeMission(record, tasks).progress).toEqual(page);
   });
 
+  it('counts a blocked leaf in the total, not as done', () => {
+    const tasks = [t('p', 'running'), t('a', 'succeeded', 'p'), t('b', 'failed', 'p'), t('c', 'skipped', 'p'), t('d', 'cancelled'), t('e', 'running'), t('f', 'blocked')];
+    expect(summarizeMission(record, tasks).progress).toEqual({ done: 4, total: 6, succeeded: 1, failed: 1, skipped: 1, cancelled: 1, running: 1 });
+  });
+
+  it('gives the list summary only its own fields, with zero counts for no tasks', () => {
+    expect(summarizeMission(record, [])).toEqual({
+      id: 'm_1',
+      goal: 'trip',
+      status: 'running',
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      model: record.model,
+      usage: EMPTY_USAGE,
+      progress: { done: 0, total: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, running: 0 },
+    });
+  });
+
   it('overlays stored progress only when it is newer than the graph’s', () => {
     const older = { status: 'old', message: '', at: '2025-01-01T00:00:01.000Z' };
     const newer = { status: 'new', message: '', at: '2025-01-01T00:00:02.000Z' };
