@@ -96,6 +96,34 @@ describe('subscribe', () => {
     await expect(connectClient(g.url, undefined)).rejects.toThrow(/missing API key/);
   });
 
+  it('sends each live event once to every socket of a mission (one broadcast), whatever each one replayed from', async () => {
+    s = openStore();
+    const g = await gateway();
+    const id = await s.mission(KEYS.operator);
+    const other = await s.mission(KEYS.operator);
+    const first = await s.store.appendEvent(id, world('one'));
+    const fromStart = await client(g.url, KEYS.operator);
+    const fromFirst = await client(g.url, KEYS.operator);
+    const both = await client(g.url, KEYS.operator);
+    expect(await fromStart.subscribe(id)).toEqual({ ok: true });
+    expect(await fromFirst.subscribe(id, first.id)).toEqual({ ok: true });
+    expect(await both.subscribe(other)).toEqual({ ok: true });
+    for (let i = 0; i < 20; i++) {
+      await s.store.appendEvent(id, world(`live ${i}`));
+      if (i === 10) expect(await both.subscribe(id)).toEqual({ ok: true });
+    }
+    await s.store.appendEvent(other, world('other'));
+    const last = await s.store.lastEventId(id);
+    const lastOther = await s.store.lastEventId(other);
+    for (const c of [fromStart, fromFirst, both]) await until(() => ids(c).includes(last!), 'the last event');
+    await until(() => ids(both).includes(lastOther!), 'the last event of the other mission');
+    const all = (await s.store.readEvents(id)).map((e) => e.id);
+    expect(ids(fromStart)).toEqual(all);
+    expect(ids(fromFirst)).toEqual(all.slice(all.indexOf(first.id) + 1));
+    expect(both.events.filter((e) => e.missionId === id).map((e) => e.id)).toEqual(all);
+    expect(both.events.filter((e) => e.missionId === other).map((e) => e.id)).toEqual((await s.store.readEvents(other)).map((e) => e.id));
+  });
+
   it('stops delivering after unsubscribe', async () => {
     s = openStore();
     const g = await gateway();

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ErrorResponse, Event } from '@aime/protocol';
 import type { MissionStore } from '@aime/store';
-import { TailRegistry, type TailOptions } from '../gateway/mission-tail.ts';
+import { eventJson, TailRegistry, type TailOptions } from '../gateway/mission-tail.ts';
 import { isRefusal, streamLimiterFor } from '../gateway/stream-limits.ts';
 import { Subscription } from '../gateway/subscription.ts';
 
@@ -97,7 +97,7 @@ export async function streamEvents(opts: SseOptions): Promise<void> {
 
   const sub = new Subscription(missionId, opts.after, (e: Event) => {
     if (!open()) return;
-    res.write(`id: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`);
+    res.write(`id: ${e.id}\ndata: ${eventJson(e)}\n\n`);
     if (e.type === FINISHED) resolveDone();
     // A reader that does not keep up would make this process buffer without bound.
     else if (res.writableLength > maxBuffered) resolveDone();

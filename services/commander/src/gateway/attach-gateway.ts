@@ -65,7 +65,11 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
       callback(ok ? null : 'forbidden origin or host', ok);
     },
   });
-  const tails = new TailRegistry(store, logger, deps.tail);
+  // Live events reach the sockets subscribed to a mission in one broadcast per event: socket.io
+  // encodes the packet (and its WebSocket frame) once for all of them.
+  const tails = new TailRegistry(store, logger, deps.tail, (event, socketIds) => {
+    io.to(socketIds).emit('event', event);
+  });
   const feed = new SummaryFeed(
     store,
     (rooms, summary) => {
@@ -121,9 +125,14 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
         const lease = streamLimiterFor(store).acquire('socket', who.principal, socket.handshake.address);
         if (isRefusal(lease)) return reply(fail('too_many_streams', lease.message));
         leases.set(missionId, lease);
-        const created = new Subscription(missionId, after, (e) => {
-          socket.emit('event', e);
-        });
+        const created = new Subscription(
+          missionId,
+          after,
+          (e) => {
+            socket.emit('event', e);
+          },
+          socket.id,
+        );
         sub = created;
         subs.set(missionId, created);
         // Registered on the live tail before the backlog is read: that ordering is what rules out gaps.

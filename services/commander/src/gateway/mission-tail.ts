@@ -6,6 +6,27 @@ import { sleep } from './sleep.ts';
 /** Receives the live events of a mission, in id order. */
 export interface TailListener {
   onEvents(events: Event[]): void;
+  /** Where a broadcast reaches this listener (a socket id), when the registry has a broadcast. */
+  readonly target?: string;
+  /** Instead of `onEvents` when broadcasting: the events this listener is to be sent now (they count as sent). */
+  take?(events: Event[]): Event[];
+}
+
+/** Sends one event to many targets at once (socket.io: encoded once for all of them). */
+export type Broadcast = (event: Event, targets: string[]) => void;
+
+// One serialisation per event, shared by every stream that sends it (the tail hands the same
+// Event object to all of its listeners).
+const serialised = new WeakMap<Event, string>();
+
+/** `JSON.stringify(event)`, computed once per event object. */
+export function eventJson(event: Event): string {
+  let json = serialised.get(event);
+  if (json === undefined) {
+    json = JSON.stringify(event);
+    serialised.set(event, json);
+  }
+  return json;
 }
 
 /** Timing of the tail loops. */
@@ -34,6 +55,7 @@ export class MissionTail {
     readonly missionId: string,
     private readonly logger: Logger,
     private readonly opts: TailOptions = {},
+    private readonly broadcast?: Broadcast,
   ) {
     this.ready = this.start();
     // Subscribers await `ready` and see the error; this only keeps it from being "unhandled".
@@ -65,6 +87,40 @@ export class MissionTail {
     void this.loop();
   }
 
+  /**
+   * Hands a batch to every listener. Listeners reachable by the broadcast are collected per
+   * event and sent each event in one broadcast (one encoding for all of them), not one emit each.
+   */
+  private fanOut(events: Event[]): void {
+    const broadcast = this.broadcast;
+    const targets = new Map<Event, string[]>();
+    for (const listener of [...this.listeners]) {
+      try {
+        if (broadcast && listener.take && listener.target !== undefined) {
+          for (const e of listener.take(events)) {
+            const list = targets.get(e);
+            if (list) list.push(listener.target);
+            else targets.set(e, [listener.target]);
+          }
+        } else {
+          listener.onEvents(events);
+        }
+      } catch (err) {
+        this.logger.error({ err, missionId: this.missionId }, 'event listener failed');
+      }
+    }
+    if (!broadcast || targets.size === 0) return;
+    for (const e of events) {
+      const list = targets.get(e);
+      if (!list) continue;
+      try {
+        broadcast(e, list);
+      } catch (err) {
+        this.logger.error({ err, missionId: this.missionId }, 'event broadcast failed');
+      }
+    }
+  }
+
   private async loop(): Promise<void> {
     const { signal } = this.ac;
     while (!signal.aborted) {
@@ -74,13 +130,7 @@ export class MissionTail {
         const last = events[events.length - 1];
         if (!last) continue;
         this.cursor = last.id;
-        for (const listener of [...this.listeners]) {
-          try {
-            listener.onEvents(events);
-          } catch (err) {
-            this.logger.error({ err, missionId: this.missionId }, 'event listener failed');
-          }
-        }
+        this.fanOut(events);
       } catch (err) {
         if (signal.aborted) break;
         // Retrying from the same cursor loses nothing.
@@ -99,13 +149,14 @@ export class TailRegistry {
     private readonly store: MissionStore,
     private readonly logger: Logger,
     private readonly opts: TailOptions = {},
+    private readonly broadcast?: Broadcast,
   ) {}
 
   /** Registers `listener` (synchronously, before the caller reads any backlog). */
   add(missionId: string, listener: TailListener): MissionTail {
     let tail = this.tails.get(missionId);
     if (!tail) {
-      const created = new MissionTail(this.store, missionId, this.logger, this.opts);
+      const created = new MissionTail(this.store, missionId, this.logger, this.opts, this.broadcast);
       this.tails.set(missionId, created);
       // A tail that could not start must not catch later subscribers: they get a fresh one.
       created.ready.catch(() => {

@@ -17,14 +17,27 @@ export class Subscription implements TailListener {
     readonly missionId: string,
     after: string | undefined,
     private readonly emit: (event: Event) => void,
+    /** The socket id a tail's broadcast reaches this subscription by; without it every event goes through `emit`. */
+    readonly target?: string,
   ) {
     this.lastSent = after ?? null;
   }
 
   onEvents(events: Event[]): void {
-    if (this.closed) return;
-    if (this.buffering) this.buffer.push(...events);
-    else this.deliver(events);
+    for (const e of this.take(events)) this.emit(e);
+  }
+
+  /**
+   * The live events to send now, marked as sent, for the caller to send (a broadcast): none
+   * while the backlog is read (they wait in the buffer), and none at or below `lastSent`.
+   */
+  take(events: Event[]): Event[] {
+    if (this.closed) return [];
+    if (this.buffering) {
+      this.buffer.push(...events);
+      return [];
+    }
+    return this.fresh(events);
   }
 
   /** Sends the backlog after `after` page by page, then the buffered live events. */
@@ -55,5 +68,15 @@ export class Subscription implements TailListener {
       this.emit(e);
       this.lastSent = e.id;
     }
+  }
+
+  private fresh(events: Event[]): Event[] {
+    const out: Event[] = [];
+    for (const e of events) {
+      if (this.lastSent !== null && compareEventIds(e.id, this.lastSent) <= 0) continue;
+      out.push(e);
+      this.lastSent = e.id;
+    }
+    return out;
   }
 }
