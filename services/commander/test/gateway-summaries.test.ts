@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import type { MissionSummary } from '@aime/protocol';
+import { SummaryFeed } from '../src/gateway/summary-feed.ts';
 import { KEYS } from './api-harness.ts';
 import { connectClient, openStore, startGateway, until, world, type GatewayServerHarness, type RecordingClient, type StoreHarness } from './gateway-harness.ts';
 
@@ -44,6 +47,35 @@ describe('the missions room', () => {
     expect(new Set(bob.summaries.map((m) => m.id))).toEqual(new Set([bobs]));
     await until(() => op.summaries.some((m) => m.id === bobs), 'the operator summary of bob\'s mission');
     expect(alice.summaries.every((m) => m.id === alices)).toBe(true);
+  });
+
+  it('builds no summary while no client is connected, and builds them again once one is', async () => {
+    s = openStore();
+    const id = await s.mission(KEYS.operator);
+    let connected = false;
+    const reads: string[] = [];
+    const store = new Proxy(s.store, {
+      get(target, prop, receiver) {
+        if (prop === 'getMission') reads.push('getMission');
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const sent: MissionSummary[] = [];
+    const feed = new SummaryFeed(store, (_rooms, summary) => sent.push(summary), pino({ level: 'silent' }), { throttleMs: 10, blockMs: 200 }, () => connected);
+    feed.start();
+    try {
+      feed.touch(id);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(reads).toEqual([]);
+      expect(sent).toEqual([]);
+      connected = true;
+      await s.store.setMissionStatus(id, 'paused', { from: ['queued'] });
+      await until(() => sent.some((m) => m.id === id && m.status === 'paused'), 'a summary once a client is there');
+      expect(reads.length).toBeGreaterThan(0);
+    } finally {
+      feed.stop();
+    }
   });
 
   it('folds a burst of changes into few summaries and always sends the last state', async () => {

@@ -77,6 +77,7 @@ export function attachGateway(httpServer: HttpServer, deps: GatewayDeps): Gatewa
     },
     logger,
     deps.summaries,
+    () => io.of('/').sockets.size > 0,
   );
 
   io.use((socket, next) => {

@@ -39,6 +39,8 @@ export class SummaryFeed {
     private readonly sink: SummarySink,
     private readonly logger: Logger,
     private readonly opts: SummaryFeedOptions = {},
+    /** Whether anyone could receive a summary now (a connected socket); without one no summary is built. @default always */
+    private readonly audience: () => boolean = () => true,
   ) {
     this.throttleMs = opts.throttleMs ?? 250;
   }
@@ -104,9 +106,11 @@ export class SummaryFeed {
   }
 
   private async publish(missionId: string): Promise<void> {
-    const record = await this.store.getMission(missionId);
+    // With no client connected a summary would go nowhere: skip its two reads. A client that
+    // connects later lists missions over HTTP and gets summaries from its first change on.
+    if (!this.audience()) return;
+    const [record, graph] = await Promise.all([this.store.getMission(missionId), this.store.readGraph(missionId)]);
     if (!record) return;
-    const graph = await this.store.readGraph(missionId);
     const summary = this.store.summarize(record, graph);
     const rooms = [MISSIONS_ROOM];
     if (record.owner) rooms.push(callerMissionsRoom(record.owner));
