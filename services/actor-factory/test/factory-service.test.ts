@@ -1,3 +1,4 @@
+import { REDIS_URL } from '@aime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startActorWorker, type ActorWorkerHandle } from '@aime/actors';
 import { createTravelPlugin } from '@aime/plugin-travel';
@@ -21,8 +22,8 @@ describe('actor factory service', { timeout: 30_000 }, () => {
     // Serves trains and weather only: the factory must not hand out anything else.
     const travel = createTravelPlugin();
     const lite = { ...travel, name: 'travel-lite', bundles: travel.bundles.filter((b) => b.name === 'trains' || b.name === 'weather') };
-    actors = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [lite], logger: silent, pollMs: 100 });
-    factory = await startActorFactory({ prefix: env.prefix, store: env.store, models: env.models, logger: silent, concurrency: 2 });
+    actors = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [lite], logger: silent, pollMs: 100 });
+    factory = await startActorFactory({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, logger: silent, concurrency: 2 });
     expect(factory.state).toBe('running');
 
     const t1 = task('t1', 'Search trains from Tokyo to Kyoto on 2026-12-02 for 2 passengers, then check the hotel options.');
@@ -52,7 +53,7 @@ describe('actor factory service', { timeout: 30_000 }, () => {
 
   it('rejects bad options with a clear message', async () => {
     env = await setupEnv({ maxRetries: 0 });
-    const err = await startActorFactory({ prefix: env.prefix, store: env.store, models: env.models, concurrency: 0 }).catch((e: unknown) => e);
+    const err = await startActorFactory({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, concurrency: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FactoryError);
     expect(err).toMatchObject({ code: 'invalid_option', message: 'concurrency must be an integer 1..256, got 0' });
   });

@@ -1,3 +1,4 @@
+import { REDIS_URL } from '@aime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSteps, startActorWorker } from '../src/index.ts';
 import { setupEnv, silent, waitForEvent, type TestEnv } from './fixtures.ts';
@@ -84,10 +85,10 @@ describe('bounded context', { timeout: 30_000 }, () => {
   it('rejects context limits out of range before starting', async () => {
     env = await setupEnv();
     const { prefix, store, models } = env;
-    await expect(startActorWorker({ prefix, store, models, plugins: [notesPlugin()], logger: silent, maxObservationChars: 10 })).rejects.toThrow(
+    await expect(startActorWorker({ redisUrl: REDIS_URL, prefix, store, models, plugins: [notesPlugin()], logger: silent, maxObservationChars: 10 })).rejects.toThrow(
       /maxObservationChars must be an integer 500\.\.1000000, got 10/,
     );
-    await expect(startActorWorker({ prefix, store, models, plugins: [notesPlugin()], logger: silent, historyTokens: Number.NaN })).rejects.toThrow(
+    await expect(startActorWorker({ redisUrl: REDIS_URL, prefix, store, models, plugins: [notesPlugin()], logger: silent, historyTokens: Number.NaN })).rejects.toThrow(
       /historyTokens must be an integer/,
     );
   });

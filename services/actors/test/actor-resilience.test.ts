@@ -1,3 +1,4 @@
+import { REDIS_URL } from '@aime/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { createTravelPlugin, type TravelPlugin } from '@aime/plugin-travel';
@@ -24,7 +25,7 @@ afterEach(async () => {
 });
 
 async function start(hooks?: ActorHooks): Promise<void> {
-  worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [travel], logger: silent, pollMs: 100, heartbeatMs: 1000, ...(hooks ? { hooks } : {}) });
+  worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [travel], logger: silent, pollMs: 100, heartbeatMs: 1000, ...(hooks ? { hooks } : {}) });
 }
 
 async function enqueue(missionId: string, taskId: string): Promise<Job> {

@@ -1,3 +1,4 @@
+import { REDIS_URL } from '@aime/testing';
 import { expect } from 'vitest';
 import { z } from 'zod';
 import { defineBundle, definePlugin, defineTool, type PluginDefinition } from '@aime/plugin-sdk';
@@ -107,7 +108,7 @@ export async function runScripted(
   const missionId = await runningMission(env, 'Notes', [t1]);
   await putSpec(env, missionId, t1, { bundles: ['notes'], tools: ['long_text', 'lookup', 'update_progress', 'submit_report'], maxSteps: opts.maxSteps ?? 20 });
   const { maxSteps: _, ...limits } = opts;
-  const worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [notesPlugin()], logger: silent, pollMs: 100, heartbeatMs: 1000, ...limits });
+  const worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [notesPlugin()], logger: silent, pollMs: 100, heartbeatMs: 1000, ...limits });
   await env.queue(capabilityQueue(['notes'])).add('actor', { missionId, taskId: 't1', actorId: 't1.1' }, { jobId: `${missionId}:t1.1:actor` });
   return {
     env,

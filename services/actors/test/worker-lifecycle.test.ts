@@ -1,3 +1,4 @@
+import { REDIS_URL } from '@aime/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { definePlugin, defineBundle, defineTool } from '@aime/plugin-sdk';
 import { createTravelPlugin } from '@aime/plugin-travel';
@@ -19,7 +20,7 @@ const echo = defineTool({ name: 'echo', description: 'Echoes its input.', input:
 
 describe('actor worker lifecycle', { timeout: 30_000 }, () => {
   it('advertises its bundles while running and withdraws them on close', async () => {
-    const worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [createTravelPlugin()], logger: silent, workerId: 'w-1' });
+    const worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [createTravelPlugin()], logger: silent, workerId: 'w-1' });
     expect(worker.state).toBe('running');
     expect(worker.workerId).toBe('w-1');
     const workers = await env.store.listWorkers();
@@ -47,7 +48,7 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
         throw new Error('database is down');
       },
     });
-    const err = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [ok, broken], logger: silent }).catch((e: unknown) => e);
+    const err = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [ok, broken], logger: silent }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActorError);
     expect((err as ActorError).code).toBe('plugin_setup_failed');
     expect((err as ActorError).message).toMatch(/plugin "broken" failed to set up: database is down/);
@@ -58,7 +59,7 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
   it('rejects bad options before opening anything', async () => {
     const start = async (over: Record<string, unknown>): Promise<ActorError> => {
       try {
-        const w = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [], logger: silent, ...over });
+        const w = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [], logger: silent, ...over });
         await w.close();
       } catch (e) {
         return e as ActorError;
@@ -80,7 +81,7 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
     const project = await pluginDir({ 'shout.mjs': SHOUT_PLUGIN, 'aime.config.json': JSON.stringify({ plugins: [{ module: './shout.mjs', config: { greeting: 'hi' } }] }) });
     try {
       const config = await loadConfig({ cwd: project.dir, env: {} });
-      const worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, config, logger: silent, workerId: 'w-cfg' });
+      const worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, config, logger: silent, workerId: 'w-cfg' });
       expect(worker.bundles).toEqual(['shouting']);
       const bundles = await env.store.listBundles();
       expect(bundles.map((b) => [b.name, b.workers, b.tools.map((t) => t.name)])).toEqual([['shouting', 1, ['shout']]]);
@@ -96,7 +97,7 @@ describe('actor worker lifecycle', { timeout: 30_000 }, () => {
     try {
       const start = async (plugins: string[]) => {
         const config = await loadConfig({ cwd: project.dir, env: { AIME_PLUGINS: plugins.join(',') } });
-        return startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, config, logger: silent }).then(
+        return startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, config, logger: silent }).then(
           async (w) => {
             await w.close();
             throw new Error('the worker started');
