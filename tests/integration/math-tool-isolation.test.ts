@@ -5,7 +5,7 @@ import { closeToolWorkers } from '@aime/plugin-sdk';
 import type { ActorSpec, Task } from '@aime/protocol';
 import type { SimAnswer, SimPolicy } from '@aime/sim';
 import { capabilityQueue } from '@aime/store';
-import { eventsOf, runningMission, setupEnv, silent, task, waitForEvent, type TestEnv } from '@aime/testing';
+import { eventsOf, REDIS_URL, runningMission, setupEnv, silent, task, waitForEvent, type TestEnv } from '@aime/testing';
 
 const RUNAWAY = 'n=bignumber(8e6);combinations(n,n/2)';
 const HEAP_BOMB = `a=[1,1];${'a=[a,a];'.repeat(26)}sum(a)`;
@@ -61,7 +61,7 @@ describe('the math tool inside an actor worker', () => {
     const t1 = task('t1', 'Compute a few numbers.');
     const missionId = await runningMission(env, 'Numbers', [t1]);
     await putSpec(env, missionId, t1);
-    worker = await startActorWorker({ prefix: env.prefix, store: env.store, models: env.models, plugins: [builtin], logger: silent, pollMs: 100, heartbeatMs: 1000 });
+    worker = await startActorWorker({ redisUrl: REDIS_URL, prefix: env.prefix, store: env.store, models: env.models, plugins: [builtin], logger: silent, pollMs: 100, heartbeatMs: 1000 });
 
     // Liveness as /healthz would see it: a timer on this process's event loop.
     let last = performance.now();

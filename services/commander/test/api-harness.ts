@@ -49,7 +49,7 @@ export type ApiOverrides = Partial<ApiDeps> & Omit<AuthOptions, 'apiKeys'> & { a
 
 export async function startApi(overrides: ApiOverrides = {}): Promise<Harness> {
   const prefix = newPrefix();
-  const store = overrides.store ?? createMissionStore({ prefix });
+  const store = overrides.store ?? createMissionStore({ redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
   const wakes: Harness['wakes'] = [];
   const { insecureLoopback, callersMayApprove, operatorToken, maxFailuresPerMinute, ...deps } = overrides;
   const auth =

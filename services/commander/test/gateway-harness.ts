@@ -90,7 +90,7 @@ export interface StoreHarness {
 }
 
 export function openStore(prefix = newPrefix()): StoreHarness {
-  const store = createMissionStore({ prefix });
+  const store = createMissionStore({ redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
   return {
     store,
     prefix,

@@ -57,8 +57,8 @@ describe('missions in flight per caller', () => {
 describe('request rate limit', () => {
   it('holds across two commander instances sharing one Redis prefix', async () => {
     const prefix = newPrefix();
-    const storeA = createMissionStore({ prefix });
-    const storeB = createMissionStore({ prefix });
+    const storeA = createMissionStore({ redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
+    const storeB = createMissionStore({ redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix });
     try {
       const a = await start({ store: storeA, rateLimitPerMinute: 4 });
       const b = await start({ store: storeB, rateLimitPerMinute: 4 });
