@@ -28,7 +28,7 @@ describe('graceful shutdown of separate service processes', () => {
     const prefix = `test-${randomUUID()}:`;
     cleanups.push(() => deleteKeys(prefix));
     // A model that takes its time, so actors are mid-task when the signals arrive.
-    const sim = await startSimServer({ port: 0, worlds: [travelWorld], latencyMs: 300 });
+    const sim = await startSimServer({ port: 0, worlds: [travelWorld], latencyMs: 1000 });
     cleanups.push(() => sim.close());
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -17,6 +17,10 @@ afterAll(async () => {
 /** A queue of this stack's prefix whose one job failed (its worker always throws), and the worker closed. */
 async function failOneJob(name: string): Promise<void> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection, prefix: bullPrefix(stack.prefix) });
+  // One job to fail: the one waiting (a retried one), else a new one. Counted before a worker
+  // exists, so the worker cannot take the waiting job between the count and the add.
+  if ((await queue.getJobCounts('waiting')).waiting === 0) await queue.add('job', { n: 1 }, { attempts: 1 });
   const worker = new Worker(
     name,
     async () => {
@@ -24,10 +28,7 @@ async function failOneJob(name: string): Promise<void> {
     },
     { connection, prefix: bullPrefix(stack.prefix) },
   );
-  const failed = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
-  const queue = new Queue(name, { connection, prefix: bullPrefix(stack.prefix) });
-  if ((await queue.getJobCounts('waiting')).waiting === 0) await queue.add('job', { n: 1 }, { attempts: 1 });
-  await failed;
+  await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
   await worker.close();
   await queue.close();
   await connection.quit();
