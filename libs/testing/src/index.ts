@@ -49,7 +49,11 @@ export async function setupEnv(opts: { policies?: SimPolicy[]; worlds?: SimWorld
       return q;
     },
     async close() {
-      await Promise.all(queues.map((q) => q.close()));
+      // A queue closed while its start-up commands are in flight leaves an unhandled "Connection is closed": wait for them first.
+      await Promise.all(queues.map(async (q) => {
+        await q.waitUntilReady().catch(() => undefined);
+        await q.close();
+      }));
       await Promise.all(conns.map((c) => c.quit()));
       await sim.close();
       await store.close();
