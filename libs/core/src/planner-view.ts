@@ -4,7 +4,7 @@
  * mission's history (issue 12 item 5). Pure; the commander renders the result.
  */
 import type { Task, TaskGraph, TaskStatus } from '@aime/protocol';
-import { ancestorsOf, effectiveDependencies, indexGraph, subtreeOf, type GraphIndex } from './graph-index.ts';
+import { ancestorsOf, effectiveDependencies, indexGraph, isLeaf, subtreeOf, type GraphIndex } from './graph-index.ts';
 import { satisfiesDependency } from './transitions.ts';
 
 /** Options of {@link plannerTaskView}. */
@@ -74,7 +74,7 @@ export function plannerTaskView(graph: TaskGraph, opts: PlannerViewOptions = {})
   if (tasks.length <= wholeUpTo) return { listed: [...tasks], hidden: [] };
   const ix = indexGraph(tasks);
   const shown = new Set<string>();
-  const leaves = tasks.filter((t) => (ix.children.get(t.id)?.length ?? 0) === 0);
+  const leaves = tasks.filter((t) => isLeaf(ix, t.id));
   for (const t of leaves) if (OPEN.has(t.status)) shown.add(t.id);
   let waiting = 0;
   for (const t of leaves) {
@@ -97,7 +97,7 @@ export function plannerTaskView(graph: TaskGraph, opts: PlannerViewOptions = {})
   const listed: Task[] = [];
   for (const t of tasks) {
     const top = [t.id, ...ancestorsOf(ix, t.id)].at(-1) as string;
-    const grouped = top !== t.id || (ix.children.get(t.id)?.length ?? 0) > 0;
+    const grouped = top !== t.id || !isLeaf(ix, t.id);
     const bucket = grouped ? top : `${HIDDEN_BUCKET_PREFIX}${t.status}`;
     if (shown.has(t.id) || expanded.has(bucket)) {
       listed.push(t);
@@ -148,7 +148,7 @@ export function expandedTasks(graph: TaskGraph, ids: readonly string[]): { tasks
   const unknown: string[] = [];
   for (const id of ids) {
     const matched = id.startsWith(HIDDEN_BUCKET_PREFIX)
-      ? graph.tasks.filter((t) => `${HIDDEN_BUCKET_PREFIX}${t.status}` === id && t.parentId === undefined && (ix.children.get(t.id)?.length ?? 0) === 0)
+      ? graph.tasks.filter((t) => `${HIDDEN_BUCKET_PREFIX}${t.status}` === id && t.parentId === undefined && isLeaf(ix, t.id))
       : subtreeOf(ix, id);
     if (matched.length === 0) unknown.push(id);
     for (const t of matched) want.add(t.id);
